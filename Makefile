@@ -1,0 +1,63 @@
+# samen: two commands do everything. `make run` serves the demo; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAMEN := $(BIN)/samen
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SHARED ?= ../shared
+
+.PHONY: run test install assets messages chromium migrate demo lint format migrations-check openapi openapi-lint bench clean
+
+run: install assets messages migrate  ## install, migrate, load the plan and demo data, serve
+	$(SAMEN) load-plan
+	@if $(SAMEN) help demo >/dev/null 2>&1; then $(SAMEN) demo; fi
+	$(SAMEN) serve --host $(HOST) --port $(PORT)
+
+test: install assets messages chromium  ## install everything and run the whole suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed  ## build the front-end files from npm packages
+	node frontend/build.mjs
+
+messages: install  ## compile the translations
+	@command -v msgfmt >/dev/null || (apt-get install -y -qq gettext >/dev/null 2>&1 || sudo apt-get install -y -qq gettext)
+	cd src/samen && ../../$(SAMEN) compilemessages --verbosity 0
+
+chromium:  ## Debian's Chromium for the browser tests (never a downloaded browser)
+	@command -v chromium >/dev/null || (apt-get install -y -qq chromium >/dev/null || sudo apt-get install -y -qq chromium)
+
+migrate: install
+	$(SAMEN) migrate --noinput
+
+lint: install  ## ruff, formatting, migrations in sync
+	$(BIN)/ruff check src tests bench
+	$(MAKE) migrations-check
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=samen.settings.test $(SAMEN) makemigrations --check --dry-run
+
+openapi: install  ## regenerate the committed OpenAPI document
+	DJANGO_SETTINGS_MODULE=samen.settings.test $(SAMEN) openapi -o docs/openapi.json
+
+openapi-lint: node_modules/.installed  ## the Dutch API Design Rules linter (Spectral), zero errors
+	node_modules/.bin/spectral lint --fail-severity error -r $(SHARED)/reference/api-design-rules/linter.yaml docs/openapi.json
+
+bench: install assets  ## benchmarks (print figures; never part of the test suite)
+	DJANGO_SETTINGS_MODULE=samen.settings.test $(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules src/samen/static/dist var

@@ -1,0 +1,53 @@
+"""The `samen` console command.
+
+`samen mse ...` runs the estimation library without Django. Every other
+subcommand is a Django management command; hyphens may be used for
+underscores, so `samen load-plan` runs the `load_plan` command and
+`samen migrate` runs Django's own `migrate`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+USAGE = """\
+usage: samen <command> [options]
+
+Commands:
+  migrate                 create or update the database tables
+  serve [--host H] [--port P]
+                          serve the application (gunicorn, static files included)
+  load-plan [FILE]        load the bundled action plan or FILE (idempotent)
+  import-plan FILE [--dry-run]
+                          import a plan from YAML, JSON or XLSX
+  export-plan --format yaml|xlsx|json [-o FILE]
+                          export the whole plan
+  mse estimate|models ... estimate the hidden number of victims (no database needed)
+
+Any other Django management command works too, e.g. `samen check --deploy`.
+Run `samen <command> --help` for the options of one command.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        sys.stdout.write(USAGE)
+        return 0
+    command, rest = args[0], args[1:]
+    if command == "mse":
+        from samen.mse.cli import main as mse_main
+
+        return mse_main(rest)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samen.settings.dev")
+    from django.core.management import execute_from_command_line
+
+    if not command.startswith("-"):
+        command = command.replace("-", "_")
+    execute_from_command_line(["samen", command, *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

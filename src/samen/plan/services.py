@@ -1,0 +1,255 @@
+"""Writes to the plan. Every write runs in one transaction and leaves an
+audit event per object it creates, changes or deletes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from samen.core import audit
+
+from . import document as doc
+from .models import (
+    Action,
+    ActionLine,
+    ActionOrganisation,
+    AgeGroup,
+    ExploitationForm,
+    Milestone,
+    Organisation,
+    OrganisationType,
+    Plan,
+    PlanVersion,
+    StrategicGoal,
+)
+from .selectors import action_data, known_codes
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+    not_in_file: dict[str, list[str]] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
+        out = [
+            f"{kind}: {self.created[kind]} created, {self.updated[kind]} changed, "
+            f"{self.unchanged[kind]} unchanged"
+            for kind in kinds
+        ]
+        for kind, codes in self.not_in_file.items():
+            if codes:
+                out.append(f"{kind} in the database but not in the file (left as they are): "
+                           + ", ".join(codes))
+        if self.dry_run:
+            out.append("Dry run: nothing was written.")
+        return out
+
+    @property
+    def changes(self) -> int:
+        return sum(self.created.values()) + sum(self.updated.values())
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def import_document(document: doc.PlanDocument, *, actor: Any = None, dry_run: bool = False
+                    ) -> ImportReport:
+    """Load a parsed plan document: create what is new, change what differs,
+    leave the rest. Running it twice changes nothing the second time."""
+    report = ImportReport(dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _Loader(actor, report).load(document)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return report
+
+
+def parse_and_import(raw: Any, *, actor: Any = None, dry_run: bool = False,
+                     locate: Callable[[doc.Path], str] | None = None, filename: str = ""
+                     ) -> ImportReport:
+    """Check a raw document against the database and import it."""
+    parsed = doc.parse_document(raw, known_codes(), locate=locate, filename=filename)
+    return import_document(parsed, actor=actor, dry_run=dry_run)
+
+
+def _state(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    out = {}
+    for name in fields:
+        value = getattr(obj, name)
+        out[name] = value.code if isinstance(value, models.Model) else value
+    return out
+
+
+class _Loader:
+    def __init__(self, actor: Any, report: ImportReport) -> None:
+        self.actor = actor
+        self.report = report
+
+    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any],
+               kind: str) -> models.Model:
+        """Create or change one row, auditing the difference."""
+        obj = model.objects.filter(**lookup).first()
+        fields = [*lookup, *values]
+        if obj is None:
+            obj = model.objects.create(**lookup, **values)
+            audit.record(actor=self.actor, kind="create", obj=obj, after=_state(obj, fields),
+                         verb="import")
+            self.report.created[kind] += 1
+            return obj
+        before = _state(obj, fields)
+        for name, value in values.items():
+            setattr(obj, name, value)
+        after = _state(obj, fields)
+        if before == after:
+            self.report.unchanged[kind] += 1
+            return obj
+        obj.save()
+        audit.record(actor=self.actor, kind="update", obj=obj, before=before, after=after,
+                     verb="import")
+        self.report.updated[kind] += 1
+        return obj
+
+    def note_missing(self, kind: str, model: type[models.Model], codes: Iterable[str]) -> None:
+        missing = model.objects.exclude(code__in=list(codes)).values_list("code", flat=True)
+        self.report.not_in_file[kind] = sorted(missing)
+
+    def load(self, d: doc.PlanDocument) -> None:
+        if d.plan is not None:
+            self.load_plan(d.plan)
+        for section, model, kind in (
+            (d.exploitation_forms, ExploitationForm, "exploitation forms"),
+            (d.age_groups, AgeGroup, "age groups"),
+            (d.organisation_types, OrganisationType, "organisation types"),
+        ):
+            if section is None:
+                continue
+            for term in section:
+                self.upsert(model, {"code": term.code},
+                            {"name_nl": term.name_nl, "name_en": term.name_en, "order": term.order},
+                            kind)
+            self.note_missing(kind, model, (t.code for t in section))
+        if d.organisations is not None:
+            types = {t.code: t for t in OrganisationType.objects.all()}
+            for org in d.organisations:
+                self.upsert(Organisation, {"code": org.code}, {
+                    "short_name": org.short_name, "name": org.name, "type": types[org.type],
+                    **_provenance(org.provenance)}, "organisations")
+            self.note_missing("organisations", Organisation, (o.code for o in d.organisations))
+        for section, model, kind in (
+            (d.strategic_goals, StrategicGoal, "strategic goals"),
+            (d.action_lines, ActionLine, "action lines"),
+        ):
+            if section is None:
+                continue
+            for goal in section:
+                self.upsert(model, {"code": goal.code}, {
+                    "number": goal.number, "name_nl": goal.name_nl, "name_en": goal.name_en,
+                    **_provenance(goal.provenance)}, kind)
+            self.note_missing(kind, model, (g.code for g in section))
+        if d.actions is not None:
+            self.load_actions(d.actions)
+        if d.versions is not None:
+            self.load_versions(d.versions)
+
+    def load_plan(self, meta: doc.PlanMeta) -> None:
+        values = {
+            "code": meta.code, "title_nl": meta.title_nl, "title_en": meta.title_en,
+            "country": meta.country, "dossier": meta.dossier, "ambition_nl": meta.ambition_nl,
+            "ambition_en": meta.ambition_en, "ambition_source": meta.ambition_source,
+            "is_demo": meta.demo,
+        }
+        existing = Plan.objects.first()
+        lookup = {"pk": existing.pk} if existing else {"code": meta.code}
+        if existing is None:
+            values.pop("code")
+        self.upsert(Plan, lookup, values, "plan")
+
+    def load_actions(self, actions: Iterable[doc.ActionData]) -> None:
+        lookups = _Lookups()
+        existing = {
+            a.code: a for a in Action.objects.with_relations().prefetch_related("milestones")
+        }
+        for data in actions:
+            action = existing.get(data.code)
+            before = action_data(action).as_dict() if action else None
+            after = data.as_dict()
+            if before == after:
+                self.report.unchanged["actions"] += 1
+                continue
+            action = write_action(action, data, lookups)
+            audit.record(actor=self.actor, kind="update" if before else "create", obj=action,
+                         before=before, after=after, verb="import")
+            (self.report.updated if before else self.report.created)["actions"] += 1
+        self.note_missing("actions", Action, (a.code for a in actions))
+
+    def load_versions(self, versions: Iterable[doc.VersionData]) -> None:
+        current = {a.code: a for a in Action.objects.with_relations().prefetch_related("milestones")}
+        for version in versions:
+            snapshot = [
+                entry.as_dict() if isinstance(entry, doc.ActionData)
+                else action_data(current[entry]).as_dict()
+                for entry in version.actions
+            ]
+            self.upsert(PlanVersion, {"code": version.code}, {
+                "date": version.date, "title_nl": version.title_nl, "title_en": version.title_en,
+                "source": version.source, "snapshot": snapshot}, "plan versions")
+
+
+def _provenance(p: doc.ProvenanceData) -> dict[str, Any]:
+    return {"source": p.source, "confirmed": p.confirmed, "inferred_fields": list(p.inferred),
+            "note": p.note}
+
+
+class _Lookups:
+    """Code -> row maps, loaded once per import."""
+
+    def __init__(self) -> None:
+        self.lines = {x.code: x for x in ActionLine.objects.all()}
+        self.goals = {x.code: x for x in StrategicGoal.objects.all()}
+        self.forms = {x.code: x for x in ExploitationForm.objects.all()}
+        self.ages = {x.code: x for x in AgeGroup.objects.all()}
+        self.orgs = {x.code: x for x in Organisation.objects.all()}
+
+
+def write_action(action: Action | None, data: doc.ActionData, lookups: _Lookups | None = None
+                 ) -> Action:
+    """Make the database row (and its relations) equal to `data`."""
+    lookups = lookups or _Lookups()
+    action = action or Action(code=data.code)
+    action.kind = data.kind
+    action.action_line = lookups.lines[data.action_line] if data.action_line else None
+    action.title_nl, action.title_en = data.title_nl, data.title_en
+    action.description_nl, action.description_en = data.description_nl, data.description_en
+    action.period_start, action.period_end = data.period_start, data.period_end
+    action.status = data.status
+    action.is_demo = data.demo
+    for name, value in _provenance(data.provenance).items():
+        setattr(action, name, value)
+    action.save()
+    action.strategic_goals.set([lookups.goals[c] for c in data.strategic_goals])
+    action.exploitation_forms.set([lookups.forms[c] for c in data.exploitation_forms])
+    action.age_groups.set([lookups.ages[c] for c in data.age_groups])
+    ActionOrganisation.objects.filter(action=action).delete()
+    ActionOrganisation.objects.bulk_create(
+        [ActionOrganisation(action=action, organisation=lookups.orgs[c], role=role, order=i)
+         for role, codes in (("holder", data.holders), ("involved", data.involved))
+         for i, c in enumerate(codes)]
+    )
+    Milestone.objects.filter(action=action).delete()
+    Milestone.objects.bulk_create(
+        [Milestone(action=action, order=i, title_nl=m.title_nl, title_en=m.title_en,
+                   due_date=m.due, done_date=m.done) for i, m in enumerate(data.milestones)]
+    )
+    return action
