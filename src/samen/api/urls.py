@@ -1,1 +1,26 @@
-urlpatterns: list = []
+from django.conf import settings
+from django.urls import path, re_path
+
+from .base import SamenAPI, install_error_handlers, not_found
+from .plan import router as plan_router
+
+api = SamenAPI(
+    title="samen API",
+    version=settings.SAMEN_API_VERSION,
+    description=(
+        "Open interface of samen: the action plan against human trafficking (goals, action lines, "
+        "actions, organisations, coverage, versions). Follows the Dutch API Design Rules: "
+        "kebab-case paths, camelCase parameters and properties, an API-Version header on every "
+        "response, errors as application/problem+json (RFC 9457)."
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url=None,
+)
+install_error_handlers(api)
+api.add_router("", plan_router)
+
+urlpatterns = [
+    path("", api.urls),
+    re_path(r"^.*$", not_found),
+]

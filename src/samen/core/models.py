@@ -18,7 +18,8 @@ def translated(obj: Any, field: str) -> str:
     """The value of `field_<lang>` in the active language, falling back to Dutch."""
     lang = (get_language() or "nl")[:2]
     for candidate in (lang, "nl", "en"):
-        value = getattr(obj, f"{field}_{candidate}", None)
+        key = f"{field}_{candidate}"
+        value = obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
         if value:
             return str(value)
     return ""
@@ -139,6 +140,9 @@ class AuditChainHead(models.Model):
     """
 
     last_hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"audit chain head {self.last_hash[:12]}"
 
     @classmethod
     def locked(cls) -> AuditChainHead:

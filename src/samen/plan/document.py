@@ -21,8 +21,16 @@ SCHEMA = "samen-plan/1"
 Path = tuple[str | int, ...]
 
 SECTIONS = (
-    "schema", "plan", "exploitation_forms", "age_groups", "organisation_types",
-    "organisations", "strategic_goals", "action_lines", "actions", "versions",
+    "schema",
+    "plan",
+    "exploitation_forms",
+    "age_groups",
+    "organisation_types",
+    "organisations",
+    "strategic_goals",
+    "action_lines",
+    "actions",
+    "versions",
 )
 ACTION_STATUSES = ("unknown", "planned", "running", "completed", "stopped")
 ACTION_KINDS = ("action", "theme")
@@ -34,15 +42,36 @@ TERM_KEYS = ("code", "name_nl", "name_en")
 ORGANISATION_KEYS = ("code", "short_name", "name", "type", *PROVENANCE_KEYS)
 GOAL_KEYS = ("code", "number", "name_nl", "name_en", *PROVENANCE_KEYS)
 ACTION_KEYS = (
-    "code", "kind", "action_line", "title_nl", "title_en", "description_nl", "description_en",
-    "strategic_goals", "holders", "involved", "exploitation_forms", "age_groups", "period",
-    "status", "milestones", *PROVENANCE_KEYS, "demo",
+    "code",
+    "kind",
+    "action_line",
+    "title_nl",
+    "title_en",
+    "description_nl",
+    "description_en",
+    "strategic_goals",
+    "holders",
+    "involved",
+    "exploitation_forms",
+    "age_groups",
+    "period",
+    "status",
+    "milestones",
+    *PROVENANCE_KEYS,
+    "demo",
 )
 MILESTONE_KEYS = ("title_nl", "title_en", "due", "done")
 VERSION_KEYS = ("code", "date", "title_nl", "title_en", "source", "actions")
 PLAN_KEYS = (
-    "code", "title_nl", "title_en", "country", "dossier", "ambition_nl", "ambition_en",
-    "ambition_source", "demo",
+    "code",
+    "title_nl",
+    "title_en",
+    "country",
+    "dossier",
+    "ambition_nl",
+    "ambition_en",
+    "ambition_source",
+    "demo",
 )
 # Fields of an action that may be marked as inferred.
 INFERABLE = tuple(k for k in ACTION_KEYS if k not in ("code", *PROVENANCE_KEYS, "demo"))
@@ -161,7 +190,8 @@ ACTION_DEFAULTS = ActionData(code="", title_nl="").as_dict()
 def compact_action(full: Mapping[str, Any]) -> dict[str, Any]:
     """Drop keys that hold their default, for readable files."""
     return {
-        key: value for key, value in full.items()
+        key: value
+        for key, value in full.items()
         if key in ("code", "title_nl") or value != ACTION_DEFAULTS.get(key)
     }
 
@@ -281,7 +311,9 @@ class _Checker:
         allowed = tuple(allowed)
         for key in value:
             if key not in allowed:
-                self.error((*path, str(key)), f"unknown field; expected one of: {', '.join(allowed)}")
+                self.error(
+                    (*path, str(key)), f"unknown field; expected one of: {', '.join(allowed)}"
+                )
         return dict(value)
 
     def items(self, value: Any, path: Path) -> list[Any]:
@@ -292,8 +324,15 @@ class _Checker:
             return []
         return value
 
-    def text(self, data: Mapping[str, Any], key: str, path: Path, *, required: bool = False,
-             max_length: int = 400) -> str:
+    def text(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        path: Path,
+        *,
+        required: bool = False,
+        max_length: int = 400,
+    ) -> str:
         value = data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -304,13 +343,17 @@ class _Checker:
             return ""
         text = str(value).strip()
         if len(text) > max_length:
-            self.error((*path, key), f"is {len(text)} characters long; at most {max_length} allowed")
+            self.error(
+                (*path, key), f"is {len(text)} characters long; at most {max_length} allowed"
+            )
         return text
 
     def code(self, data: Mapping[str, Any], key: str, path: Path) -> str:
         value = self.text(data, key, path, required=True, max_length=60)
         if value and not CODE_RE.match(value):
-            self.error((*path, key), f"'{value}' is not a valid code (letters, digits, '.', '_', '-')")
+            self.error(
+                (*path, key), f"'{value}' is not a valid code (letters, digits, '.', '_', '-')"
+            )
         return value
 
     def boolean(self, data: Mapping[str, Any], key: str, path: Path, default: bool) -> bool:
@@ -324,8 +367,16 @@ class _Checker:
         self.error((*path, key), f"expected yes or no (true/false), got '{value}'")
         return default
 
-    def integer(self, data: Mapping[str, Any], key: str, path: Path, *, required: bool = False,
-                low: int = 0, high: int = 10_000) -> int | None:
+    def integer(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        path: Path,
+        *,
+        required: bool = False,
+        low: int = 0,
+        high: int = 10_000,
+    ) -> int | None:
         value = data.get(key)
         if value is None or value == "":
             if required:
@@ -343,8 +394,9 @@ class _Checker:
             return None
         return value
 
-    def date(self, data: Mapping[str, Any], key: str, path: Path, *, required: bool = False
-             ) -> dt.date | None:
+    def date(
+        self, data: Mapping[str, Any], key: str, path: Path, *, required: bool = False
+    ) -> dt.date | None:
         value = data.get(key)
         if value is None or value == "":
             if required:
@@ -362,8 +414,17 @@ class _Checker:
         self.error((*path, key), f"expected a date like 2024-06-17, got '{value}'")
         return None
 
-    def codes(self, data: Mapping[str, Any], key: str, path: Path, known: set[str], what: str,
-              *, allow_all: bool = False, all_codes: Iterable[str] = ()) -> tuple[str, ...]:
+    def codes(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        path: Path,
+        known: set[str],
+        what: str,
+        *,
+        allow_all: bool = False,
+        all_codes: Iterable[str] = (),
+    ) -> tuple[str, ...]:
         value = data.get(key)
         if value is None:
             return ()
@@ -393,8 +454,11 @@ class _Checker:
             if not code:
                 continue
             if code in seen:
-                self.error((*path, "code"), f"duplicate {what} code '{code}' "
-                           f"(also at {self.locate(seen[code]) if self.locate else format_path(seen[code])})")
+                self.error(
+                    (*path, "code"),
+                    f"duplicate {what} code '{code}' "
+                    f"(also at {self.locate(seen[code]) if self.locate else format_path(seen[code])})",
+                )
             else:
                 seen[code] = path
 
@@ -404,8 +468,14 @@ FALSE_WORDS = {"false", "no", "nee", "0", "n", "afgeleid", "inferred"}
 
 
 def type_name(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number",
-            bool: "yes/no"}.get(type(value), type(value).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        int: "a number",
+        float: "a number",
+        bool: "yes/no",
+    }.get(type(value), type(value).__name__)
 
 
 def split_list(text: str) -> list[str]:
@@ -433,9 +503,18 @@ def parse_document(
         for index, item in enumerate(check.items(top[section], (section,))):
             path: Path = (section, index)
             data = check.mapping(item, path, (*TERM_KEYS,))
-            out.append(Term(check.code(data, "code", path), check.text(data, "name_nl", path, required=True),
-                            check.text(data, "name_en", path), index))
-        check.unique([(t.code, (section, i)) for i, t in enumerate(out)], section.rstrip("s").replace("_", " "))
+            out.append(
+                Term(
+                    check.code(data, "code", path),
+                    check.text(data, "name_nl", path, required=True),
+                    check.text(data, "name_en", path),
+                    index,
+                )
+            )
+        check.unique(
+            [(t.code, (section, i)) for i, t in enumerate(out)],
+            section.rstrip("s").replace("_", " "),
+        )
         return tuple(out)
 
     plan = _parse_plan(check, top["plan"]) if "plan" in top else None
@@ -456,7 +535,9 @@ def parse_document(
             _parse_organisation(check, item, ("organisations", i), type_codes)
             for i, item in enumerate(check.items(top["organisations"], ("organisations",)))
         )
-        check.unique([(o.code, ("organisations", i)) for i, o in enumerate(organisations)], "organisation")
+        check.unique(
+            [(o.code, ("organisations", i)) for i, o in enumerate(organisations)], "organisation"
+        )
     org_codes = known_codes(organisations, known.organisations)
 
     goals = _parse_goals(check, top, "strategic_goals", name_required=True)
@@ -464,9 +545,15 @@ def parse_document(
     goal_codes = known_codes(goals, known.strategic_goals)
     line_codes = known_codes(lines, known.action_lines)
 
-    refs = _References(form_codes, age_codes, org_codes, goal_codes, line_codes,
-                       ordered_forms=[t.code for t in forms] if forms is not None else sorted(form_codes),
-                       ordered_ages=[t.code for t in ages] if ages is not None else sorted(age_codes))
+    refs = _References(
+        form_codes,
+        age_codes,
+        org_codes,
+        goal_codes,
+        line_codes,
+        ordered_forms=[t.code for t in forms] if forms is not None else sorted(form_codes),
+        ordered_ages=[t.code for t in ages] if ages is not None else sorted(age_codes),
+    )
     actions = None
     if "actions" in top:
         actions = tuple(
@@ -486,7 +573,9 @@ def parse_document(
 
     if check.errors:
         raise PlanDocumentInvalid(check.errors, filename)
-    return PlanDocument(plan, forms, ages, org_types, organisations, goals, lines, actions, versions)
+    return PlanDocument(
+        plan, forms, ages, org_types, organisations, goals, lines, actions, versions
+    )
 
 
 @dataclass(frozen=True)
@@ -519,8 +608,9 @@ def _parse_plan(check: _Checker, raw: Any) -> PlanMeta:
     )
 
 
-def _parse_provenance(check: _Checker, data: Mapping[str, Any], path: Path,
-                      inferable: Iterable[str] = ()) -> ProvenanceData:
+def _parse_provenance(
+    check: _Checker, data: Mapping[str, Any], path: Path, inferable: Iterable[str] = ()
+) -> ProvenanceData:
     inferable = tuple(inferable)
     inferred: list[str] = []
     raw = data.get("inferred")
@@ -528,12 +618,16 @@ def _parse_provenance(check: _Checker, data: Mapping[str, Any], path: Path,
         if isinstance(raw, str):
             raw = split_list(raw)
         if not isinstance(raw, list):
-            check.error((*path, "inferred"), f"expected a list of field names, got {type_name(raw)}")
+            check.error(
+                (*path, "inferred"), f"expected a list of field names, got {type_name(raw)}"
+            )
         else:
             for name in raw:
                 if str(name) not in inferable:
-                    check.error((*path, "inferred"),
-                                f"'{name}' cannot be marked inferred; expected one of: {', '.join(inferable)}")
+                    check.error(
+                        (*path, "inferred"),
+                        f"'{name}' cannot be marked inferred; expected one of: {', '.join(inferable)}",
+                    )
                 elif str(name) not in inferred:
                     inferred.append(str(name))
     return ProvenanceData(
@@ -549,7 +643,10 @@ def _parse_organisation(check: _Checker, raw: Any, path: Path, types: set[str]) 
     code = check.code(data, "code", path)
     org_type = check.text(data, "type", path, required=True, max_length=40)
     if org_type and org_type not in types:
-        check.error((*path, "type"), f"unknown organisation type '{org_type}'; known: {', '.join(sorted(types))}")
+        check.error(
+            (*path, "type"),
+            f"unknown organisation type '{org_type}'; known: {', '.join(sorted(types))}",
+        )
     return OrganisationData(
         code=code,
         short_name=check.text(data, "short_name", path, max_length=60) or code,
@@ -559,21 +656,24 @@ def _parse_organisation(check: _Checker, raw: Any, path: Path, types: set[str]) 
     )
 
 
-def _parse_goals(check: _Checker, top: Mapping[str, Any], section: str, *, name_required: bool
-                 ) -> tuple[GoalData, ...] | None:
+def _parse_goals(
+    check: _Checker, top: Mapping[str, Any], section: str, *, name_required: bool
+) -> tuple[GoalData, ...] | None:
     if section not in top:
         return None
     out = []
     for index, item in enumerate(check.items(top[section], (section,))):
         path: Path = (section, index)
         data = check.mapping(item, path, GOAL_KEYS)
-        out.append(GoalData(
-            code=check.code(data, "code", path),
-            number=check.integer(data, "number", path, required=True, low=1, high=999) or 0,
-            name_nl=check.text(data, "name_nl", path, required=name_required, max_length=1000),
-            name_en=check.text(data, "name_en", path, max_length=1000),
-            provenance=_parse_provenance(check, data, path, ("name_nl", "name_en")),
-        ))
+        out.append(
+            GoalData(
+                code=check.code(data, "code", path),
+                number=check.integer(data, "number", path, required=True, low=1, high=999) or 0,
+                name_nl=check.text(data, "name_nl", path, required=name_required, max_length=1000),
+                name_en=check.text(data, "name_en", path, max_length=1000),
+                provenance=_parse_provenance(check, data, path, ("name_nl", "name_en")),
+            )
+        )
     what = "strategic goal" if section == "strategic_goals" else "action line"
     check.unique([(g.code, (section, i)) for i, g in enumerate(out)], what)
     numbers: dict[int, int] = {}
@@ -584,7 +684,9 @@ def _parse_goals(check: _Checker, top: Mapping[str, Any], section: str, *, name_
     return tuple(out)
 
 
-def _parse_period(check: _Checker, data: Mapping[str, Any], path: Path) -> tuple[int | None, int | None]:
+def _parse_period(
+    check: _Checker, data: Mapping[str, Any], path: Path
+) -> tuple[int | None, int | None]:
     raw = data.get("period")
     if raw is None or raw == "":
         return None, None
@@ -615,29 +717,40 @@ def _parse_action(check: _Checker, raw: Any, path: Path, refs: _References) -> A
     data = check.mapping(raw, path, ACTION_KEYS)
     kind = check.text(data, "kind", path) or "action"
     if kind not in ACTION_KINDS:
-        check.error((*path, "kind"), f"unknown kind '{kind}'; expected one of: {', '.join(ACTION_KINDS)}")
+        check.error(
+            (*path, "kind"), f"unknown kind '{kind}'; expected one of: {', '.join(ACTION_KINDS)}"
+        )
     status = check.text(data, "status", path) or "unknown"
     if status not in ACTION_STATUSES:
-        check.error((*path, "status"),
-                    f"unknown status '{status}'; expected one of: {', '.join(ACTION_STATUSES)}")
+        check.error(
+            (*path, "status"),
+            f"unknown status '{status}'; expected one of: {', '.join(ACTION_STATUSES)}",
+        )
     line = check.text(data, "action_line", path, max_length=60) or None
     if line is not None and line not in refs.lines:
-        check.error((*path, "action_line"), f"unknown action line '{line}'; known: {', '.join(sorted(refs.lines))}")
+        check.error(
+            (*path, "action_line"),
+            f"unknown action line '{line}'; known: {', '.join(sorted(refs.lines))}",
+        )
     holders = check.codes(data, "holders", path, refs.organisations, "organisation")
     involved = check.codes(data, "involved", path, refs.organisations, "organisation")
     for code in set(holders) & set(involved):
-        check.error((*path, "involved"), f"organisation '{code}' is both action holder and involved")
+        check.error(
+            (*path, "involved"), f"organisation '{code}' is both action holder and involved"
+        )
     start, end = _parse_period(check, data, path)
     milestones = []
     for index, item in enumerate(check.items(data.get("milestones"), (*path, "milestones"))):
         where: Path = (*path, "milestones", index)
         m = check.mapping(item, where, MILESTONE_KEYS)
-        milestones.append(MilestoneData(
-            title_nl=check.text(m, "title_nl", where, required=True),
-            title_en=check.text(m, "title_en", where),
-            due=check.date(m, "due", where),
-            done=check.date(m, "done", where),
-        ))
+        milestones.append(
+            MilestoneData(
+                title_nl=check.text(m, "title_nl", where, required=True),
+                title_en=check.text(m, "title_en", where),
+                due=check.date(m, "due", where),
+                done=check.date(m, "done", where),
+            )
+        )
     return ActionData(
         code=check.code(data, "code", path),
         kind=kind,
@@ -646,14 +759,35 @@ def _parse_action(check: _Checker, raw: Any, path: Path, refs: _References) -> A
         title_en=check.text(data, "title_en", path),
         description_nl=check.text(data, "description_nl", path, max_length=10_000),
         description_en=check.text(data, "description_en", path, max_length=10_000),
-        strategic_goals=check.codes(data, "strategic_goals", path, refs.goals, "strategic goal",
-                                    allow_all=True, all_codes=sorted(refs.goals)),
+        strategic_goals=check.codes(
+            data,
+            "strategic_goals",
+            path,
+            refs.goals,
+            "strategic goal",
+            allow_all=True,
+            all_codes=sorted(refs.goals),
+        ),
         holders=holders,
         involved=involved,
-        exploitation_forms=check.codes(data, "exploitation_forms", path, refs.forms, "exploitation form",
-                                       allow_all=True, all_codes=refs.ordered_forms),
-        age_groups=check.codes(data, "age_groups", path, refs.ages, "age group",
-                               allow_all=True, all_codes=refs.ordered_ages),
+        exploitation_forms=check.codes(
+            data,
+            "exploitation_forms",
+            path,
+            refs.forms,
+            "exploitation form",
+            allow_all=True,
+            all_codes=refs.ordered_forms,
+        ),
+        age_groups=check.codes(
+            data,
+            "age_groups",
+            path,
+            refs.ages,
+            "age group",
+            allow_all=True,
+            all_codes=refs.ordered_ages,
+        ),
         period_start=start,
         period_end=end,
         status=status,
@@ -663,8 +797,9 @@ def _parse_action(check: _Checker, raw: Any, path: Path, refs: _References) -> A
     )
 
 
-def _parse_version(check: _Checker, raw: Any, path: Path, refs: _References,
-                   action_codes: set[str]) -> VersionData:
+def _parse_version(
+    check: _Checker, raw: Any, path: Path, refs: _References, action_codes: set[str]
+) -> VersionData:
     data = check.mapping(raw, path, VERSION_KEYS)
     actions: list[str | ActionData] = []
     seen: set[str] = set()

@@ -53,9 +53,14 @@ def export_document() -> dict[str, Any]:
     plan = Plan.objects.first()
     if plan is not None:
         meta = {
-            "code": plan.code, "title_nl": plan.title_nl, "title_en": plan.title_en,
-            "country": plan.country, "dossier": plan.dossier, "ambition_nl": plan.ambition_nl,
-            "ambition_en": plan.ambition_en, "ambition_source": plan.ambition_source,
+            "code": plan.code,
+            "title_nl": plan.title_nl,
+            "title_en": plan.title_en,
+            "country": plan.country,
+            "dossier": plan.dossier,
+            "ambition_nl": plan.ambition_nl,
+            "ambition_en": plan.ambition_en,
+            "ambition_source": plan.ambition_source,
             "demo": plan.is_demo,
         }
         out["plan"] = {k: v for k, v in meta.items() if v not in ("", None, False)}
@@ -63,16 +68,24 @@ def export_document() -> dict[str, Any]:
     out["age_groups"] = _terms(AgeGroup)
     out["organisation_types"] = _terms(OrganisationType)
     out["organisations"] = [
-        {"code": o.code, "short_name": o.short_name, "name": o.name, "type": o.type.code,
-         **_provenance(o)}
+        {
+            "code": o.code,
+            "short_name": o.short_name,
+            "name": o.name,
+            "type": o.type.code,
+            **_provenance(o),
+        }
         for o in Organisation.objects.select_related("type").order_by("code")
     ]
     for section, model in (("strategic_goals", StrategicGoal), ("action_lines", ActionLine)):
         out[section] = [
-            {"code": g.code, "number": g.number,
-             **({"name_nl": g.name_nl} if g.name_nl else {}),
-             **({"name_en": g.name_en} if g.name_en else {}),
-             **_provenance(g)}
+            {
+                "code": g.code,
+                "number": g.number,
+                **({"name_nl": g.name_nl} if g.name_nl else {}),
+                **({"name_en": g.name_en} if g.name_en else {}),
+                **_provenance(g),
+            }
             for g in model.objects.all()
         ]
     actions = {
@@ -82,13 +95,16 @@ def export_document() -> dict[str, Any]:
     out["actions"] = [doc.compact_action(a) for a in actions.values()]
     out["versions"] = [
         {
-            "code": v.code, "date": v.date.isoformat(), "title_nl": v.title_nl,
+            "code": v.code,
+            "date": v.date.isoformat(),
+            "title_nl": v.title_nl,
             **({"title_en": v.title_en} if v.title_en else {}),
             **({"source": v.source} if v.source else {}),
             # An action as it is now is written as its code; one that differs
             # from the live plan is written out in full, as it was then.
             "actions": [
-                entry["code"] if actions.get(entry["code"]) == {**doc.ACTION_DEFAULTS, **entry}
+                entry["code"]
+                if actions.get(entry["code"]) == {**doc.ACTION_DEFAULTS, **entry}
                 else doc.compact_action(entry)
                 for entry in v.snapshot
             ],
@@ -118,8 +134,7 @@ def export_bytes(fmt: str) -> bytes:
     raise ValueError(f"unknown format '{fmt}'; expected one of: {', '.join(FORMATS)}")
 
 
-def read_bytes(content: bytes, filename: str
-               ) -> tuple[Any, Callable[[doc.Path], str] | None]:
+def read_bytes(content: bytes, filename: str) -> tuple[Any, Callable[[doc.Path], str] | None]:
     """Turn file content into a raw document (and, for spreadsheets, a map
     from document paths to cells). Raises PlanDocumentInvalid when the file
     cannot be read at all."""
@@ -130,25 +145,39 @@ def read_bytes(content: bytes, filename: str
         return read_plan_workbook(content, filename)
     if suffix not in (".yaml", ".yml", ".json"):
         raise doc.PlanDocumentInvalid(
-            [doc.DocumentError((), f"unsupported file type '{suffix or filename}'; "
-                               "expected .yaml, .yml, .json or .xlsx")], filename)
+            [
+                doc.DocumentError(
+                    (),
+                    f"unsupported file type '{suffix or filename}'; "
+                    "expected .yaml, .yml, .json or .xlsx",
+                )
+            ],
+            filename,
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise doc.PlanDocumentInvalid(
-            [doc.DocumentError((), f"not UTF-8 text (byte {exc.start})")], filename) from exc
+            [doc.DocumentError((), f"not UTF-8 text (byte {exc.start})")], filename
+        ) from exc
     try:
         raw = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         raise doc.PlanDocumentInvalid(
-            [doc.DocumentError((), f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")],
-            filename) from exc
+            [
+                doc.DocumentError(
+                    (), f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+                )
+            ],
+            filename,
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise doc.PlanDocumentInvalid(
-            [doc.DocumentError((), f"invalid YAML{where}: {problem}")], filename) from exc
+            [doc.DocumentError((), f"invalid YAML{where}: {problem}")], filename
+        ) from exc
     if raw is None:
         raise doc.PlanDocumentInvalid([doc.DocumentError((), "the file is empty")], filename)
     return raw, None

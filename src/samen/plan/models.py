@@ -81,7 +81,9 @@ class Organisation(Provenance):
     short_name = models.CharField(_("short name"), max_length=60)
     name = models.CharField(_("name"), max_length=300)
     type = models.ForeignKey(
-        OrganisationType, on_delete=models.PROTECT, related_name="organisations",
+        OrganisationType,
+        on_delete=models.PROTECT,
+        related_name="organisations",
         verbose_name=_("type"),
     )
 
@@ -139,7 +141,9 @@ class ActionLine(Provenance):
 
         if self.name:
             return gettext("Action line %(number)s: %(name)s") % {
-                "number": self.number, "name": self.name}
+                "number": self.number,
+                "name": self.name,
+            }
         return gettext("Action line %(number)s (name not found)") % {"number": self.number}
 
 
@@ -158,7 +162,9 @@ class ActionQuerySet(models.QuerySet):
             ),
         )
 
-    def for_organisation(self, organisation: Organisation, role: str | None = None) -> ActionQuerySet:
+    def for_organisation(
+        self, organisation: Organisation, role: str | None = None
+    ) -> ActionQuerySet:
         condition = Q(roles__organisation=organisation)
         if role:
             condition &= Q(roles__role=role)
@@ -180,7 +186,11 @@ class Action(Provenance):
     code = models.CharField(_("code"), max_length=30, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ACTION)
     action_line = models.ForeignKey(
-        ActionLine, null=True, blank=True, on_delete=models.PROTECT, related_name="actions",
+        ActionLine,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
         verbose_name=_("action line"),
     )
     title_nl = models.CharField(_("title (Dutch)"), max_length=400)
@@ -188,17 +198,22 @@ class Action(Provenance):
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     strategic_goals = models.ManyToManyField(
-        StrategicGoal, blank=True, related_name="actions", verbose_name=_("strategic goals"))
+        StrategicGoal, blank=True, related_name="actions", verbose_name=_("strategic goals")
+    )
     exploitation_forms = models.ManyToManyField(
-        ExploitationForm, blank=True, related_name="actions", verbose_name=_("exploitation forms"))
+        ExploitationForm, blank=True, related_name="actions", verbose_name=_("exploitation forms")
+    )
     age_groups = models.ManyToManyField(
-        AgeGroup, blank=True, related_name="actions", verbose_name=_("age groups"))
+        AgeGroup, blank=True, related_name="actions", verbose_name=_("age groups")
+    )
     organisations = models.ManyToManyField(
-        Organisation, through="ActionOrganisation", related_name="actions")
+        Organisation, through="ActionOrganisation", related_name="actions"
+    )
     period_start = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.UNKNOWN)
+        _("status"), max_length=12, choices=Status.choices, default=Status.UNKNOWN
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
     sort_key = models.CharField(max_length=60, blank=True, db_index=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -206,7 +221,8 @@ class Action(Provenance):
     objects = ActionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["sort_key", "code"]
+        # In plan order: by action line, then by number; actions without a line last.
+        ordering = [models.F("action_line__number").asc(nulls_last=True), "sort_key"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         constraints = [
@@ -275,7 +291,8 @@ class ActionOrganisation(models.Model):
         ordering = ["action", "role", "order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["action", "organisation", "role"], name="unique_action_organisation_role")
+                fields=["action", "organisation", "role"], name="unique_action_organisation_role"
+            )
         ]
 
     def __str__(self) -> str:

@@ -44,12 +44,18 @@ def action_data(action: Action) -> doc.ActionData:
         description_nl=action.description_nl,
         description_en=action.description_en,
         strategic_goals=tuple(sorted(g.code for g in action.strategic_goals.all())),
-        holders=tuple(r.organisation.code for r in roles if r.role == ActionOrganisation.Role.HOLDER),
-        involved=tuple(r.organisation.code for r in roles if r.role == ActionOrganisation.Role.INVOLVED),
-        exploitation_forms=tuple(f.code for f in sorted(action.exploitation_forms.all(),
-                                                         key=lambda t: (t.order, t.code))),
-        age_groups=tuple(a.code for a in sorted(action.age_groups.all(),
-                                                 key=lambda t: (t.order, t.code))),
+        holders=tuple(
+            r.organisation.code for r in roles if r.role == ActionOrganisation.Role.HOLDER
+        ),
+        involved=tuple(
+            r.organisation.code for r in roles if r.role == ActionOrganisation.Role.INVOLVED
+        ),
+        exploitation_forms=tuple(
+            f.code for f in sorted(action.exploitation_forms.all(), key=lambda t: (t.order, t.code))
+        ),
+        age_groups=tuple(
+            a.code for a in sorted(action.age_groups.all(), key=lambda t: (t.order, t.code))
+        ),
         period_start=action.period_start,
         period_end=action.period_end,
         status=action.status,
@@ -57,8 +63,9 @@ def action_data(action: Action) -> doc.ActionData:
             doc.MilestoneData(m.title_nl, m.title_en, m.due_date, m.done_date)
             for m in sorted(action.milestones.all(), key=lambda m: m.order)
         ),
-        provenance=doc.ProvenanceData(action.source, action.confirmed,
-                                      tuple(action.inferred_fields), action.note),
+        provenance=doc.ProvenanceData(
+            action.source, action.confirmed, tuple(action.inferred_fields), action.note
+        ),
         demo=action.is_demo,
     )
 
@@ -147,8 +154,9 @@ def filter_choices() -> dict[str, list[str]]:
     }
 
 
-def parse_action_filter(getlist: Callable[[str], list[str]],
-                        choices: Mapping[str, list[str]] | None = None) -> ActionFilter:
+def parse_action_filter(
+    getlist: Callable[[str], list[str]], choices: Mapping[str, list[str]] | None = None
+) -> ActionFilter:
     """Read filter parameters (repeatable) and check every value."""
     choices = choices if choices is not None else filter_choices()
     values: dict[str, Any] = {}
@@ -174,9 +182,11 @@ def filter_actions(f: ActionFilter, qs: QuerySet[Action] | None = None) -> Query
         if NONE in f.action_lines:
             condition |= Q(action_line__isnull=True)
         qs = qs.filter(condition)
-    for attr, path in (("strategic_goals", "strategic_goals__code"),
-                       ("exploitation_forms", "exploitation_forms__code"),
-                       ("age_groups", "age_groups__code")):
+    for attr, path in (
+        ("strategic_goals", "strategic_goals__code"),
+        ("exploitation_forms", "exploitation_forms__code"),
+        ("age_groups", "age_groups__code"),
+    ):
         codes = getattr(f, attr)
         if codes:
             qs = qs.filter(pk__in=Action.objects.filter(**{f"{path}__in": codes}).values("pk"))
@@ -192,8 +202,11 @@ def filter_actions(f: ActionFilter, qs: QuerySet[Action] | None = None) -> Query
     if f.q:
         for word in f.q.split():
             qs = qs.filter(
-                Q(code__icontains=word) | Q(title_nl__icontains=word) | Q(title_en__icontains=word)
-                | Q(description_nl__icontains=word) | Q(description_en__icontains=word)
+                Q(code__icontains=word)
+                | Q(title_nl__icontains=word)
+                | Q(title_en__icontains=word)
+                | Q(description_nl__icontains=word)
+                | Q(description_en__icontains=word)
             )
     return qs
 
@@ -212,8 +225,11 @@ class Dimension:
         if self.param == "actionLine":
             rows = [(x.code, x.label) for x in ActionLine.objects.all()]
             return [*rows, (NONE, _("No action line"))]
-        model = {"exploitationForm": ExploitationForm, "ageGroup": AgeGroup,
-                 "strategicGoal": StrategicGoal}[self.param]
+        model = {
+            "exploitationForm": ExploitationForm,
+            "ageGroup": AgeGroup,
+            "strategicGoal": StrategicGoal,
+        }[self.param]
         if model is StrategicGoal:
             return [(g.code, f"{g.number}. {g.name}") for g in model.objects.all()]
         return [(x.code, x.name) for x in model.objects.all()]
@@ -221,11 +237,13 @@ class Dimension:
 
 DIMENSIONS = {
     "actionLine": Dimension("actionLine", gettext_lazy("Action line"), "action_line__code"),
-    "exploitationForm": Dimension("exploitationForm", gettext_lazy("Exploitation form"),
-                                  "exploitation_forms__code"),
+    "exploitationForm": Dimension(
+        "exploitationForm", gettext_lazy("Exploitation form"), "exploitation_forms__code"
+    ),
     "ageGroup": Dimension("ageGroup", gettext_lazy("Age group"), "age_groups__code"),
-    "strategicGoal": Dimension("strategicGoal", gettext_lazy("Strategic goal"),
-                               "strategic_goals__code"),
+    "strategicGoal": Dimension(
+        "strategicGoal", gettext_lazy("Strategic goal"), "strategic_goals__code"
+    ),
 }
 
 
@@ -245,19 +263,30 @@ class Coverage:
 
     @property
     def gaps(self) -> list[tuple[str, str]]:
-        return [(r, c) for r, _l in self.row_members for c, _m in self.column_members
-                if not self.count(r, c)]
+        return [
+            (r, c)
+            for r, _l in self.row_members
+            for c, _m in self.column_members
+            if not self.count(r, c)
+        ]
 
     def table(self) -> list[dict[str, Any]]:
         return [
-            {"code": r, "label": label, "total": self.row_totals.get(r, 0),
-             "cells": [{"column": c, "count": self.count(r, c)} for c, _m in self.column_members]}
+            {
+                "code": r,
+                "label": label,
+                "total": self.row_totals.get(r, 0),
+                "cells": [
+                    {"column": c, "count": self.count(r, c)} for c, _m in self.column_members
+                ],
+            }
             for r, label in self.row_members
         ]
 
 
-def coverage(rows: str = "actionLine", columns: str = "exploitationForm",
-             f: ActionFilter | None = None) -> Coverage:
+def coverage(
+    rows: str = "actionLine", columns: str = "exploitationForm", f: ActionFilter | None = None
+) -> Coverage:
     """Count distinct actions per (row, column) cell; an empty cell is a gap."""
     if rows not in DIMENSIONS:
         raise FilterError("rows", rows, list(DIMENSIONS))
@@ -287,10 +316,14 @@ def coverage(rows: str = "actionLine", columns: str = "exploitationForm",
             counts[(r, c)] = item["n"]
     row_totals, column_totals = totals(rdim), totals(cdim)
     return Coverage(
-        rdim, cdim,
+        rdim,
+        cdim,
         [m for m in rdim.members() if m[0] != NONE or row_totals.get(NONE)],
         [m for m in cdim.members() if m[0] != NONE or column_totals.get(NONE)],
-        counts, row_totals, column_totals, qs.count(),
+        counts,
+        row_totals,
+        column_totals,
+        qs.count(),
     )
 
 
@@ -378,8 +411,9 @@ def snapshot_for(code: str) -> list[dict[str, Any]]:
     return PlanVersion.objects.get(code=code).snapshot
 
 
-def diff_snapshots(base_code: str, base: list[dict[str, Any]], target_code: str,
-                   target: list[dict[str, Any]]) -> VersionDiff:
+def diff_snapshots(
+    base_code: str, base: list[dict[str, Any]], target_code: str, target: list[dict[str, Any]]
+) -> VersionDiff:
     before = {a["code"]: {**doc.ACTION_DEFAULTS, **a} for a in base}
     after = {a["code"]: {**doc.ACTION_DEFAULTS, **a} for a in target}
     changed = []
@@ -389,11 +423,13 @@ def diff_snapshots(base_code: str, base: list[dict[str, Any]], target_code: str,
             continue
         changes = tuple(
             FieldChange(name, before[code][name], after[code][name])
-            for name in COMPARED_FIELDS if before[code][name] != after[code][name]
+            for name in COMPARED_FIELDS
+            if before[code][name] != after[code][name]
         )
         if changes:
-            changed.append(ActionChange(code, after[code]["title_nl"], after[code]["title_en"],
-                                        changes))
+            changed.append(
+                ActionChange(code, after[code]["title_nl"], after[code]["title_en"], changes)
+            )
         else:
             unchanged += 1
     return VersionDiff(
@@ -409,5 +445,6 @@ def diff_snapshots(base_code: str, base: list[dict[str, Any]], target_code: str,
 def diff_versions(base_code: str, target_code: str) -> VersionDiff:
     """What changed from one version to another ('current' = the live plan).
     Raises PlanVersion.DoesNotExist for an unknown code."""
-    return diff_snapshots(base_code, snapshot_for(base_code), target_code,
-                          snapshot_for(target_code))
+    return diff_snapshots(
+        base_code, snapshot_for(base_code), target_code, snapshot_for(target_code)
+    )

@@ -46,8 +46,10 @@ class ImportReport:
         ]
         for kind, codes in self.not_in_file.items():
             if codes:
-                out.append(f"{kind} in the database but not in the file (left as they are): "
-                           + ", ".join(codes))
+                out.append(
+                    f"{kind} in the database but not in the file (left as they are): "
+                    + ", ".join(codes)
+                )
         if self.dry_run:
             out.append("Dry run: nothing was written.")
         return out
@@ -61,8 +63,9 @@ class _DryRunRollback(Exception):
     pass
 
 
-def import_document(document: doc.PlanDocument, *, actor: Any = None, dry_run: bool = False
-                    ) -> ImportReport:
+def import_document(
+    document: doc.PlanDocument, *, actor: Any = None, dry_run: bool = False
+) -> ImportReport:
     """Load a parsed plan document: create what is new, change what differs,
     leave the rest. Running it twice changes nothing the second time."""
     report = ImportReport(dry_run=dry_run)
@@ -76,9 +79,14 @@ def import_document(document: doc.PlanDocument, *, actor: Any = None, dry_run: b
     return report
 
 
-def parse_and_import(raw: Any, *, actor: Any = None, dry_run: bool = False,
-                     locate: Callable[[doc.Path], str] | None = None, filename: str = ""
-                     ) -> ImportReport:
+def parse_and_import(
+    raw: Any,
+    *,
+    actor: Any = None,
+    dry_run: bool = False,
+    locate: Callable[[doc.Path], str] | None = None,
+    filename: str = "",
+) -> ImportReport:
     """Check a raw document against the database and import it."""
     parsed = doc.parse_document(raw, known_codes(), locate=locate, filename=filename)
     return import_document(parsed, actor=actor, dry_run=dry_run)
@@ -97,15 +105,17 @@ class _Loader:
         self.actor = actor
         self.report = report
 
-    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any],
-               kind: str) -> models.Model:
+    def upsert(
+        self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], kind: str
+    ) -> models.Model:
         """Create or change one row, auditing the difference."""
         obj = model.objects.filter(**lookup).first()
         fields = [*lookup, *values]
         if obj is None:
             obj = model.objects.create(**lookup, **values)
-            audit.record(actor=self.actor, kind="create", obj=obj, after=_state(obj, fields),
-                         verb="import")
+            audit.record(
+                actor=self.actor, kind="create", obj=obj, after=_state(obj, fields), verb="import"
+            )
             self.report.created[kind] += 1
             return obj
         before = _state(obj, fields)
@@ -116,8 +126,9 @@ class _Loader:
             self.report.unchanged[kind] += 1
             return obj
         obj.save()
-        audit.record(actor=self.actor, kind="update", obj=obj, before=before, after=after,
-                     verb="import")
+        audit.record(
+            actor=self.actor, kind="update", obj=obj, before=before, after=after, verb="import"
+        )
         self.report.updated[kind] += 1
         return obj
 
@@ -136,16 +147,27 @@ class _Loader:
             if section is None:
                 continue
             for term in section:
-                self.upsert(model, {"code": term.code},
-                            {"name_nl": term.name_nl, "name_en": term.name_en, "order": term.order},
-                            kind)
+                self.upsert(
+                    model,
+                    {"code": term.code},
+                    {"name_nl": term.name_nl, "name_en": term.name_en, "order": term.order},
+                    kind,
+                )
             self.note_missing(kind, model, (t.code for t in section))
         if d.organisations is not None:
             types = {t.code: t for t in OrganisationType.objects.all()}
             for org in d.organisations:
-                self.upsert(Organisation, {"code": org.code}, {
-                    "short_name": org.short_name, "name": org.name, "type": types[org.type],
-                    **_provenance(org.provenance)}, "organisations")
+                self.upsert(
+                    Organisation,
+                    {"code": org.code},
+                    {
+                        "short_name": org.short_name,
+                        "name": org.name,
+                        "type": types[org.type],
+                        **_provenance(org.provenance),
+                    },
+                    "organisations",
+                )
             self.note_missing("organisations", Organisation, (o.code for o in d.organisations))
         for section, model, kind in (
             (d.strategic_goals, StrategicGoal, "strategic goals"),
@@ -154,9 +176,17 @@ class _Loader:
             if section is None:
                 continue
             for goal in section:
-                self.upsert(model, {"code": goal.code}, {
-                    "number": goal.number, "name_nl": goal.name_nl, "name_en": goal.name_en,
-                    **_provenance(goal.provenance)}, kind)
+                self.upsert(
+                    model,
+                    {"code": goal.code},
+                    {
+                        "number": goal.number,
+                        "name_nl": goal.name_nl,
+                        "name_en": goal.name_en,
+                        **_provenance(goal.provenance),
+                    },
+                    kind,
+                )
             self.note_missing(kind, model, (g.code for g in section))
         if d.actions is not None:
             self.load_actions(d.actions)
@@ -165,9 +195,14 @@ class _Loader:
 
     def load_plan(self, meta: doc.PlanMeta) -> None:
         values = {
-            "code": meta.code, "title_nl": meta.title_nl, "title_en": meta.title_en,
-            "country": meta.country, "dossier": meta.dossier, "ambition_nl": meta.ambition_nl,
-            "ambition_en": meta.ambition_en, "ambition_source": meta.ambition_source,
+            "code": meta.code,
+            "title_nl": meta.title_nl,
+            "title_en": meta.title_en,
+            "country": meta.country,
+            "dossier": meta.dossier,
+            "ambition_nl": meta.ambition_nl,
+            "ambition_en": meta.ambition_en,
+            "ambition_source": meta.ambition_source,
             "is_demo": meta.demo,
         }
         existing = Plan.objects.first()
@@ -189,27 +224,49 @@ class _Loader:
                 self.report.unchanged["actions"] += 1
                 continue
             action = write_action(action, data, lookups)
-            audit.record(actor=self.actor, kind="update" if before else "create", obj=action,
-                         before=before, after=after, verb="import")
+            audit.record(
+                actor=self.actor,
+                kind="update" if before else "create",
+                obj=action,
+                before=before,
+                after=after,
+                verb="import",
+            )
             (self.report.updated if before else self.report.created)["actions"] += 1
         self.note_missing("actions", Action, (a.code for a in actions))
 
     def load_versions(self, versions: Iterable[doc.VersionData]) -> None:
-        current = {a.code: a for a in Action.objects.with_relations().prefetch_related("milestones")}
+        current = {
+            a.code: a for a in Action.objects.with_relations().prefetch_related("milestones")
+        }
         for version in versions:
             snapshot = [
-                entry.as_dict() if isinstance(entry, doc.ActionData)
+                entry.as_dict()
+                if isinstance(entry, doc.ActionData)
                 else action_data(current[entry]).as_dict()
                 for entry in version.actions
             ]
-            self.upsert(PlanVersion, {"code": version.code}, {
-                "date": version.date, "title_nl": version.title_nl, "title_en": version.title_en,
-                "source": version.source, "snapshot": snapshot}, "plan versions")
+            self.upsert(
+                PlanVersion,
+                {"code": version.code},
+                {
+                    "date": version.date,
+                    "title_nl": version.title_nl,
+                    "title_en": version.title_en,
+                    "source": version.source,
+                    "snapshot": snapshot,
+                },
+                "plan versions",
+            )
 
 
 def _provenance(p: doc.ProvenanceData) -> dict[str, Any]:
-    return {"source": p.source, "confirmed": p.confirmed, "inferred_fields": list(p.inferred),
-            "note": p.note}
+    return {
+        "source": p.source,
+        "confirmed": p.confirmed,
+        "inferred_fields": list(p.inferred),
+        "note": p.note,
+    }
 
 
 class _Lookups:
@@ -223,8 +280,9 @@ class _Lookups:
         self.orgs = {x.code: x for x in Organisation.objects.all()}
 
 
-def write_action(action: Action | None, data: doc.ActionData, lookups: _Lookups | None = None
-                 ) -> Action:
+def write_action(
+    action: Action | None, data: doc.ActionData, lookups: _Lookups | None = None
+) -> Action:
     """Make the database row (and its relations) equal to `data`."""
     lookups = lookups or _Lookups()
     action = action or Action(code=data.code)
@@ -243,13 +301,24 @@ def write_action(action: Action | None, data: doc.ActionData, lookups: _Lookups 
     action.age_groups.set([lookups.ages[c] for c in data.age_groups])
     ActionOrganisation.objects.filter(action=action).delete()
     ActionOrganisation.objects.bulk_create(
-        [ActionOrganisation(action=action, organisation=lookups.orgs[c], role=role, order=i)
-         for role, codes in (("holder", data.holders), ("involved", data.involved))
-         for i, c in enumerate(codes)]
+        [
+            ActionOrganisation(action=action, organisation=lookups.orgs[c], role=role, order=i)
+            for role, codes in (("holder", data.holders), ("involved", data.involved))
+            for i, c in enumerate(codes)
+        ]
     )
     Milestone.objects.filter(action=action).delete()
     Milestone.objects.bulk_create(
-        [Milestone(action=action, order=i, title_nl=m.title_nl, title_en=m.title_en,
-                   due_date=m.due, done_date=m.done) for i, m in enumerate(data.milestones)]
+        [
+            Milestone(
+                action=action,
+                order=i,
+                title_nl=m.title_nl,
+                title_en=m.title_en,
+                due_date=m.due,
+                done_date=m.done,
+            )
+            for i, m in enumerate(data.milestones)
+        ]
     )
     return action

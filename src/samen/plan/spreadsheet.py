@@ -75,28 +75,92 @@ GOAL_COLUMNS = _cols(
     *PROVENANCE_COLUMNS,
 )
 ACTION_COLUMNS = _cols(
-    Column("code", "Nummer", ("code", "nr", "nr.", "no", "no.", "number", "actienummer",
-                              "action number", "action code", "actiecode", "#")),
+    Column(
+        "code",
+        "Nummer",
+        (
+            "code",
+            "nr",
+            "nr.",
+            "no",
+            "no.",
+            "number",
+            "actienummer",
+            "action number",
+            "action code",
+            "actiecode",
+            "#",
+        ),
+    ),
     Column("kind", "Soort", ("kind", "type actie")),
     Column("action_line", "Actielijn", ("action line", "lijn", "actielijn nr", "line")),
-    Column("title_nl", "Actie", ("action", "titel", "title", "titel (nl)", "title (nl)",
-                                 "actie (nl)", "action (nl)", "naam actie", "omschrijving actie")),
+    Column(
+        "title_nl",
+        "Actie",
+        (
+            "action",
+            "titel",
+            "title",
+            "titel (nl)",
+            "title (nl)",
+            "actie (nl)",
+            "action (nl)",
+            "naam actie",
+            "omschrijving actie",
+        ),
+    ),
     Column("title_en", "Titel (EN)", ("title (en)", "action (en)", "actie (en)", "english title")),
-    Column("description_nl", "Omschrijving", ("omschrijving (nl)", "beschrijving", "description",
-                                              "description (nl)", "toelichting")),
+    Column(
+        "description_nl",
+        "Omschrijving",
+        ("omschrijving (nl)", "beschrijving", "description", "description (nl)", "toelichting"),
+    ),
     Column("description_en", "Omschrijving (EN)", ("description (en)", "beschrijving (en)")),
-    Column("strategic_goals", "Strategische doelen", ("strategic goals", "strategic goal",
-                                                      "strategisch doel", "doelen", "doel"), "list"),
-    Column("holders", "Actiehouders", ("actiehouder", "action holders", "action holder",
-                                       "trekker", "trekkers", "holders"), "list"),
-    Column("involved", "Betrokken organisaties", ("betrokken", "betrokken organisatie",
-                                                  "involved", "involved organisations",
-                                                  "involved organizations", "partners"), "list"),
-    Column("exploitation_forms", "Uitbuitingsvormen", (
-        "uitbuitingsvorm", "vormen van uitbuiting", "vorm van uitbuiting", "exploitation forms",
-        "exploitation form", "forms of exploitation", "uitbuiting"), "list"),
-    Column("age_groups", "Leeftijdsgroepen", ("leeftijdsgroep", "leeftijd", "leeftijden",
-                                              "age groups", "age group", "ages", "age"), "list"),
+    Column(
+        "strategic_goals",
+        "Strategische doelen",
+        ("strategic goals", "strategic goal", "strategisch doel", "doelen", "doel"),
+        "list",
+    ),
+    Column(
+        "holders",
+        "Actiehouders",
+        ("actiehouder", "action holders", "action holder", "trekker", "trekkers", "holders"),
+        "list",
+    ),
+    Column(
+        "involved",
+        "Betrokken organisaties",
+        (
+            "betrokken",
+            "betrokken organisatie",
+            "involved",
+            "involved organisations",
+            "involved organizations",
+            "partners",
+        ),
+        "list",
+    ),
+    Column(
+        "exploitation_forms",
+        "Uitbuitingsvormen",
+        (
+            "uitbuitingsvorm",
+            "vormen van uitbuiting",
+            "vorm van uitbuiting",
+            "exploitation forms",
+            "exploitation form",
+            "forms of exploitation",
+            "uitbuiting",
+        ),
+        "list",
+    ),
+    Column(
+        "age_groups",
+        "Leeftijdsgroepen",
+        ("leeftijdsgroep", "leeftijd", "leeftijden", "age groups", "age group", "ages", "age"),
+        "list",
+    ),
     Column("period", "Periode", ("planning", "period", "looptijd", "jaren", "years")),
     Column("status", "Status", ("stand van zaken", "state")),
     *PROVENANCE_COLUMNS,
@@ -133,22 +197,54 @@ class SheetSpec:
 
 
 SHEETS = (
-    SheetSpec("exploitation_forms", "Uitbuitingsvormen", ("exploitation forms",), TERM_COLUMNS,
-              ("code", "name_nl")),
+    SheetSpec(
+        "exploitation_forms",
+        "Uitbuitingsvormen",
+        ("exploitation forms",),
+        TERM_COLUMNS,
+        ("code", "name_nl"),
+    ),
     SheetSpec("age_groups", "Leeftijdsgroepen", ("age groups",), TERM_COLUMNS, ("code", "name_nl")),
-    SheetSpec("organisation_types", "Organisatietypen", ("organisation types",), TERM_COLUMNS,
-              ("code", "name_nl")),
-    SheetSpec("organisations", "Organisaties", ("organisations", "organizations"),
-              ORGANISATION_COLUMNS, ("code", "name", "type")),
-    SheetSpec("strategic_goals", "Strategische doelen", ("strategic goals", "doelen"), GOAL_COLUMNS,
-              ("code", "number")),
+    SheetSpec(
+        "organisation_types",
+        "Organisatietypen",
+        ("organisation types",),
+        TERM_COLUMNS,
+        ("code", "name_nl"),
+    ),
+    SheetSpec(
+        "organisations",
+        "Organisaties",
+        ("organisations", "organizations"),
+        ORGANISATION_COLUMNS,
+        ("code", "name", "type"),
+    ),
+    SheetSpec(
+        "strategic_goals",
+        "Strategische doelen",
+        ("strategic goals", "doelen"),
+        GOAL_COLUMNS,
+        ("code", "number"),
+    ),
     SheetSpec("action_lines", "Actielijnen", ("action lines",), GOAL_COLUMNS, ("code", "number")),
-    SheetSpec("actions", "Acties", ("actions", "actietabel", "bijlage", "annex"), ACTION_COLUMNS,
-              ("code", "title_nl")),
-    SheetSpec("milestones", "Mijlpalen", ("milestones",), MILESTONE_COLUMNS, ("action", "title_nl")),
+    SheetSpec(
+        "actions",
+        "Acties",
+        ("actions", "actietabel", "bijlage", "annex"),
+        ACTION_COLUMNS,
+        ("code", "title_nl"),
+    ),
+    SheetSpec(
+        "milestones", "Mijlpalen", ("milestones",), MILESTONE_COLUMNS, ("action", "title_nl")
+    ),
     SheetSpec("versions", "Versies", ("versions",), VERSION_COLUMNS, ("code", "date", "title_nl")),
-    SheetSpec("version_actions", "Versie-acties", ("version actions",), VERSION_ACTION_COLUMNS,
-              ("version", "action")),
+    SheetSpec(
+        "version_actions",
+        "Versie-acties",
+        ("version actions",),
+        VERSION_ACTION_COLUMNS,
+        ("version", "action"),
+    ),
 )
 PLAN_SHEET = "Plan"
 
@@ -186,8 +282,9 @@ def _cell_value(column: Column, value: Any) -> Any:
     return value
 
 
-def _write_sheet(wb: Workbook, title: str, columns: tuple[Column, ...],
-                 rows: Iterable[dict[str, Any]]) -> Worksheet:
+def _write_sheet(
+    wb: Workbook, title: str, columns: tuple[Column, ...], rows: Iterable[dict[str, Any]]
+) -> Worksheet:
     ws = wb.create_sheet(title)
     ws.append([c.header for c in columns])
     for cell in ws[1]:
@@ -197,8 +294,18 @@ def _write_sheet(wb: Workbook, title: str, columns: tuple[Column, ...],
         ws.append([_cell_value(c, row.get(c.key)) for c in columns])
     ws.freeze_panes = "A2"
     for index, column in enumerate(columns, start=1):
-        wide = column.key in ("title_nl", "title_en", "name", "name_nl", "name_en", "note",
-                              "description_nl", "description_en", "source", "data")
+        wide = column.key in (
+            "title_nl",
+            "title_en",
+            "name",
+            "name_nl",
+            "name_en",
+            "note",
+            "description_nl",
+            "description_en",
+            "source",
+            "data",
+        )
         ws.column_dimensions[get_column_letter(index)].width = 50 if wide else 16
     ws.auto_filter.ref = ws.dimensions
     return ws
@@ -213,8 +320,9 @@ def write_plan_workbook(data: dict[str, Any]) -> bytes:
     for cell in plan_ws[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for key, value in (data.get("plan") or {}).items():
-        plan_ws.append([key, _cell_value(Column(key, key, (), "bool" if key == "demo" else "text"),
-                                         value)])
+        plan_ws.append(
+            [key, _cell_value(Column(key, key, (), "bool" if key == "demo" else "text"), value)]
+        )
     plan_ws.append(["schema", data.get("schema", doc.SCHEMA)])
     plan_ws.column_dimensions["A"].width = 20
     plan_ws.column_dimensions["B"].width = 100
@@ -232,13 +340,19 @@ def write_plan_workbook(data: dict[str, Any]) -> bytes:
         version = dict(version)
         for entry in version.pop("actions", []) or []:
             if isinstance(entry, dict):
-                version_actions.append({"version": version["code"], "action": entry["code"],
-                                        "data": entry})
+                version_actions.append(
+                    {"version": version["code"], "action": entry["code"], "data": entry}
+                )
             else:
                 version_actions.append({"version": version["code"], "action": entry})
         versions.append(version)
-    rows = {**data, "actions": actions, "milestones": milestones, "versions": versions,
-            "version_actions": version_actions}
+    rows = {
+        **data,
+        "actions": actions,
+        "milestones": milestones,
+        "versions": versions,
+        "version_actions": version_actions,
+    }
     for spec in SHEETS:
         _write_sheet(wb, spec.name, spec.columns, rows.get(spec.section) or [])
     out = io.BytesIO()
@@ -254,9 +368,20 @@ def write_action_list(actions: Iterable[Action]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Actions")[:31]
-    headers = [_("Action line"), _("Number"), _("Action"), _("Action holders"),
-               _("Involved organisations"), _("Exploitation forms"), _("Age groups"),
-               _("Strategic goals"), _("Period"), _("Status"), _("Confirmed"), _("Source")]
+    headers = [
+        _("Action line"),
+        _("Number"),
+        _("Action"),
+        _("Action holders"),
+        _("Involved organisations"),
+        _("Exploitation forms"),
+        _("Age groups"),
+        _("Strategic goals"),
+        _("Period"),
+        _("Status"),
+        _("Confirmed"),
+        _("Source"),
+    ]
     ws.append(headers)
     for cell in ws[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
@@ -299,8 +424,13 @@ class _Vocabulary:
 
     def __init__(self) -> None:
         self.maps: dict[str, dict[str, str]] = {
-            "action_line": {}, "strategic_goals": {}, "exploitation_forms": {}, "age_groups": {},
-            "organisations": {}, "status": {}, "kind": {},
+            "action_line": {},
+            "strategic_goals": {},
+            "exploitation_forms": {},
+            "age_groups": {},
+            "organisations": {},
+            "status": {},
+            "kind": {},
         }
         self.line_numbers: dict[str, int] = {}
         for code, nl, en in ((s.value, str(s.label), s.value) for s in Action.Status):
@@ -332,8 +462,16 @@ class _Vocabulary:
         for line in ActionLine.objects.all():
             self.add_line(line.code, line.number, line.name_nl, line.name_en)
         for goal in StrategicGoal.objects.all():
-            self.add("strategic_goals", goal.code, goal.name_nl, goal.name_en, str(goal.number),
-                     f"sd{goal.number}", f"doel {goal.number}", f"goal {goal.number}")
+            self.add(
+                "strategic_goals",
+                goal.code,
+                goal.name_nl,
+                goal.name_en,
+                str(goal.number),
+                f"sd{goal.number}",
+                f"doel {goal.number}",
+                f"goal {goal.number}",
+            )
         for model, kind in ((ExploitationForm, "exploitation_forms"), (AgeGroup, "age_groups")):
             for term in model.objects.all():
                 self.add(kind, term.code, term.name_nl, term.name_en)
@@ -343,23 +481,39 @@ class _Vocabulary:
     def load_sections(self, raw: dict[str, Any]) -> None:
         for line in raw.get("action_lines", []):
             number = line.get("number")
-            self.add_line(str(line.get("code", "")), number if isinstance(number, int) else None,
-                          line.get("name_nl"), line.get("name_en"))
+            self.add_line(
+                str(line.get("code", "")),
+                number if isinstance(number, int) else None,
+                line.get("name_nl"),
+                line.get("name_en"),
+            )
         for goal in raw.get("strategic_goals", []):
-            self.add("strategic_goals", str(goal.get("code", "")), goal.get("name_nl"),
-                     goal.get("name_en"))
+            self.add(
+                "strategic_goals",
+                str(goal.get("code", "")),
+                goal.get("name_nl"),
+                goal.get("name_en"),
+            )
         for kind in ("exploitation_forms", "age_groups"):
             for term in raw.get(kind, []):
                 self.add(kind, str(term.get("code", "")), term.get("name_nl"), term.get("name_en"))
         for org in raw.get("organisations", []):
-            self.add("organisations", str(org.get("code", "")), org.get("short_name"),
-                     org.get("name"))
+            self.add(
+                "organisations", str(org.get("code", "")), org.get("short_name"), org.get("name")
+            )
 
     def code(self, kind: str, value: Any) -> Any:
         if value is None:
             return None
-        if normalise(value) in ("all", "alle", "alle vormen", "alle leeftijden", "allen",
-                                "all ages", "all forms"):
+        if normalise(value) in (
+            "all",
+            "alle",
+            "alle vormen",
+            "alle leeftijden",
+            "allen",
+            "all ages",
+            "all forms",
+        ):
             return doc.ALL
         return self.maps[kind].get(normalise(value), str(value).strip())
 
@@ -404,8 +558,10 @@ def _check_archive(content: bytes, filename: str) -> None:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 size = sum(info.file_size for info in archive.infolist())
                 if size > MAX_UNCOMPRESSED_BYTES:
-                    problem = (f"the workbook unpacks to {size:,} bytes; at most "
-                               f"{MAX_UNCOMPRESSED_BYTES:,} allowed")
+                    problem = (
+                        f"the workbook unpacks to {size:,} bytes; at most "
+                        f"{MAX_UNCOMPRESSED_BYTES:,} allowed"
+                    )
         except zipfile.BadZipFile:
             problem = "not a valid .xlsx workbook (it is not a zip archive)"
     if problem:
@@ -423,25 +579,37 @@ def _fill_merged(ws: Worksheet) -> dict[tuple[int, int], Any]:
     return filled
 
 
-def read_plan_workbook(content: bytes, filename: str
-                       ) -> tuple[dict[str, Any], Callable[[doc.Path], str]]:
+def read_plan_workbook(
+    content: bytes, filename: str
+) -> tuple[dict[str, Any], Callable[[doc.Path], str]]:
     _check_archive(content, filename)
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=False, data_only=False,
-                           keep_links=False, keep_vba=False, rich_text=False)
+        wb = load_workbook(
+            io.BytesIO(content),
+            read_only=False,
+            data_only=False,
+            keep_links=False,
+            keep_vba=False,
+            rich_text=False,
+        )
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise doc.PlanDocumentInvalid(
-            [doc.DocumentError((), f"cannot read the workbook: {exc}")], filename) from exc
+            [doc.DocumentError((), f"cannot read the workbook: {exc}")], filename
+        ) from exc
     reader = _Reader(filename)
     raw: dict[str, Any] = {}
     sheets: dict[str, tuple[Worksheet, list[tuple[int, dict[str, Any], dict[str, int]]]]] = {}
 
-    by_name = {normalise(n): spec for spec in SHEETS for n in (spec.name, spec.section, *spec.aliases)}
+    by_name = {
+        normalise(n): spec for spec in SHEETS for n in (spec.name, spec.section, *spec.aliases)
+    }
     for ws in wb.worksheets:
         if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
-            reader.fail(f'{filename}, sheet "{ws.title}"',
-                        f"too large ({ws.max_row} rows × {ws.max_column} columns); at most "
-                        f"{MAX_ROWS} rows and {MAX_COLUMNS} columns allowed")
+            reader.fail(
+                f'{filename}, sheet "{ws.title}"',
+                f"too large ({ws.max_row} rows × {ws.max_column} columns); at most "
+                f"{MAX_ROWS} rows and {MAX_COLUMNS} columns allowed",
+            )
             continue
         if normalise(ws.title) == normalise(PLAN_SHEET):
             raw["plan"], schema = _read_plan_sheet(ws, reader)
@@ -458,13 +626,22 @@ def read_plan_workbook(content: bytes, filename: str
             sheets[spec.section] = (ws, rows)
 
     if "actions" not in sheets and not reader.errors and not sheets:
-        reader.fail(filename, "no sheet with actions found; expected a sheet named 'Acties' "
-                    "(or 'Actions'), or a workbook with a single sheet")
+        reader.fail(
+            filename,
+            "no sheet with actions found; expected a sheet named 'Acties' "
+            "(or 'Actions'), or a workbook with a single sheet",
+        )
     if reader.errors:
         raise doc.PlanDocumentInvalid(reader.errors, filename)
 
-    for section in ("exploitation_forms", "age_groups", "organisation_types", "organisations",
-                    "strategic_goals", "action_lines"):
+    for section in (
+        "exploitation_forms",
+        "age_groups",
+        "organisation_types",
+        "organisations",
+        "strategic_goals",
+        "action_lines",
+    ):
         if section in sheets:
             ws, rows = sheets[section]
             raw[section] = []
@@ -487,8 +664,14 @@ def read_plan_workbook(content: bytes, filename: str
     return raw, reader.locate
 
 
-def _remember(reader: _Reader, ws: Worksheet, row: int, columns: dict[str, int],
-              path: doc.Path, headers: dict[str, str] | None = None) -> None:
+def _remember(
+    reader: _Reader,
+    ws: Worksheet,
+    row: int,
+    columns: dict[str, int],
+    path: doc.Path,
+    headers: dict[str, str] | None = None,
+) -> None:
     reader.locations[path] = reader.where(ws, row)
     for key, col in columns.items():
         reader.locations[(*path, key)] = reader.where(ws, row, col, (headers or {}).get(key, ""))
@@ -502,7 +685,9 @@ def _read_plan_sheet(ws: Worksheet, reader: _Reader) -> tuple[dict[str, Any], st
         if key in (None, ""):
             continue
         if isinstance(value, str) and value.startswith("="):
-            reader.fail(reader.where(ws, row[0].row, 2), "cell holds a formula; enter the value itself")
+            reader.fail(
+                reader.where(ws, row[0].row, 2), "cell holds a formula; enter the value itself"
+            )
         elif str(key) == "schema":
             schema = str(value or "")
         elif value not in (None, ""):
@@ -511,8 +696,9 @@ def _read_plan_sheet(ws: Worksheet, reader: _Reader) -> tuple[dict[str, Any], st
     return plan, schema
 
 
-def _find_header(ws: Worksheet, spec: SheetSpec, merged: dict[tuple[int, int], Any]
-                 ) -> tuple[int, dict[str, int], dict[str, str]] | None:
+def _find_header(
+    ws: Worksheet, spec: SheetSpec, merged: dict[tuple[int, int], Any]
+) -> tuple[int, dict[str, int], dict[str, str]] | None:
     """The first row (of the top few) whose cells name most of our columns."""
     names = _header_map(spec.columns)
     best = None
@@ -530,23 +716,28 @@ def _find_header(ws: Worksheet, spec: SheetSpec, merged: dict[tuple[int, int], A
     return best
 
 
-def _read_table(ws: Worksheet, spec: SheetSpec, reader: _Reader
-                ) -> list[tuple[int, dict[str, Any], dict[str, int]]] | None:
+def _read_table(
+    ws: Worksheet, spec: SheetSpec, reader: _Reader
+) -> list[tuple[int, dict[str, Any], dict[str, int]]] | None:
     merged = _fill_merged(ws)
     header = _find_header(ws, spec, merged)
     if header is None:
         expected = ", ".join(f"'{c.header}'" for c in spec.columns if c.key in spec.required)
-        reader.fail(f'{reader.filename}, sheet "{ws.title}"',
-                    f"no header row found in the first {HEADER_SEARCH_ROWS} rows; expected "
-                    f"columns such as {expected}")
+        reader.fail(
+            f'{reader.filename}, sheet "{ws.title}"',
+            f"no header row found in the first {HEADER_SEARCH_ROWS} rows; expected "
+            f"columns such as {expected}",
+        )
         return None
     header_row, columns, written = header
     for key in spec.required:
         if key not in columns:
             column = next(c for c in spec.columns if c.key == key)
             also = ", ".join(f"'{a}'" for a in column.aliases[:4])
-            reader.fail(reader.where(ws, header_row),
-                        f"missing required column '{column.header}'" + (f" (or {also})" if also else ""))
+            reader.fail(
+                reader.where(ws, header_row),
+                f"missing required column '{column.header}'" + (f" (or {also})" if also else ""),
+            )
     if any(key not in columns for key in spec.required):
         return None
     kinds = {c.key: c.kind for c in spec.columns}
@@ -557,14 +748,18 @@ def _read_table(ws: Worksheet, spec: SheetSpec, reader: _Reader
             cell = ws.cell(row, col)
             value = merged.get((row, col), cell.value)
             if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-                reader.fail(reader.where(ws, row, col, written[key]),
-                            "cell holds a formula; enter the value itself (formulas are not evaluated)")
+                reader.fail(
+                    reader.where(ws, row, col, written[key]),
+                    "cell holds a formula; enter the value itself (formulas are not evaluated)",
+                )
                 continue
             if isinstance(value, str):
                 value = value.strip()
             if value in (None, ""):
                 continue
-            values[key] = _convert(value, kinds[key], reader, reader.where(ws, row, col, written[key]))
+            values[key] = _convert(
+                value, kinds[key], reader, reader.where(ws, row, col, written[key])
+            )
         if values:
             rows.append((row, values, columns))
     reader.headers[ws.title] = written
@@ -591,8 +786,12 @@ def _headers(reader: _Reader, ws: Worksheet) -> dict[str, str]:
     return reader.headers.get(ws.title, {})
 
 
-def _actions(reader: _Reader, vocabulary: _Vocabulary, ws: Worksheet,
-             rows: list[tuple[int, dict[str, Any], dict[str, int]]]) -> list[dict[str, Any]]:
+def _actions(
+    reader: _Reader,
+    vocabulary: _Vocabulary,
+    ws: Worksheet,
+    rows: list[tuple[int, dict[str, Any], dict[str, int]]],
+) -> list[dict[str, Any]]:
     headers = _headers(reader, ws)
     out = []
     for row_number, values, columns in rows:
@@ -620,15 +819,21 @@ def _actions(reader: _Reader, vocabulary: _Vocabulary, ws: Worksheet,
     return out
 
 
-def _milestones(reader: _Reader, actions: list[dict[str, Any]], ws: Worksheet,
-                rows: list[tuple[int, dict[str, Any], dict[str, int]]]) -> None:
+def _milestones(
+    reader: _Reader,
+    actions: list[dict[str, Any]],
+    ws: Worksheet,
+    rows: list[tuple[int, dict[str, Any], dict[str, int]]],
+) -> None:
     headers = _headers(reader, ws)
     index = {str(a.get("code")): i for i, a in enumerate(actions)}
     for row_number, values, columns in rows:
         code = str(values.pop("action", "")).strip()
         if code not in index:
-            reader.fail(reader.where(ws, row_number, columns["action"], headers.get("action", "")),
-                        f"milestone refers to unknown action '{code}'")
+            reader.fail(
+                reader.where(ws, row_number, columns["action"], headers.get("action", "")),
+                f"milestone refers to unknown action '{code}'",
+            )
             continue
         milestones = actions[index[code]].setdefault("milestones", [])
         path: doc.Path = ("actions", index[code], "milestones", len(milestones))
@@ -636,8 +841,11 @@ def _milestones(reader: _Reader, actions: list[dict[str, Any]], ws: Worksheet,
         milestones.append(values)
 
 
-def _versions(reader: _Reader, versions: tuple[Worksheet, list[Any]],
-              entries: tuple[Worksheet, list[Any]] | None) -> list[dict[str, Any]]:
+def _versions(
+    reader: _Reader,
+    versions: tuple[Worksheet, list[Any]],
+    entries: tuple[Worksheet, list[Any]] | None,
+) -> list[dict[str, Any]]:
     ws, rows = versions
     headers = _headers(reader, ws)
     out = []
@@ -653,8 +861,10 @@ def _versions(reader: _Reader, versions: tuple[Worksheet, list[Any]],
     for row_number, values, columns in erows:
         version = str(values.get("version", "")).strip()
         if version not in index:
-            reader.fail(reader.where(ews, row_number, columns["version"], eheaders.get("version", "")),
-                        f"unknown version '{version}'")
+            reader.fail(
+                reader.where(ews, row_number, columns["version"], eheaders.get("version", "")),
+                f"unknown version '{version}'",
+            )
             continue
         listed = out[index[version]]["actions"]
         path = ("versions", index[version], "actions", len(listed))

@@ -2,6 +2,16 @@ from django.urls import path
 
 from . import views
 
+# Paths are Dutch, the UI's first language; the API has its own English paths.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("acties", views.explorer, name="explorer"),
+    path("acties/export.<str:fmt>", views.explorer_export, name="explorer-export"),
+    path("acties/<str:code>", views.action_detail, name="action"),
+    path("organisaties", views.organisation_list, name="organisations"),
+    path("organisaties/<slug:code>", views.organisation_detail, name="organisation"),
+    path("uitbuitingsvormen/<slug:code>", views.exploitation_form, name="exploitation-form"),
+    path("dekking", views.coverage, name="coverage"),
+    path("versies", views.version_list, name="versions"),
+    path("versies/vergelijken", views.version_compare, name="version-compare"),
 ]

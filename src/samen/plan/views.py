@@ -1,6 +1,277 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the plan registry. Views parse, call selectors and render; an htmx
+request gets only the results fragment (`_results.html`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import selectors
+from .models import (
+    Action,
+    ActionLine,
+    AgeGroup,
+    ExploitationForm,
+    Organisation,
+    OrganisationType,
+    Plan,
+    PlanVersion,
+    StrategicGoal,
+)
+from .spreadsheet import action_rows, write_action_list
+
+PAGE_SIZE = 50
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "plan/home.html")
+    summaries = selectors.line_summaries()
+    return render(
+        request,
+        "plan/home.html",
+        {
+            "plan": Plan.objects.first(),
+            "goals": StrategicGoal.objects.annotate(action_count=Count("actions")),
+            "summaries": summaries,
+            "total": sum(s.total for s in summaries),
+            "statuses": Action.Status.choices,
+            "forms": ExploitationForm.objects.annotate(action_count=Count("actions")),
+            "versions": PlanVersion.objects.all(),
+        },
+    )
+
+
+def _filter_options(choices: dict[str, list[str]]) -> dict[str, Any]:
+    """Labels for the filter form, in the order of `choices`."""
+    return {
+        "lines": list(ActionLine.objects.all()),
+        "goals": list(StrategicGoal.objects.all()),
+        "forms": list(ExploitationForm.objects.all()),
+        "ages": list(AgeGroup.objects.all()),
+        "organisations": list(Organisation.objects.order_by("short_name")),
+        "statuses": Action.Status.choices,
+        "roles": [("holder", _("as action holder")), ("involved", _("as involved organisation"))],
+    }
+
+
+def explorer(request: HttpRequest) -> HttpResponse:
+    choices = selectors.filter_choices()
+    error = None
+    try:
+        f = selectors.parse_action_filter(request.GET.getlist, choices)
+    except selectors.FilterError as exc:
+        f, error = selectors.ActionFilter(), str(exc)
+    qs = selectors.filter_actions(f, Action.objects.with_relations())
+    paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "filter": f,
+        "params": f.as_params(),
+        "page": page,
+        "count": paginator.count,
+        "error": error,
+        **_filter_options(choices),
+    }
+    template = "plan/_results.html" if is_htmx(request) else "plan/explorer.html"
+    response = render(request, template, context, status=400 if error else 200)
+    return response
+
+
+def explorer_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    try:
+        f = selectors.parse_action_filter(request.GET.getlist)
+    except selectors.FilterError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    actions = selectors.filter_actions(f, Action.objects.with_relations())
+    filename = "acties" if (request.LANGUAGE_CODE or "nl").startswith("nl") else "actions"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            write_action_list(actions),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")  # what Dutch spreadsheet programs expect
+        writer.writerow(
+            [
+                _("Action line"),
+                _("Number"),
+                _("Action"),
+                _("Action holders"),
+                _("Involved organisations"),
+                _("Exploitation forms"),
+                _("Age groups"),
+                _("Strategic goals"),
+                _("Period"),
+                _("Status"),
+                _("Confirmed"),
+                _("Source"),
+            ]
+        )
+        for row in action_rows(actions):
+            writer.writerow([_csv_safe(value) for value in row])
+        # A byte-order mark lets Excel read the file as UTF-8.
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def _csv_safe(value: Any) -> Any:
+    """Stop a cell from being run as a formula when the CSV is opened in a spreadsheet."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def action_detail(request: HttpRequest, code: str) -> HttpResponse:
+    action = get_object_or_404(
+        Action.objects.with_relations().prefetch_related("milestones"), code=code
+    )
+    versions = [v for v in PlanVersion.objects.all() if any(a["code"] == code for a in v.snapshot)]
+    return render(request, "plan/action_detail.html", {"action": action, "versions": versions})
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    organisations = (
+        Organisation.objects.select_related("type")
+        .annotate(
+            held=Count("roles", filter=Q(roles__role="holder"), distinct=True),
+            involved_in=Count("roles", filter=Q(roles__role="involved"), distinct=True),
+        )
+        .order_by("type__order", "name")
+    )
+    groups: dict[OrganisationType, list[Organisation]] = {}
+    for org in organisations:
+        groups.setdefault(org.type, []).append(org)
+    return render(request, "plan/organisation_list.html", {"groups": groups})
+
+
+def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation.objects.select_related("type"), code=code)
+    grouped = selectors.organisation_actions(organisation)
+    return render(
+        request,
+        "plan/organisation_detail.html",
+        {"organisation": organisation, "held": grouped["holder"], "involved": grouped["involved"]},
+    )
+
+
+def exploitation_form(request: HttpRequest, code: str) -> HttpResponse:
+    form = get_object_or_404(ExploitationForm, code=code)
+    actions = Action.objects.with_relations().filter(exploitation_forms=form)
+    grouped = selectors.actions_by_line(actions)
+    lines_without = [
+        line for line in ActionLine.objects.all() if line.pk not in {g.pk for g, _a in grouped if g}
+    ]
+    ages = selectors.coverage("exploitationForm", "ageGroup")
+    return render(
+        request,
+        "plan/exploitation_form.html",
+        {
+            "form": form,
+            "grouped": grouped,
+            "count": sum(len(a) for _l, a in grouped),
+            "lines_without": lines_without,
+            "age_counts": [
+                (label, ages.count(form.code, age)) for age, label in ages.column_members
+            ],
+            "forms": ExploitationForm.objects.all(),
+        },
+    )
+
+
+COVERAGE_VIEWS = ("exploitationForm", "ageGroup", "strategicGoal")
+
+
+def coverage(request: HttpRequest) -> HttpResponse:
+    columns = request.GET.get("columns", "exploitationForm")
+    if columns not in COVERAGE_VIEWS:
+        columns = "exploitationForm"
+    rows = request.GET.get("rows", "actionLine")
+    if rows not in selectors.DIMENSIONS or rows == columns:
+        rows = "actionLine"
+    matrix = selectors.coverage(rows, columns)
+    template = "plan/_coverage_table.html" if is_htmx(request) else "plan/coverage.html"
+    return render(
+        request,
+        template,
+        {
+            "matrix": matrix,
+            "columns": columns,
+            "views": [(c, selectors.DIMENSIONS[c].label) for c in COVERAGE_VIEWS],
+        },
+    )
+
+
+def version_list(request: HttpRequest) -> HttpResponse:
+    versions = list(PlanVersion.objects.all())
+    pairs = list(itertools.pairwise(versions))
+    return render(request, "plan/version_list.html", {"versions": versions, "pairs": pairs})
+
+
+def version_compare(request: HttpRequest) -> HttpResponse:
+    codes = [*PlanVersion.objects.values_list("code", flat=True), selectors.CURRENT]
+    base = request.GET.get("base") or (codes[-3] if len(codes) >= 3 else codes[0])
+    target = request.GET.get("target") or (codes[-2] if len(codes) >= 2 else codes[0])
+    error = None
+    diff = None
+    if base not in codes or target not in codes:
+        error = _("Unknown version; choose one from the list.")
+    else:
+        diff = selectors.diff_versions(base, target)
+    labels = dict(PlanVersion.objects.values_list("code", "title_nl"))
+    versions = [(v.code, v.title) for v in PlanVersion.objects.all()]
+    versions.append((selectors.CURRENT, _("Current plan (live)")))
+    return render(
+        request,
+        "plan/version_compare.html",
+        {
+            "diff": diff,
+            "error": error,
+            "base": base,
+            "target": target,
+            "versions": versions,
+            "labels": labels,
+            "field_labels": FIELD_LABELS,
+        },
+        status=400 if error else 200,
+    )
+
+
+FIELD_LABELS = {
+    "kind": gettext_lazy("kind"),
+    "action_line": gettext_lazy("action line"),
+    "title_nl": gettext_lazy("title (Dutch)"),
+    "title_en": gettext_lazy("title (English)"),
+    "description_nl": gettext_lazy("description (Dutch)"),
+    "description_en": gettext_lazy("description (English)"),
+    "strategic_goals": gettext_lazy("strategic goals"),
+    "holders": gettext_lazy("action holders"),
+    "involved": gettext_lazy("involved organisations"),
+    "exploitation_forms": gettext_lazy("exploitation forms"),
+    "age_groups": gettext_lazy("age groups"),
+    "period": gettext_lazy("period"),
+    "status": gettext_lazy("status"),
+    "milestones": gettext_lazy("milestones"),
+    "source": gettext_lazy("source"),
+    "confirmed": gettext_lazy("confirmed"),
+    "inferred": gettext_lazy("inferred fields"),
+    "note": gettext_lazy("note"),
+    "demo": gettext_lazy("demo data"),
+}

@@ -39,3 +39,48 @@ def nl_number(value: Any) -> str:
 @register.simple_tag
 def yesno_nl(value: bool) -> str:
     return _("yes") if value else _("no")
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """{{ counts|get_item:code }}: a dictionary lookup with a variable key."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def contains(container: Any, item: Any) -> bool:
+    try:
+        return item in container
+    except TypeError:
+        return False
+
+
+@register.filter
+def display_value(value: Any) -> str:
+    """A document value (list, mapping, bool, None) as short readable text."""
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(display_value(v) for v in value)
+    if isinstance(value, dict):
+        if set(value) == {"start", "end"}:
+            start, end = value["start"], value["end"]
+            return f"{start}–{end}" if start != end else str(start)
+        return "; ".join(
+            f"{k}: {display_value(v)}" for k, v in value.items() if v not in (None, "")
+        )
+    return str(value)
+
+
+@register.simple_tag
+def term_list(terms: Any, total: int, all_label: str) -> str:
+    """Names of taxonomy terms, or `all_label` when every term is listed."""
+    items = list(terms)
+    if total and len(items) == total and total > 1:
+        return all_label
+    return ", ".join(str(t.name) for t in items)

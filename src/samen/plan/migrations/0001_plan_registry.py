@@ -5,230 +5,441 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ActionLine',
+            name="ActionLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('confirmed', models.BooleanField(default=True, verbose_name='confirmed')),
-                ('inferred_fields', models.JSONField(blank=True, default=list, verbose_name='inferred fields')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='code')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('name_nl', models.CharField(blank=True, max_length=300, verbose_name='name (Dutch)')),
-                ('name_en', models.CharField(blank=True, max_length=300, verbose_name='name (English)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                ("confirmed", models.BooleanField(default=True, verbose_name="confirmed")),
+                (
+                    "inferred_fields",
+                    models.JSONField(blank=True, default=list, verbose_name="inferred fields"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="code")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                (
+                    "name_nl",
+                    models.CharField(blank=True, max_length=300, verbose_name="name (Dutch)"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="name (English)"),
+                ),
             ],
             options={
-                'verbose_name': 'action line',
-                'verbose_name_plural': 'action lines',
-                'ordering': ['number'],
+                "verbose_name": "action line",
+                "verbose_name_plural": "action lines",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='AgeGroup',
+            name="AgeGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name_nl', models.CharField(max_length=200, verbose_name='name (Dutch)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name_nl", models.CharField(max_length=200, verbose_name="name (Dutch)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="name (English)"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'age group',
-                'verbose_name_plural': 'age groups',
-                'ordering': ['order', 'code'],
-                'abstract': False,
+                "verbose_name": "age group",
+                "verbose_name_plural": "age groups",
+                "ordering": ["order", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ExploitationForm',
+            name="ExploitationForm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name_nl', models.CharField(max_length=200, verbose_name='name (Dutch)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name_nl", models.CharField(max_length=200, verbose_name="name (Dutch)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="name (English)"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'exploitation form',
-                'verbose_name_plural': 'exploitation forms',
-                'ordering': ['order', 'code'],
-                'abstract': False,
+                "verbose_name": "exploitation form",
+                "verbose_name_plural": "exploitation forms",
+                "ordering": ["order", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('confirmed', models.BooleanField(default=True, verbose_name='confirmed')),
-                ('inferred_fields', models.JSONField(blank=True, default=list, verbose_name='inferred fields')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('short_name', models.CharField(max_length=60, verbose_name='short name')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                ("confirmed", models.BooleanField(default=True, verbose_name="confirmed")),
+                (
+                    "inferred_fields",
+                    models.JSONField(blank=True, default=list, verbose_name="inferred fields"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("short_name", models.CharField(max_length=60, verbose_name="short name")),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationType',
+            name="OrganisationType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name_nl', models.CharField(max_length=200, verbose_name='name (Dutch)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name_nl", models.CharField(max_length=200, verbose_name="name (Dutch)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="name (English)"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'organisation type',
-                'verbose_name_plural': 'organisation types',
-                'ordering': ['order', 'code'],
-                'abstract': False,
+                "verbose_name": "organisation type",
+                "verbose_name_plural": "organisation types",
+                "ordering": ["order", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, unique=True)),
-                ('title_nl', models.CharField(max_length=300)),
-                ('title_en', models.CharField(blank=True, max_length=300)),
-                ('country', models.CharField(default='NL', max_length=2)),
-                ('dossier', models.CharField(blank=True, max_length=100)),
-                ('ambition_nl', models.TextField(blank=True)),
-                ('ambition_en', models.TextField(blank=True)),
-                ('ambition_source', models.CharField(blank=True, max_length=500)),
-                ('is_demo', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=80, unique=True)),
+                ("title_nl", models.CharField(max_length=300)),
+                ("title_en", models.CharField(blank=True, max_length=300)),
+                ("country", models.CharField(default="NL", max_length=2)),
+                ("dossier", models.CharField(blank=True, max_length=100)),
+                ("ambition_nl", models.TextField(blank=True)),
+                ("ambition_en", models.TextField(blank=True)),
+                ("ambition_source", models.CharField(blank=True, max_length=500)),
+                ("is_demo", models.BooleanField(default=False)),
             ],
         ),
         migrations.CreateModel(
-            name='PlanVersion',
+            name="PlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('date', models.DateField(verbose_name='date')),
-                ('title_nl', models.CharField(max_length=300, verbose_name='title (Dutch)')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('snapshot', models.JSONField(default=list)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("date", models.DateField(verbose_name="date")),
+                ("title_nl", models.CharField(max_length=300, verbose_name="title (Dutch)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="title (English)"),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                ("snapshot", models.JSONField(default=list)),
             ],
             options={
-                'verbose_name': 'plan version',
-                'verbose_name_plural': 'plan versions',
-                'ordering': ['date', 'code'],
+                "verbose_name": "plan version",
+                "verbose_name_plural": "plan versions",
+                "ordering": ["date", "code"],
             },
         ),
         migrations.CreateModel(
-            name='StrategicGoal',
+            name="StrategicGoal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('confirmed', models.BooleanField(default=True, verbose_name='confirmed')),
-                ('inferred_fields', models.JSONField(blank=True, default=list, verbose_name='inferred fields')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='code')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('name_nl', models.TextField(verbose_name='name (Dutch)')),
-                ('name_en', models.TextField(blank=True, verbose_name='name (English)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                ("confirmed", models.BooleanField(default=True, verbose_name="confirmed")),
+                (
+                    "inferred_fields",
+                    models.JSONField(blank=True, default=list, verbose_name="inferred fields"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="code")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("name_nl", models.TextField(verbose_name="name (Dutch)")),
+                ("name_en", models.TextField(blank=True, verbose_name="name (English)")),
             ],
             options={
-                'verbose_name': 'strategic goal',
-                'verbose_name_plural': 'strategic goals',
-                'ordering': ['number'],
+                "verbose_name": "strategic goal",
+                "verbose_name_plural": "strategic goals",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('confirmed', models.BooleanField(default=True, verbose_name='confirmed')),
-                ('inferred_fields', models.JSONField(blank=True, default=list, verbose_name='inferred fields')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='code')),
-                ('kind', models.CharField(choices=[('action', 'action'), ('theme', 'theme (concrete actions not yet known)')], default='action', max_length=10, verbose_name='kind')),
-                ('title_nl', models.CharField(max_length=400, verbose_name='title (Dutch)')),
-                ('title_en', models.CharField(blank=True, max_length=400, verbose_name='title (English)')),
-                ('description_nl', models.TextField(blank=True, verbose_name='description (Dutch)')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
-                ('period_start', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='start year')),
-                ('period_end', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='end year')),
-                ('status', models.CharField(choices=[('unknown', 'Not recorded'), ('planned', 'Planned'), ('running', 'Running'), ('completed', 'Completed'), ('stopped', 'Stopped')], default='unknown', max_length=12, verbose_name='status')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('sort_key', models.CharField(blank=True, db_index=True, editable=False, max_length=60)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('action_line', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='plan.actionline', verbose_name='action line')),
-                ('age_groups', models.ManyToManyField(blank=True, related_name='actions', to='plan.agegroup', verbose_name='age groups')),
-                ('exploitation_forms', models.ManyToManyField(blank=True, related_name='actions', to='plan.exploitationform', verbose_name='exploitation forms')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                ("confirmed", models.BooleanField(default=True, verbose_name="confirmed")),
+                (
+                    "inferred_fields",
+                    models.JSONField(blank=True, default=list, verbose_name="inferred fields"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("code", models.CharField(max_length=30, unique=True, verbose_name="code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("action", "action"),
+                            ("theme", "theme (concrete actions not yet known)"),
+                        ],
+                        default="action",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title_nl", models.CharField(max_length=400, verbose_name="title (Dutch)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=400, verbose_name="title (English)"),
+                ),
+                (
+                    "description_nl",
+                    models.TextField(blank=True, verbose_name="description (Dutch)"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description (English)"),
+                ),
+                (
+                    "period_start",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="start year"
+                    ),
+                ),
+                (
+                    "period_end",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="end year"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unknown", "Not recorded"),
+                            ("planned", "Planned"),
+                            ("running", "Running"),
+                            ("completed", "Completed"),
+                            ("stopped", "Stopped"),
+                        ],
+                        default="unknown",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                (
+                    "sort_key",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=60),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "action_line",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="plan.actionline",
+                        verbose_name="action line",
+                    ),
+                ),
+                (
+                    "age_groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="actions",
+                        to="plan.agegroup",
+                        verbose_name="age groups",
+                    ),
+                ),
+                (
+                    "exploitation_forms",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="actions",
+                        to="plan.exploitationform",
+                        verbose_name="exploitation forms",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action',
-                'verbose_name_plural': 'actions',
-                'ordering': ['sort_key', 'code'],
+                "verbose_name": "action",
+                "verbose_name_plural": "actions",
+                "ordering": ["sort_key", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('title_nl', models.CharField(max_length=400, verbose_name='title (Dutch)')),
-                ('title_en', models.CharField(blank=True, max_length=400, verbose_name='title (English)')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('done_date', models.DateField(blank=True, null=True, verbose_name='date done')),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='plan.action')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("title_nl", models.CharField(max_length=400, verbose_name="title (Dutch)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=400, verbose_name="title (English)"),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                ("done_date", models.DateField(blank=True, null=True, verbose_name="date done")),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="plan.action",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['action', 'order', 'due_date'],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["action", "order", "due_date"],
             },
         ),
         migrations.CreateModel(
-            name='ActionOrganisation',
+            name="ActionOrganisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('holder', 'action holder'), ('involved', 'involved organisation')], max_length=10)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='plan.action')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='roles', to='plan.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("holder", "action holder"),
+                            ("involved", "involved organisation"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="plan.action",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="roles",
+                        to="plan.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['action', 'role', 'order'],
+                "ordering": ["action", "role", "order"],
             },
         ),
         migrations.AddField(
-            model_name='action',
-            name='organisations',
-            field=models.ManyToManyField(related_name='actions', through='plan.ActionOrganisation', to='plan.organisation'),
+            model_name="action",
+            name="organisations",
+            field=models.ManyToManyField(
+                related_name="actions", through="plan.ActionOrganisation", to="plan.organisation"
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='plan.organisationtype', verbose_name='type'),
+            model_name="organisation",
+            name="type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="organisations",
+                to="plan.organisationtype",
+                verbose_name="type",
+            ),
         ),
         migrations.AddField(
-            model_name='action',
-            name='strategic_goals',
-            field=models.ManyToManyField(blank=True, related_name='actions', to='plan.strategicgoal', verbose_name='strategic goals'),
+            model_name="action",
+            name="strategic_goals",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="actions",
+                to="plan.strategicgoal",
+                verbose_name="strategic goals",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionorganisation',
-            constraint=models.UniqueConstraint(fields=('action', 'organisation', 'role'), name='unique_action_organisation_role'),
+            model_name="actionorganisation",
+            constraint=models.UniqueConstraint(
+                fields=("action", "organisation", "role"), name="unique_action_organisation_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(('period_start__isnull', True), ('period_end__isnull', True), ('period_end__gte', models.F('period_start')), _connector='OR'), name='action_period_ordered'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("period_start__isnull", True),
+                    ("period_end__isnull", True),
+                    ("period_end__gte", models.F("period_start")),
+                    _connector="OR",
+                ),
+                name="action_period_ordered",
+            ),
         ),
     ]

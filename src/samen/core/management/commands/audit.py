@@ -17,4 +17,6 @@ class Command(BaseCommand):
             for problem in problems:
                 self.stderr.write(f"event {problem.event_id}: {problem.message}")
             raise CommandError(f"The audit trail has {len(problems)} problem(s) in {total} events.")
-        self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {total} events, hash chain verified."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Audit trail intact: {total} events, hash chain verified.")
+        )

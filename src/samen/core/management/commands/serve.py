@@ -14,13 +14,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
+        )
         parser.add_argument("--threads", type=int, default=4)
-        parser.add_argument("--no-collectstatic", action="store_true",
-                            help="do not gather static files before starting")
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="do not gather static files before starting",
+        )
 
-    def handle(self, *args, host: str, port: int, workers: int, threads: int,
-               no_collectstatic: bool, **options):
+    def handle(
+        self,
+        *args,
+        host: str,
+        port: int,
+        workers: int,
+        threads: int,
+        no_collectstatic: bool,
+        **options,
+    ):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         from gunicorn.app.base import BaseApplication

@@ -11,13 +11,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=FORMATS, default="yaml")
-        parser.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+        parser.add_argument(
+            "-o", "--output", type=Path, help="file to write (default: standard output)"
+        )
 
     def handle(self, *args, format: str, output: Path | None, **options):
         content = export_bytes(format)
         if output is None:
             if format == "xlsx" and sys.stdout.isatty():
-                self.stderr.write("Refusing to write a binary workbook to the terminal; use -o FILE.")
+                self.stderr.write(
+                    "Refusing to write a binary workbook to the terminal; use -o FILE."
+                )
                 raise SystemExit(2)
             sys.stdout.buffer.write(content)
             sys.stdout.flush()

@@ -11,9 +11,16 @@ class Command(BaseCommand):
     help = "Load the bundled action plan, or FILE. Safe to run again: it changes only what differs."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", type=Path, default=BUNDLED_PLAN,
-                            help="YAML, JSON or XLSX plan file (default: the bundled plan)")
+        parser.add_argument(
+            "file",
+            nargs="?",
+            type=Path,
+            default=BUNDLED_PLAN,
+            help="YAML, JSON or XLSX plan file (default: the bundled plan)",
+        )
 
     def handle(self, *args, file: Path, **options):
         report = import_file(self, file, dry_run=False)
-        self.stdout.write(self.style.SUCCESS(f"Plan loaded from {file.name} ({report.changes} changes)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Plan loaded from {file.name} ({report.changes} changes).")
+        )

@@ -1,0 +1,213 @@
+"""The API object: errors as RFC 9457 problem details, and an OpenAPI document
+that follows the Dutch API Design Rules (see docs/adr/0003-api.md)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+PROBLEM = "application/problem+json"
+
+
+class InvalidParam(Schema):
+    name: str
+    code: str
+    reason: str
+
+
+class Problem(Schema):
+    """An error, as RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    invalidParams: list[InvalidParam] | None = None
+
+
+class ApiProblem(Exception):
+    """Raise from an endpoint to answer with a problem response."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        invalid_params: list[dict[str, str]] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.invalid_params = invalid_params
+
+
+def problem_response(
+    request: HttpRequest,
+    status: int,
+    title: str,
+    detail: str,
+    invalid_params: list[dict[str, str]] | None = None,
+) -> HttpResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+    }
+    if invalid_params:
+        body["invalidParams"] = invalid_params
+    response = JsonResponse(
+        body, status=status, content_type=PROBLEM, json_dumps_params={"ensure_ascii": False}
+    )
+    return response
+
+
+def bad_parameter(name: str, reason: str, code: str = "invalid") -> ApiProblem:
+    return ApiProblem(
+        400, _("Invalid parameter"), reason, [{"name": name, "code": code, "reason": reason}]
+    )
+
+
+class SamenAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        # Paths are relative to the versioned server URL (/api/v1).
+        schema = super().get_openapi_schema(path_prefix="", path_params=path_params)
+        return adr_conformant(dict(schema))
+
+
+def adr_conformant(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add what the API Design Rules ask of every operation: the API-Version
+    header on success, problem responses for errors, contact details."""
+    schema = copy.deepcopy(schema)
+    schema["info"]["contact"] = dict(settings.SAMEN_CONTACT)
+    schema["info"]["license"] = {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}
+    schema["servers"] = [{"url": "/api/v1", "description": "this installation"}]
+    components = schema.setdefault("components", {})
+    components.setdefault("headers", {})["API-Version"] = {
+        "description": "The full version of the API (semantic versioning).",
+        "schema": {"type": "string", "example": settings.SAMEN_API_VERSION},
+    }
+    components.setdefault("schemas", {})
+    components["schemas"]["Problem"] = Problem.model_json_schema(
+        ref_template="#/components/schemas/{model}"
+    )
+    components["schemas"]["InvalidParam"] = (
+        components["schemas"]["Problem"]
+        .pop("$defs", {})
+        .get("InvalidParam", InvalidParam.model_json_schema())
+    )
+    for component in components["schemas"].values():
+        for name, prop in component.get("properties", {}).items():
+            component["properties"][name] = _flatten_nullable(prop)
+    problem = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    descriptions = {
+        "400": "Invalid request: the problem names the parameter or field.",
+        "401": "Not authenticated.",
+        "403": "Not allowed for this account.",
+        "404": "Not found.",
+        "409": "Conflict with the current state of the resource.",
+        "413": "Request too large.",
+        "429": "Too many requests.",
+        "500": "Server error.",
+    }
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = {str(code): value for code, value in operation.get("responses", {}).items()}
+            operation["responses"] = responses
+            for code, response in list(responses.items()):
+                if code.startswith(("2", "3")):
+                    response.setdefault("headers", {})["API-Version"] = {
+                        "$ref": "#/components/headers/API-Version"
+                    }
+            wanted = {"400", "500"}
+            if "{" in path:
+                wanted.add("404")
+            wanted |= {c for c in responses if c[0] in "45"}
+            for code in sorted(wanted):
+                responses[code] = {
+                    "description": descriptions.get(code, "Error."),
+                    "content": copy.deepcopy(problem),
+                }
+    return schema
+
+
+def _flatten_nullable(prop: dict[str, Any]) -> dict[str, Any]:
+    """`anyOf: [{type: string, format: date}, {type: null}]` as one schema with
+    `type: [string, "null"]`, so the format is visible to the ADR linter."""
+    options = prop.get("anyOf")
+    if not options or len(options) != 2 or {"type": "null"} not in options:
+        return prop
+    other = next(o for o in options if o != {"type": "null"})
+    if "type" not in other or "$ref" in other:
+        return prop
+    merged = {k: v for k, v in prop.items() if k != "anyOf"}
+    merged.update(other)
+    merged["type"] = [other["type"], "null"]
+    return merged
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ApiProblem)
+    def on_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
+        return problem_response(request, exc.status, exc.title, exc.detail, exc.invalid_params)
+
+    @api.exception_handler(ValidationError)
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        params = []
+        for error in exc.errors:
+            loc = [
+                str(part)
+                for part in error.get("loc", [])
+                if part not in ("body", "query", "path", "payload")
+            ]
+            params.append(
+                {
+                    "name": ".".join(loc) or "body",
+                    "code": error.get("type", "invalid"),
+                    "reason": error.get("msg", ""),
+                }
+            )
+        detail = "; ".join(f"{p['name']}: {p['reason']}" for p in params)
+        return problem_response(request, 400, _("Invalid request"), detail, params)
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem_response(request, 404, _("Not found"), str(exc) or _("No such resource."))
+
+    @api.exception_handler(AuthenticationError)
+    def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = problem_response(
+            request,
+            401,
+            _("Not authenticated"),
+            _("Send a valid token: 'Authorization: Bearer <token>'."),
+        )
+        response.headers["WWW-Authenticate"] = 'Bearer realm="samen"'
+        return response
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return problem_response(request, exc.status_code, str(exc), str(exc))
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Unknown paths under /api/ answer with a problem, not an HTML page."""
+    return problem_response(
+        request,
+        404,
+        _("Not found"),
+        _("There is no API resource at %(path)s.") % {"path": request.path},
+    )
