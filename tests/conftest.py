@@ -1,0 +1,18 @@
+"""Shared fixtures. Data is built inside each test; only the bundled plan,
+which is the product's own data, is loaded through a fixture."""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def bundled_plan(db):
+    call_command("load_plan", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_language():
+    from django.utils import translation
+
+    yield
+    translation.activate("nl")

@@ -572,10 +572,19 @@ def parse_document(
         check.unique([(v.code, ("versions", i)) for i, v in enumerate(versions)], "version")
 
     if check.errors:
+        # Stable sort: errors of one row stay together and in their order.
+        check.errors.sort(key=_error_order)
         raise PlanDocumentInvalid(check.errors, filename)
     return PlanDocument(
         plan, forms, ages, org_types, organisations, goals, lines, actions, versions
     )
+
+
+def _error_order(error: DocumentError) -> tuple[int, int]:
+    path = error.path
+    section = SECTIONS.index(path[0]) if path and path[0] in SECTIONS else -1
+    index = path[1] if len(path) > 1 and isinstance(path[1], int) else -1
+    return section, index
 
 
 @dataclass(frozen=True)

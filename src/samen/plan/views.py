@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,7 +34,21 @@ PAGE_SIZE = 50
 
 
 def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+    """A request for a fragment: htmx, but not a boosted link or a history
+    restore (the back button), which need the whole page."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and not headers.get("HX-Boosted")
+        and not headers.get("HX-History-Restore-Request")
+    )
+
+
+def fragment_aware(response: HttpResponse) -> HttpResponse:
+    """The same URL answers with a page or a fragment: caches must keep them apart,
+    or the back button shows a bare fragment."""
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -85,8 +100,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
         **_filter_options(choices),
     }
     template = "plan/_results.html" if is_htmx(request) else "plan/explorer.html"
-    response = render(request, template, context, status=400 if error else 200)
-    return response
+    return fragment_aware(render(request, template, context, status=400 if error else 200))
 
 
 def explorer_export(request: HttpRequest, fmt: str) -> HttpResponse:

@@ -1,0 +1,92 @@
+"""The `samen` command as a user runs it: a real process on a fresh database."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SAMEN = [sys.executable, "-m", "samen"]
+
+
+def run(args, env, check=True):
+    result = subprocess.run([*SAMEN, *args], env=env, capture_output=True, text=True, timeout=120)
+    if check and result.returncode != 0:
+        raise AssertionError(f"samen {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture
+def env(tmp_path):
+    environment = {
+        **os.environ,
+        "SAMEN_DATA_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "samen.settings.dev",
+    }
+    environment.pop("DATABASE_URL", None)  # this test is about the embedded default
+    return environment
+
+
+def test_fresh_install_load_export_import(env, tmp_path):
+    run(["migrate", "--noinput"], env)
+    assert (tmp_path / "var" / "samen.sqlite3").exists()
+    first = run(["load-plan"], env).stdout
+    assert "actions: 14 created" in first
+    assert "(0 changes)" in run(["load-plan"], env).stdout
+
+    out = tmp_path / "plan.json"
+    run(["export-plan", "--format", "json", "-o", str(out)], env)
+    assert len(json.loads(out.read_text())["actions"]) == 14
+    run(["export-plan", "--format", "xlsx", "-o", str(tmp_path / "plan.xlsx")], env)
+    dry = run(["import-plan", str(tmp_path / "plan.xlsx"), "--dry-run"], env).stdout
+    assert "actions: 0 created, 0 changed, 14 unchanged" in dry and "Dry run" in dry
+    yaml_text = run(["export-plan", "--format", "yaml"], env).stdout
+    assert yaml_text.startswith("schema: samen-plan/1")
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("actions:\n  - code: Z.1\n    title_nl: Nieuw\n    holders: [nobody]\n")
+    result = run(["import-plan", str(bad)], env, check=False)
+    assert result.returncode == 1
+    assert "bad.yaml: 1 error; nothing was imported." in result.stderr
+    assert "actions[1].holders: unknown organisation 'nobody'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    assert "Audit trail intact" in run(["audit", "verify"], env).stdout
+
+
+def test_missing_file_is_a_clear_error(env, tmp_path):
+    run(["migrate", "--noinput"], env)
+    result = run(["import-plan", str(tmp_path / "nope.xlsx")], env, check=False)
+    assert result.returncode == 1 and "no such file" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check(env):
+    env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "samen.settings.production",
+        "SECRET_KEY": "a-long-random-production-secret-" + "k" * 40,
+        "ALLOWED_HOSTS": "samen.example.org",
+    }
+    result = run(["check", "--deploy", "--fail-level", "WARNING"], env)
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(env):
+    env = {**env, "DJANGO_SETTINGS_MODULE": "samen.settings.production"}
+    env.pop("SECRET_KEY", None)
+    result = run(["check"], env, check=False)
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_help_lists_the_commands(env):
+    out = run(["--help"], env).stdout
+    for command in ("serve", "load-plan", "import-plan", "export-plan", "mse"):
+        assert command in out
+
+
+def test_package_never_reads_the_shared_reference_folder():
+    source = Path(__file__).resolve().parents[1] / "src" / "samen"
+    offenders = [p for p in source.rglob("*.py") if "shared/reference" in p.read_text()]
+    assert not offenders
