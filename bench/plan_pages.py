@@ -1,0 +1,164 @@
+"""Server time and SQL queries of the main plan pages at 1x, 10x and 100x
+the bundled plan, beside a trivial view (/health) measured in the same run.
+
+    .venv/bin/python -m bench plan_pages       (or: make bench)
+
+Query counts must not grow with the size of the plan; times are medians and
+are reported as a ratio to the trivial view, because the machine is shared.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+
+from bench import _django
+
+SCALES = (1, 10, 100)
+REPEATS = 15
+
+
+def synthesise(scale: int) -> str:
+    """A plan `scale` times the bundled one: the bundled plan plus synthetic
+    actions and organisations, labelled as demo data. Returns an action code."""
+    from django.core.management import call_command
+
+    from samen.plan.models import (
+        Action,
+        ActionLine,
+        ActionOrganisation,
+        AgeGroup,
+        ExploitationForm,
+        Organisation,
+        OrganisationType,
+        StrategicGoal,
+    )
+
+    Action.objects.all().delete()
+    Organisation.objects.filter(code__startswith="bench-").delete()
+    call_command("load_plan", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    rng = random.Random(scale)
+    base_actions, base_orgs = Action.objects.count(), Organisation.objects.count()
+    org_type = OrganisationType.objects.first()
+    Organisation.objects.bulk_create(
+        [
+            Organisation(
+                code=f"bench-{i}",
+                short_name=f"B{i}",
+                name=f"Benchmarkorganisatie {i}",
+                type=org_type,
+                note="benchmark data",
+            )
+            for i in range(base_orgs * (scale - 1))
+        ]
+    )
+    orgs = list(Organisation.objects.all())
+    lines = list(ActionLine.objects.all())
+    goals, forms, ages = (
+        list(StrategicGoal.objects.all()),
+        list(ExploitationForm.objects.all()),
+        list(AgeGroup.objects.all()),
+    )
+    new = Action.objects.bulk_create(
+        [
+            Action(
+                code=f"B.{i}",
+                title_nl=f"Benchmarkactie {i}",
+                action_line=rng.choice([*lines, None]),
+                status=rng.choice(Action.Status.values),
+                is_demo=True,
+                sort_key=f"B.{i:06d}",
+            )
+            for i in range(base_actions * (scale - 1))
+        ]
+    )
+    through = (
+        Action.exploitation_forms.through,
+        Action.age_groups.through,
+        Action.strategic_goals.through,
+    )
+    through[0].objects.bulk_create(
+        [
+            through[0](action=a, exploitationform=f)
+            for a in new
+            for f in rng.sample(forms, rng.randint(1, len(forms)))
+        ]
+    )
+    through[1].objects.bulk_create(
+        [
+            through[1](action=a, agegroup=g)
+            for a in new
+            for g in rng.sample(ages, rng.randint(1, len(ages)))
+        ]
+    )
+    through[2].objects.bulk_create(
+        [
+            through[2](action=a, strategicgoal=g)
+            for a in new
+            for g in rng.sample(goals, rng.randint(1, len(goals)))
+        ]
+    )
+    ActionOrganisation.objects.bulk_create(
+        [
+            ActionOrganisation(action=a, organisation=o, role=role, order=i)
+            for a in new
+            for role, count in (("holder", rng.randint(1, 2)), ("involved", rng.randint(0, 4)))
+            for i, o in enumerate(rng.sample(orgs, count))
+        ]
+    )
+    return new[-1].code if new else "U.7"
+
+
+def main(argv: list[str]) -> None:
+    _django.setup()
+    from django.test import Client
+
+    from samen.plan.models import Action, Organisation
+
+    client = Client()
+    rows = []
+    for scale in SCALES:
+        code = synthesise(scale)
+        pages = {
+            "trivial view (/health)": "/health",
+            "home": "/",
+            "explorer (first 50)": "/acties",
+            "explorer, filtered": "/acties?exploitationForm=criminal&ageGroup=minors",
+            "coverage matrix": "/dekking",
+            "action page": f"/acties/{code}",
+            "API /api/v1/actions": "/api/v1/actions",
+        }
+        baseline = None
+        for name, url in pages.items():
+            ms, queries = _django.measure(client, url, REPEATS)
+            baseline = baseline or ms
+            rows.append(
+                (
+                    scale,
+                    Action.objects.count(),
+                    Organisation.objects.count(),
+                    name,
+                    queries,
+                    ms,
+                    ms / baseline,
+                )
+            )
+        print(f"scale {scale}x done", file=sys.stderr, flush=True)
+
+    print("| scale | actions | organisations | page | SQL queries | median ms | × trivial |")
+    print("|---|---|---|---|---|---|---|")
+    for scale, actions, orgs, name, queries, ms, ratio in rows:
+        print(f"| {scale}× | {actions} | {orgs} | {name} | {queries} | {ms:.1f} | {ratio:.1f} |")
+    by_page: dict[str, set[int]] = {}
+    for _scale, _a, _o, name, queries, _ms, _r in rows:
+        by_page.setdefault(name, set()).add(queries)
+    growing = [name for name, counts in by_page.items() if len(counts) > 1]
+    print()
+    print(
+        "Query counts constant across scales:",
+        "yes" if not growing else f"NO: {', '.join(growing)}",
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
