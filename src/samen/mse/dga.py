@@ -439,10 +439,10 @@ def _auto_grid(
             return grid, columns, rows
         if nmax >= AUTO_MAX_NMAX:
             notes.append(
-                f"The posterior tail could not be brought below {TAIL_TOLERANCE:g} with a grid "
-                f"up to n_missing = {nmax} (tail mass {tail:.2g}): the data say little about "
-                "how large N may be, and the upper limit and the mean depend on where the grid "
-                "stops. Treat them as lower bounds."
+                f"The posterior tail could not be brought below {TAIL_TOLERANCE:g} with a grid up "
+                f"to n_missing = {int(grid[-1])} (tail mass {tail:.2g}): the data say little "
+                "about how large N may be, and the upper limit and the mean depend on where the "
+                "grid stops. Treat them as lower bounds."
             )
             return grid, columns, rows
         nmax *= 2
@@ -464,7 +464,7 @@ def _whole_numbers(values: NDArray[Any], name: str) -> IntArray:
     if bad.any():
         index = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{name}[{index}] is {array[index]!r}; expected a non-negative whole number"
+            f"{name}[{index}] is {array[index].item()}; expected a non-negative whole number"
         )
     return numeric.astype(np.int64)
 
@@ -508,7 +508,7 @@ def _validate_table(
     not_binary = (rows != 0) & (rows != 1)
     if not_binary.any():
         i, j = (int(k) for k in np.argwhere(not_binary)[0])
-        raise ValueError(f"histories[{i}, {j}] is {rows[i, j]!r}; expected 0 or 1")
+        raise ValueError(f"histories[{i}, {j}] is {rows[i, j].item()}; expected 0 or 1")
     bits = rows.astype(np.int64)
     masks = bits @ (1 << np.arange(p, dtype=np.int64))
     seen: dict[int, int] = {}
