@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import cache
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -41,11 +42,11 @@ def load(name: str) -> tuple[np.ndarray, np.ndarray]:
     return table[:, :-1], table[:, -1]
 
 
-def run(*args: object, **kwargs: object) -> tuple[DgaResult, list[str]]:
+def run(*args: Any, **kwargs: Any) -> tuple[DgaResult, list[str]]:
     """bma_cr, with the grid warnings it raised."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DgaGridWarning)
-        result = bma_cr(*args, **kwargs)  # type: ignore[arg-type]
+        result = bma_cr(*args, **kwargs)
     return result, [str(w.message) for w in caught if w.category is DgaGridWarning]
 
 
@@ -87,6 +88,8 @@ def test_posterior_and_model_weights_are_distributions(reference: DgaReference) 
     assert result.model_weights.shape == (len(result.graphs),)
     assert result.model_weights.sum() == pytest.approx(1.0, abs=1e-12)
     assert result.top_model_weight == result.model_weights.max()
+    with pytest.raises(ValueError, match="read-only"):
+        result.posterior[0] = 1.0
 
 
 def test_sparse_artificial_set_warns_that_the_grid_start_cuts_off_mass() -> None:
@@ -96,6 +99,7 @@ def test_sparse_artificial_set_warns_that_the_grid_start_cuts_off_mass() -> None
         if reference.name == "artificial_3lists":
             assert len(caught) == 1
             assert "first grid value (n_missing = 1)" in caught[0]
+            assert "starts at 0" in caught[0]
             assert result.warnings == tuple(caught)
         else:
             assert caught == []
@@ -191,7 +195,8 @@ def test_list_order_does_not_change_the_estimate() -> None:
     new_index = {old: new for new, old in enumerate(order)}
 
     def relabel(edges: tuple[tuple[int, int], ...]) -> frozenset[tuple[int, int]]:
-        return frozenset(tuple(sorted((new_index[i], new_index[j]))) for i, j in edges)
+        mapped = ((new_index[i], new_index[j]) for i, j in edges)
+        return frozenset((min(a, b), max(a, b)) for a, b in mapped)
 
     permuted_weights = dict(
         zip(map(frozenset, permuted.graphs), permuted.model_weights, strict=True)

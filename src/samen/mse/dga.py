@@ -268,11 +268,15 @@ def bma_cr(
         notes.append(
             f"The first grid value (n_missing = {int(grid[0])}) holds {posterior[0]:.2g} of "
             "the posterior: smaller numbers of unobserved cases are plausible but excluded "
-            "by the grid, so the lower limit may be overstated."
+            "by the grid, so the lower limit may be overstated. A grid that starts at 0 "
+            "includes them."
         )
     for note in notes:
         warnings.warn(note, DgaGridWarning, stacklevel=2)
 
+    # The result is frozen; its arrays should not be editable behind its back either.
+    for array in (grid, posterior, model_weights):
+        array.setflags(write=False)
     lower_q, upper_q = (1.0 - level) / 2.0, (1.0 + level) / 2.0
     cdf = np.cumsum(posterior)
     return DgaResult(
