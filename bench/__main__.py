@@ -1,6 +1,7 @@
 """`python -m bench [name ...]`: run the benchmarks (all, or those named)."""
 
 import importlib
+import inspect
 import pkgutil
 import sys
 from pathlib import Path
@@ -16,7 +17,8 @@ def main(argv: list[str]) -> int:
         module = importlib.import_module(f"bench.{name}")
         if hasattr(module, "main"):
             print(f"\n## bench.{name}\n", flush=True)
-            module.main([])
+            takes_args = bool(inspect.signature(module.main).parameters)
+            module.main([]) if takes_args else module.main()
     return 0
 
 
