@@ -26,6 +26,7 @@ def env(tmp_path):
         "DJANGO_SETTINGS_MODULE": "samen.settings.dev",
     }
     environment.pop("DATABASE_URL", None)  # this test is about the embedded default
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return environment
 
 

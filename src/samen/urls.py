@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -6,6 +7,10 @@ from samen.api.urls import urlpatterns as api_urlpatterns
 urlpatterns = [
     path("i18n/setlang", set_language, name="set_language"),
     path("api/v1/", include(api_urlpatterns)),
+    path("", include("samen.accounts.urls")),
     path("", include("samen.core.urls")),
+    path("", include("samen.reporting.urls")),
     path("", include("samen.plan.urls")),
 ]
+if settings.OIDC_ENABLED:
+    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

@@ -135,6 +135,10 @@ def adr_conformant(schema: dict[str, Any]) -> dict[str, Any]:
             wanted = {"400", "500"}
             if "{" in path:
                 wanted.add("404")
+            if operation.get("security"):
+                wanted |= {"401", "403"}
+            if method == "patch":
+                wanted.add("409")
             wanted |= {c for c in responses if c[0] in "45"}
             for code in sorted(wanted):
                 responses[code] = {

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.urls import path, re_path
 
+from .auth import router as token_router
 from .base import SamenAPI, install_error_handlers, not_found
 from .plan import router as plan_router
+from .reporting import router as reporting_router
 
 api = SamenAPI(
     title="samen API",
@@ -19,6 +21,8 @@ api = SamenAPI(
 )
 install_error_handlers(api)
 api.add_router("", plan_router)
+api.add_router("", token_router)
+api.add_router("", reporting_router)
 
 urlpatterns = [
     path("", api.urls),

@@ -1,7 +1,15 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+
+from samen.accounts import access
+
+from .models import AuditEvent
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
@@ -14,3 +22,45 @@ def health(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    message = _("Only the programme team reads the audit trail.")
+    return HttpResponseForbidden(
+        render_to_string("403.html", {"message": message}, request=request)
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The whole audit trail, newest first, filterable by object type and person."""
+    if not access.can_read_audit(request.user):
+        return _forbidden(request)
+    events = AuditEvent.objects.order_by("-id")
+    object_type = request.GET.get("type", "")
+    actor = request.GET.get("actor", "")
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if actor:
+        events = events.filter(actor_name=actor)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    types = (
+        AuditEvent.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+    )
+    return render(
+        request,
+        "core/audit_log.html",
+        {"page": page, "types": types, "object_type": object_type, "actor": actor},
+    )
+
+
+@login_required
+def audit_object(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    if not access.can_read_audit(request.user):
+        return _forbidden(request)
+    events = AuditEvent.objects.filter(object_type=object_type, object_id=object_id).order_by("id")
+    return render(
+        request,
+        "core/audit_object.html",
+        {"events": events, "object_type": object_type, "object_id": object_id},
+    )

@@ -84,3 +84,21 @@ def term_list(terms: Any, total: int, all_label: str) -> str:
     if total and len(items) == total and total > 1:
         return all_label
     return ", ".join(str(t.name) for t in items)
+
+
+@register.filter(is_safe=True)
+def markdown(text: str) -> Any:
+    """User Markdown as sanitised HTML."""
+    from django.utils.safestring import mark_safe
+
+    from samen.core.markdown import render
+
+    return mark_safe(render(text))  # noqa: S308 (sanitised by nh3 in render())
+
+
+@register.simple_tag
+def audit_changes(event: Any) -> list[tuple[str, Any, Any]]:
+    """The fields an audit event changed, as (name, before, after)."""
+    before, after = event.before or {}, event.after or {}
+    names = list(dict.fromkeys([*before, *after]))
+    return [(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]

@@ -1,0 +1,194 @@
+"""Who may see and do what: the one place where access is decided.
+
+Web views and the API both call these functions; nothing else decides access.
+Each rule has a test that tries to break it (tests/reporting/test_access.py).
+
+Rules:
+* the programme team opens, closes and reviews rounds and sees everything;
+* an action holder edits only its own organisation's updates, and only while
+  the round is open and before the deadline (or its organisation's extension);
+* an involved partner reads and comments on the updates of actions its
+  organisation is involved in, once they are submitted;
+* analysts and viewers read approved updates;
+* nobody outside an organisation reads that organisation's unsubmitted work.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from samen.reporting.models import ProgressUpdate, ReportingRound
+
+
+class Denied(Exception):
+    """An action the user may not take; the message says why, for the user."""
+
+
+def role(user: Any) -> str:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ""
+    return user.role
+
+
+def is_programme(user: Any) -> bool:
+    return role(user) == "programme"
+
+
+def is_member(user: Any, organisation_id: int | None) -> bool:
+    return (
+        bool(role(user)) and organisation_id is not None and user.organisation_id == organisation_id
+    )
+
+
+# --- rounds ----------------------------------------------------------------------
+
+
+def can_manage_rounds(user: Any) -> bool:
+    """Create, open, close rounds; grant extensions; publish."""
+    return is_programme(user)
+
+
+def can_review(user: Any) -> bool:
+    return is_programme(user)
+
+
+def can_see_round_dashboard(user: Any) -> bool:
+    return is_programme(user)
+
+
+def can_read_audit(user: Any) -> bool:
+    return is_programme(user)
+
+
+def can_change_budget(user: Any) -> bool:
+    return is_programme(user)
+
+
+# --- progress updates ----------------------------------------------------------------
+
+_SUBMITTED = ("submitted", "resubmitted", "approved")
+_EDITABLE = ("not_started", "draft", "returned")
+
+
+def visible_updates(
+    user: Any, qs: QuerySet[ProgressUpdate] | None = None
+) -> QuerySet[ProgressUpdate]:
+    """The progress updates `user` may read."""
+    from samen.plan.models import ActionOrganisation
+    from samen.reporting.models import ProgressUpdate
+
+    qs = qs if qs is not None else ProgressUpdate.objects.all()
+    r = role(user)
+    if not r:
+        return qs.none()
+    if r == "programme":
+        return qs
+    condition = Q(review_state="approved")
+    if user.organisation_id:
+        condition |= Q(organisation_id=user.organisation_id)
+        involved = ActionOrganisation.objects.filter(
+            organisation_id=user.organisation_id, role="involved"
+        ).values("action_id")
+        condition |= Q(action_id__in=involved, review_state__in=_SUBMITTED)
+    return qs.filter(condition)
+
+
+def can_view_update(user: Any, update: ProgressUpdate) -> bool:
+    r = role(user)
+    if not r:
+        return False
+    if r == "programme" or update.review_state == "approved":
+        return True
+    if is_member(user, update.organisation_id):
+        return True
+    return update.review_state in _SUBMITTED and is_involved(user, update)
+
+
+def is_involved(user: Any, update: ProgressUpdate) -> bool:
+    from samen.plan.models import ActionOrganisation
+
+    return (
+        bool(user.organisation_id)
+        and ActionOrganisation.objects.filter(
+            action_id=update.action_id, organisation_id=user.organisation_id, role="involved"
+        ).exists()
+    )
+
+
+def deadline_for(update: ProgressUpdate) -> Any:
+    """The deadline that applies to this update's organisation (extension included)."""
+    from samen.reporting.models import Extension
+
+    extension = Extension.objects.filter(
+        round_id=update.round_id, organisation_id=update.organisation_id
+    ).first()
+    deadline = update.round.deadline
+    return max(deadline, extension.until) if extension else deadline
+
+
+def check_edit(user: Any, update: ProgressUpdate) -> None:
+    """Raise Denied unless `user` may change the partner's text of `update`."""
+    from django.utils.translation import gettext as _
+
+    if role(user) != "holder" or not is_member(user, update.organisation_id):
+        raise Denied(_("Only the action holder's own organisation can edit this update."))
+    if update.round.status != "open":
+        raise Denied(_("The reporting round is not open."))
+    if update.review_state not in _EDITABLE:
+        raise Denied(
+            _(
+                "This update has been submitted; it can be edited again if the programme team returns it."
+            )
+        )
+    if timezone.now() > deadline_for(update):
+        raise Denied(_("The deadline has passed. Ask the programme team for an extension."))
+
+
+def can_edit_update(user: Any, update: ProgressUpdate) -> bool:
+    try:
+        check_edit(user, update)
+    except Denied:
+        return False
+    return True
+
+
+def check_review(user: Any, update: ProgressUpdate) -> None:
+    from django.utils.translation import gettext as _
+
+    if not can_review(user):
+        raise Denied(_("Only the programme team reviews updates."))
+    if update.round.status != "open":
+        raise Denied(_("The reporting round is not open."))
+
+
+def can_comment(user: Any, update: ProgressUpdate) -> bool:
+    r = role(user)
+    if r == "programme":
+        return True
+    if r not in ("holder", "involved"):
+        return False
+    if is_member(user, update.organisation_id):
+        return True
+    return update.review_state in _SUBMITTED and is_involved(user, update)
+
+
+def can_edit_report_text(user: Any, update: ProgressUpdate) -> bool:
+    """The programme team's editorial layer, until the round is closed."""
+    return is_programme(user) and update.round.status != "closed"
+
+
+def visible_rounds(
+    user: Any, qs: QuerySet[ReportingRound] | None = None
+) -> QuerySet[ReportingRound]:
+    from samen.reporting.models import ReportingRound
+
+    qs = qs if qs is not None else ReportingRound.objects.all()
+    if is_programme(user):
+        return qs
+    if role(user):
+        return qs.exclude(status="planned")
+    return qs.none()

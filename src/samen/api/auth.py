@@ -1,0 +1,118 @@
+"""Bearer tokens for the API: issue with username and password, revoke."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.security import HttpBearer
+
+from samen.accounts.models import ApiToken
+
+from .base import ApiProblem, Problem
+
+router = Router(tags=["tokens"])
+
+# Writing last_used_at on every call would make every read a write; once a
+# minute is enough to see which tokens are in use.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = (
+            ApiToken.objects.active()
+            .select_related("user", "user__organisation")
+            .filter(key_hash=ApiToken.hash(token))
+            .first()
+        )
+        if found is None:
+            return None
+        now = timezone.now()
+        if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
+
+
+bearer = BearerToken()
+
+
+class TokenRequest(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    hint: str
+    createdAt: dt.datetime
+    lastUsedAt: dt.datetime | None
+    revokedAt: dt.datetime | None
+
+
+class NewToken(TokenOut):
+    token: str
+
+
+class TokenList(Schema):
+    count: int
+    results: list[TokenOut]
+
+
+def token_out(t: ApiToken) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "name": t.name,
+        "hint": t.hint,
+        "createdAt": t.created_at,
+        "lastUsedAt": t.last_used_at,
+        "revokedAt": t.revoked_at,
+    }
+
+
+@router.post(
+    "/tokens",
+    response={201: NewToken, 401: Problem, 429: Problem},
+    summary="Get a bearer token with username and password",
+)
+def create_token(request: HttpRequest, body: TokenRequest) -> tuple[int, dict[str, Any]]:
+    """The token is shown only in this response; store it safely. Failed
+    attempts count towards the login rate limit."""
+    user = authenticate(request, username=body.username, password=body.password)
+    if getattr(request, "axes_locked_out", False):
+        raise ApiProblem(
+            429,
+            _("Too many attempts"),
+            _("Too many failed logins for this name from this address; try again later."),
+        )
+    if user is None or not user.is_active:
+        raise ApiProblem(401, _("Not authenticated"), _("Unknown username or wrong password."))
+    token, key = ApiToken.issue(user, body.name)
+    return 201, {**token_out(token), "token": key}
+
+
+@router.get("/tokens", response=TokenList, auth=bearer, summary="Your tokens")
+def list_tokens(request: HttpRequest) -> dict[str, Any]:
+    tokens = ApiToken.objects.filter(user=request.user)
+    return {"count": tokens.count(), "results": [token_out(t) for t in tokens]}
+
+
+@router.delete(
+    "/tokens/{token_id}", response={204: None}, auth=bearer, summary="Revoke one of your tokens"
+)
+def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return 204, None

@@ -1,0 +1,237 @@
+"""Reporting rounds: the programme team asks every action holder for the state
+of its actions, reviews the answers, and freezes the approved result."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class RoundQuerySet(models.QuerySet):
+    def open(self) -> RoundQuerySet:
+        return self.filter(status=ReportingRound.Status.OPEN)
+
+
+class ReportingRound(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("round status", "Being prepared")
+        OPEN = "open", pgettext_lazy("round status", "Open")
+        CLOSED = "closed", pgettext_lazy("round status", "Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.DateField(_("reporting period from"))
+    period_end = models.DateField(_("reporting period to"))
+    opens_on = models.DateField(_("opening date"))
+    deadline = models.DateTimeField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    actions = models.ManyToManyField("plan.Action", related_name="reporting_rounds", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Frozen when the round closes: what later reports use, however the live
+    # data changes afterwards.
+    snapshot = models.JSONField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        verbose_name = _("reporting round")
+        verbose_name_plural = _("reporting rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="round_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def deadline_passed(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) > self.deadline
+
+
+class ReviewState(models.TextChoices):
+    NOT_STARTED = "not_started", pgettext_lazy("review state", "Not started")
+    DRAFT = "draft", pgettext_lazy("review state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("review state", "Submitted")
+    RETURNED = "returned", pgettext_lazy("review state", "Returned")
+    RESUBMITTED = "resubmitted", pgettext_lazy("review state", "Resubmitted")
+    APPROVED = "approved", pgettext_lazy("review state", "Approved")
+
+
+class ProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", pgettext_lazy("progress", "Not started")
+    ON_TRACK = "on_track", pgettext_lazy("progress", "On track")
+    AT_RISK = "at_risk", pgettext_lazy("progress", "At risk")
+    DELAYED = "delayed", pgettext_lazy("progress", "Delayed")
+    COMPLETED = "completed", pgettext_lazy("progress", "Completed")
+    STOPPED = "stopped", pgettext_lazy("progress", "Stopped")
+
+
+TEXT_FIELDS = ("achievements", "obstacles", "help_needed")
+
+
+class ProgressUpdate(models.Model):
+    """One action holder's account of one action in one round.
+
+    Three text layers are kept side by side: what the partner wrote
+    (`achievements`, ...), what the programme team edited for the report
+    (`report_*`), and what was published (`public_*`, filled only on
+    publication). `version` rises with every save, so a stale edit is refused
+    instead of overwriting someone else's (optimistic locking).
+    """
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="updates")
+    action = models.ForeignKey(
+        "plan.Action", on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    organisation = models.ForeignKey(
+        "plan.Organisation", on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    version = models.PositiveIntegerField(default=1)
+    review_state = models.CharField(
+        max_length=12, choices=ReviewState.choices, default=ReviewState.NOT_STARTED, db_index=True
+    )
+    progress_status = models.CharField(
+        _("status of the action"), max_length=12, choices=ProgressStatus.choices, blank=True
+    )
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percentage complete"), null=True, blank=True
+    )
+    achievements = models.TextField(_("achievements"), blank=True)
+    obstacles = models.TextField(_("obstacles"), blank=True)
+    help_needed = models.TextField(_("help needed"), blank=True)
+    milestones_reached = models.ManyToManyField("plan.Milestone", blank=True, related_name="+")
+    indicators = models.JSONField(_("indicator values"), default=list, blank=True)
+
+    report_achievements = models.TextField(blank=True)
+    report_obstacles = models.TextField(blank=True)
+    report_help_needed = models.TextField(blank=True)
+    public_achievements = models.TextField(blank=True)
+    public_obstacles = models.TextField(blank=True)
+    public_help_needed = models.TextField(blank=True)
+
+    review_comment = models.TextField(_("comment of the reviewer"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["round", "action__sort_key", "organisation__name"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "action", "organisation"],
+                name="one_update_per_action_holder_round",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__lte=100), name="percent_complete_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.action.code} · {self.organisation.short_name}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.review_state in (
+            ReviewState.SUBMITTED,
+            ReviewState.RESUBMITTED,
+            ReviewState.APPROVED,
+        )
+
+    def report_text(self, field: str) -> str:
+        """The programme team's edited text when there is one, else the partner's."""
+        return getattr(self, f"report_{field}") or getattr(self, field)
+
+
+class Extension(models.Model):
+    """More time for one organisation in one round."""
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="extensions")
+    organisation = models.ForeignKey(
+        "plan.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    until = models.DateTimeField(_("until"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organisation"], name="one_extension_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} until {self.until:%Y-%m-%d}"
+
+
+class Comment(models.Model):
+    """A remark on a progress update, by the holder, an involved partner or the
+    programme team. Stored as written; rendered as sanitised Markdown."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "plan.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.text[:40]}"
+
+
+class Reminder(models.Model):
+    """A reminder that was sent; the unique constraint makes sending idempotent."""
+
+    class Kind(models.TextChoices):
+        BEFORE_DEADLINE = "before", _("before the deadline")
+        OVERDUE = "overdue", _("overdue")
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reminders")
+    organisation = models.ForeignKey(
+        "plan.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organisation", "kind"], name="one_reminder_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.organisation} {self.kind}"

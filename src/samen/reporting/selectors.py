@@ -1,0 +1,180 @@
+"""Reads for the reporting screens, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from samen.accounts import access
+from samen.plan.models import ActionLine, Organisation
+
+from .models import Extension, ProgressUpdate, ReportingRound, ReviewState
+
+SUBMITTED = (ReviewState.SUBMITTED, ReviewState.RESUBMITTED, ReviewState.APPROVED)
+TO_REVIEW = (ReviewState.SUBMITTED, ReviewState.RESUBMITTED)
+OPEN_WORK = (ReviewState.NOT_STARTED, ReviewState.DRAFT, ReviewState.RETURNED)
+
+
+def with_context(qs: QuerySet[ProgressUpdate]) -> QuerySet[ProgressUpdate]:
+    return qs.select_related("round", "action__action_line", "organisation")
+
+
+@dataclass
+class Task:
+    update: ProgressUpdate
+    deadline: dt.datetime
+    overdue: bool
+    editable: bool
+
+
+def inbox(user: Any) -> list[Task]:
+    """The action holder's tasks: its organisation's updates in open rounds,
+    work still to do first, each with the deadline that applies."""
+    if not user.organisation_id:
+        return []
+    updates = with_context(
+        ProgressUpdate.objects.filter(
+            organisation_id=user.organisation_id, round__status=ReportingRound.Status.OPEN
+        )
+    )
+    extensions = {
+        e.round_id: e.until
+        for e in Extension.objects.filter(
+            organisation_id=user.organisation_id, round__status="open"
+        )
+    }
+    now = timezone.now()
+    tasks = []
+    for u in updates:
+        deadline = max(u.round.deadline, extensions.get(u.round_id, u.round.deadline))
+        editable = user.role == "holder" and u.review_state in OPEN_WORK and now <= deadline
+        tasks.append(Task(u, deadline, now > deadline and u.review_state in OPEN_WORK, editable))
+    order = {
+        state: i
+        for i, state in enumerate(
+            [
+                ReviewState.RETURNED,
+                ReviewState.NOT_STARTED,
+                ReviewState.DRAFT,
+                ReviewState.SUBMITTED,
+                ReviewState.RESUBMITTED,
+                ReviewState.APPROVED,
+            ]
+        )
+    }
+    tasks.sort(key=lambda t: (t.deadline, order[t.update.review_state], t.update.action.sort_key))
+    return tasks
+
+
+def previous_update(update: ProgressUpdate) -> ProgressUpdate | None:
+    """The same organisation's update on the same action in the round before."""
+    return (
+        ProgressUpdate.objects.filter(
+            action_id=update.action_id,
+            organisation_id=update.organisation_id,
+            round__period_end__lt=update.round.period_end,
+        )
+        .select_related("round")
+        .order_by("-round__period_end")
+        .first()
+    )
+
+
+def history(user: Any, update: ProgressUpdate) -> QuerySet[ProgressUpdate]:
+    """Earlier updates of this organisation on this action that `user` may read."""
+    qs = ProgressUpdate.objects.filter(
+        action_id=update.action_id, organisation_id=update.organisation_id
+    ).exclude(pk=update.pk)
+    return access.visible_updates(user, qs).select_related("round").order_by("-round__period_end")
+
+
+@dataclass
+class Progress:
+    label: str
+    code: str = ""
+    total: int = 0
+    submitted: int = 0
+    approved: int = 0
+    order: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.total) if self.total else 0
+
+
+@dataclass
+class Dashboard:
+    round: ReportingRound
+    states: Counter[str] = field(default_factory=Counter)
+    by_organisation: list[Progress] = field(default_factory=list)
+    by_line: list[Progress] = field(default_factory=list)
+    overdue: list[tuple[Organisation, int, dt.datetime]] = field(default_factory=list)
+    review_queue: list[ProgressUpdate] = field(default_factory=list)
+    actions_without_holder: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.states.values())
+
+    @property
+    def submitted(self) -> int:
+        return sum(self.states[s] for s in SUBMITTED)
+
+
+def dashboard(r: ReportingRound) -> Dashboard:
+    updates = ProgressUpdate.objects.filter(round=r)
+    board = Dashboard(r)
+    for row in updates.values("review_state").annotate(n=Count("pk")):
+        board.states[row["review_state"]] = row["n"]
+
+    counts = dict(
+        total=Count("pk"),
+        submitted=Count("pk", filter=Q(review_state__in=SUBMITTED)),
+        approved=Count("pk", filter=Q(review_state=ReviewState.APPROVED)),
+    )
+    orgs = {o.pk: o for o in Organisation.objects.filter(progress_updates__round=r).distinct()}
+    for row in updates.values("organisation_id").annotate(**counts).order_by():
+        org = orgs[row["organisation_id"]]
+        board.by_organisation.append(
+            Progress(org.short_name, org.code, row["total"], row["submitted"], row["approved"])
+        )
+    board.by_organisation.sort(key=lambda p: (p.percent, p.label))
+
+    lines = {line.pk: line for line in ActionLine.objects.all()}
+    for row in updates.values("action__action_line_id").annotate(**counts).order_by():
+        line = lines.get(row["action__action_line_id"])
+        board.by_line.append(
+            Progress(
+                line.label if line else "—",
+                line.code if line else "none",
+                row["total"],
+                row["submitted"],
+                row["approved"],
+                order=line.number if line else 10_000,
+            )
+        )
+    board.by_line.sort(key=lambda p: p.order)
+
+    now = timezone.now()
+    extensions = dict(Extension.objects.filter(round=r).values_list("organisation_id", "until"))
+    for row in (
+        updates.filter(review_state__in=OPEN_WORK)
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        deadline = max(r.deadline, extensions.get(row["organisation_id"], r.deadline))
+        if now > deadline:
+            board.overdue.append((orgs[row["organisation_id"]], row["n"], deadline))
+    board.overdue.sort(key=lambda item: item[0].short_name)
+
+    board.review_queue = list(
+        with_context(updates.filter(review_state__in=TO_REVIEW)).order_by("submitted_at", "pk")
+    )
+    board.actions_without_holder = r.actions.exclude(roles__role="holder").count()
+    return board
