@@ -268,43 +268,50 @@ def fit_poisson_batch(
 def _batch_block(
     x: FloatArray, y: FloatArray, masks: BoolArray, maxit: int, epsilon: float
 ) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
+    # X' W X for every model is one matrix product: the weights of all models
+    # times the per-row outer products x_i x_i', then masked to the model's
+    # columns. That keeps the work in BLAS instead of many small products.
     nb = masks.shape[0]
     n, p = x.shape
     m = masks.astype(float)
-    xb = x[None, :, :] * m[:, None, :]  # (B, n, p) with absent columns zeroed
-    pad = np.eye(p)[None, :, :] * (1.0 - m)[:, :, None]
+    outer = (x[:, :, None] * x[:, None, :]).reshape(n, p * p)
+    diag = np.arange(p)
+
+    def normal_matrix(weights: FloatArray, mk: FloatArray) -> FloatArray:
+        a = (weights @ outer).reshape(weights.shape[0], p, p)
+        a *= mk[:, :, None]
+        a *= mk[:, None, :]
+        a[:, diag, diag] += 1.0 - mk
+        return a
+
     mu = np.broadcast_to(y + 0.1, (nb, n)).copy()
     eta = np.log(mu)
     dev_old = _dev_rows(y, mu)
     beta = np.zeros((nb, p))
     w = mu.copy()
     active = np.ones(nb, dtype=bool)
-    done = np.zeros(nb, dtype=bool)
+    iters = np.zeros(nb, dtype=np.int64)
     for _ in range(maxit):
         ia = np.flatnonzero(active)
         if ia.size == 0:
             break
-        mua, etaa, xa = mu[ia], eta[ia], xb[ia]
+        mua, etaa, mka = mu[ia], eta[ia], m[ia]
         z = etaa + (y - mua) / mua
-        xtw = np.transpose(xa, (0, 2, 1)) * mua[:, None, :]
-        lhs = xtw @ xa + pad[ia]
-        rhs = np.einsum("bpn,bn->bp", xtw, z)
-        ba = np.linalg.solve(lhs, rhs[:, :, None])[:, :, 0]
+        rhs = ((mua * z) @ x) * mka
+        ba = np.linalg.solve(normal_matrix(mua, mka), rhs[:, :, None])[:, :, 0]
         w[ia] = mua
         beta[ia] = ba
-        eta_new = np.einsum("bnp,bp->bn", xa, ba)
+        eta_new = ba @ x.T
         mu_new = np.exp(eta_new)
         dev = _dev_rows(y, mu_new)
         ok = np.abs(dev - dev_old[ia]) / (np.abs(dev) + 0.1) < epsilon
         eta[ia], mu[ia], dev_old[ia] = eta_new, mu_new, dev
-        done[ia[ok]] = True
+        iters[ia] += 1
         active[ia[ok]] = False
-    xtw = np.transpose(xb, (0, 2, 1)) * w[:, None, :]
-    info = xtw @ xb + np.eye(p)[None, :, :] * (1.0 - m)[:, :, None]
     e0 = np.zeros((nb, p, 1))
     e0[:, 0, 0] = 1.0
-    ivar = np.linalg.solve(info, e0)[:, 0, 0]
-    return beta, ivar, dev_old, done
+    ivar = np.linalg.solve(normal_matrix(w, m), e0)[:, 0, 0]
+    return beta, ivar, dev_old, ~active
 
 
 def _dev_rows(y: FloatArray, mu: FloatArray) -> FloatArray:
