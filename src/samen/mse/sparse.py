@@ -30,7 +30,8 @@ from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.stats import norm, poisson
+from scipy.special import pdtr, pdtrc
+from scipy.stats import norm
 
 from samen.mse.design import FloatArray, IntArray, Pair, all_histories, all_pairs
 from samen.mse.glm import PoissonFit, fit_poisson
@@ -164,7 +165,14 @@ def checkident(hist: IntArray, counts: IntArray, pairs: Sequence[Pair]) -> int:
     """
     k = hist.shape[1]
     support = (counts > 0).astype(np.int64).tobytes()
-    return _checkident_cached(k, support, tuple(pairs))
+    # The verdict does not depend on the order of the terms.
+    return _checkident_cached(k, support, tuple(sorted(pairs)))
+
+
+def poisson_tail_pvalue(nstar: int, pstar: float) -> float:
+    """``min(P(X <= n*), P(X >= n*))`` for ``X ~ Poisson(p*)``, not doubled."""
+    upper = 1.0 if nstar <= 0 else float(pdtrc(nstar - 1, pstar))
+    return min(float(pdtr(nstar, pstar)), upper)
 
 
 @dataclass(frozen=True)
@@ -224,7 +232,7 @@ def stepwise_fit(hist: IntArray, counts: IntArray, pthresh: float = PTHRESH) -> 
             if included[j]:
                 continue
             pstar = float(np.sum(mu * h0[:, a] * h0[:, b]))
-            pval[j] = min(poisson.cdf(nstar[j], pstar), poisson.sf(nstar[j] - 1, pstar))
+            pval[j] = poisson_tail_pvalue(int(nstar[j]), pstar)
             checks += 1
             if checkident(hist, counts, [*chosen, (a, b)]) > 0:
                 pval[j] = 1.0
