@@ -151,7 +151,11 @@ def bootstrap_estimate(
     jack_idx = np.flatnonzero(obs_counts > 0)
     jack_rows = np.repeat(obs_counts[None, :], jack_idx.size, axis=0)
     jack_rows[np.arange(jack_idx.size), jack_idx] -= 1
-    jobs = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1) if n_jobs is None else n_jobs
+    jobs = (
+        (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+        if n_jobs is None
+        else n_jobs
+    )
     results = _run(k, obs_hist, np.vstack([boot_rows, jack_rows]), pthresh, jobs)
     replicates = results[:nboot]
     jack = np.zeros(obs_counts.size)

@@ -35,7 +35,9 @@ from samen.mse.glm import RCAPTURE_MAXIT, PoissonFit, fit_poisson
 HETEROGENEITY = ("chao", "poisson", "darroch", "gamma")
 
 
-def heterogeneity_columns(nbcap: IntArray, form: str, k: int, theta: float | None = None) -> FloatArray:
+def heterogeneity_columns(
+    nbcap: IntArray, form: str, k: int, theta: float | None = None
+) -> FloatArray:
     """Columns that depend only on the number of lists a history is on.
 
     Parameters
@@ -95,7 +97,9 @@ class ModelSpec:
         x = np.column_stack(cols)
         nca = x.shape[1] + 1
         if self.heterogeneity is not None:
-            x = np.column_stack([x, heterogeneity_columns(nbcap, self.heterogeneity, hist.shape[1])])
+            x = np.column_stack(
+                [x, heterogeneity_columns(nbcap, self.heterogeneity, hist.shape[1])]
+            )
         return x, nca
 
 
@@ -137,7 +141,9 @@ class LoglinearFit:
         return self.abundance - self.observed
 
 
-def _fit_chao_neg(x: FloatArray, y: FloatArray, nca: int, chao: bool) -> tuple[PoissonFit, FloatArray, list[int]]:
+def _fit_chao_neg(
+    x: FloatArray, y: FloatArray, nca: int, chao: bool
+) -> tuple[PoissonFit, FloatArray, list[int]]:
     """Fit, then (Chao models) drop the first negative eta column and refit."""
     xi = np.column_stack([np.ones(x.shape[0]), x])
     fit = fit_poisson(xi, y, maxit=RCAPTURE_MAXIT)

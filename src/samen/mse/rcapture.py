@@ -95,9 +95,7 @@ def _behavioural(counts: IntArray, k: int, n: int, *, heterogeneous: bool) -> Cl
     if not heterogeneous:
         denom = 1 + e(b[2]) - e(b[1])
         big_n = e(b[0]) * (1 + e(b[2])) ** k / denom
-        v = big_n * np.array(
-            [1.0, e(b[1]) / denom, k * e(b[2]) / (1 + e(b[2])) - e(b[2]) / denom]
-        )
+        v = big_n * np.array([1.0, e(b[1]) / denom, k * e(b[2]) / (1 + e(b[2])) - e(b[2]) / denom])
     else:
         denom = 1 + e(b[3]) - e(b[2])
         ratio = e(b[1] + b[2]) / denom

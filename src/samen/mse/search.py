@@ -23,7 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from samen.mse.design import IntArray, Pair, all_histories, all_pairs, loglinear_design, rcapture_name
+from samen.mse.design import (
+    IntArray,
+    Pair,
+    all_histories,
+    all_pairs,
+    loglinear_design,
+    rcapture_name,
+)
 from samen.mse.glm import RCAPTURE_MAXIT, BatchFit, fit_poisson_batch
 
 #: Largest number of lists searched exhaustively (2^15 = 32,768 models).

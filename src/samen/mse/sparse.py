@@ -83,7 +83,9 @@ class SparseFit:
         return self.observed + math.exp(self.fit.intercept)
 
 
-def _reduce(hist: IntArray, counts: IntArray, pairs: Sequence[Pair]) -> tuple[IntArray, IntArray, list[Pair], list[Pair]]:
+def _reduce(
+    hist: IntArray, counts: IntArray, pairs: Sequence[Pair]
+) -> tuple[IntArray, IntArray, list[Pair], list[Pair]]:
     keep = np.ones(hist.shape[0], dtype=bool)
     filled: list[Pair] = []
     empty: list[Pair] = []
@@ -323,10 +325,13 @@ def check_all_models(hist: IntArray, counts: IntArray) -> list[tuple[Pair, ...]]
     k = hist.shape[1]
     pairs = all_pairs(k)
     theta = [(), *[(i,) for i in range(k)], *pairs]
-    afull = np.array([[all(hist[c, i] == 1 for i in th) for c in range(hist.shape[0])] for th in theta], dtype=float)
+    afull = np.array(
+        [[all(hist[c, i] == 1 for i in th) for c in range(hist.shape[0])] for th in theta],
+        dtype=float,
+    )
     nstar = afull @ counts.astype(float)
-    empty = [p for p, v in zip(pairs, nstar[1 + k:]) if v == 0]
-    filled = [p for p, v in zip(pairs, nstar[1 + k:]) if v > 0]
+    empty = [p for p, v in zip(pairs, nstar[1 + k :]) if v == 0]
+    filled = [p for p, v in zip(pairs, nstar[1 + k :]) if v > 0]
     keep_rows = [r for r in range(len(theta)) if nstar[r] > 0]
     adag = afull[keep_rows]
     tdag = nstar[keep_rows]
@@ -347,7 +352,9 @@ def check_all_models(hist: IntArray, counts: IntArray) -> list[tuple[Pair, ...]]
             continue
         bad.append(tuple(sorted([*inc, *filled])))
         for removed in _subset_search(len(filled), no_mle):
-            bad.append(tuple(sorted([*inc, *(p for i, p in enumerate(filled) if i not in removed)])))
+            bad.append(
+                tuple(sorted([*inc, *(p for i, p in enumerate(filled) if i not in removed)]))
+            )
     return bad
 
 

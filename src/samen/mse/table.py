@@ -115,9 +115,7 @@ class CaptureTable:
         out: dict[str, CaptureTable] = {}
         for level in sorted(set(self.levels[:, col].tolist())):
             keep = self.levels[:, col] == level
-            out[level] = collapse(
-                CaptureTable(self.lists, self.histories[keep], self.counts[keep])
-            )
+            out[level] = collapse(CaptureTable(self.lists, self.histories[keep], self.counts[keep]))
         return out
 
     def without_covariates(self) -> CaptureTable:
