@@ -76,7 +76,7 @@ def _full_counts(k: int, obs_hist: IntArray, obs_counts: IntArray) -> IntArray:
     hist = all_histories(k)
     pos = {int(c): i for i, c in enumerate(history_codes(hist))}
     out = np.zeros(hist.shape[0], dtype=np.int64)
-    for code, n in zip(history_codes(obs_hist), obs_counts):
+    for code, n in zip(history_codes(obs_hist), obs_counts, strict=True):
         out[pos[int(code)]] += int(n)
     return out
 

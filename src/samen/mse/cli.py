@@ -23,7 +23,9 @@ _METHOD_TEXT = {
     "independence": "independence model (Rcapture Mt): the lists are assumed unrelated",
     "loglinear": "log-linear model with list interactions (Rcapture)",
     "chao": "Chao lower-bound heterogeneity model (Rcapture Mth Chao)",
-    "sparsemse": "SparseMSE stepwise model (Chan, Silverman & Vincent 2021), the UK Home Office method",
+    "sparsemse": (
+        "SparseMSE stepwise model (Chan, Silverman & Vincent 2021), the UK Home Office method"
+    ),
     "covariates": "log-linear model with covariates (Cruyff, van Dijk & van der Heijden 2017)",
     "dga": "Bayesian model averaging over decomposable graphs (dga, Madigan & York 1997)",
 }
@@ -73,10 +75,7 @@ def main(argv: list[str]) -> int:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", CaptureDataWarning)
-            if args.command == "models":
-                out = _models(args)
-            else:
-                out = _estimate(args)
+            out = _models(args) if args.command == "models" else _estimate(args)
         for w in caught:
             if issubclass(w.category, CaptureDataWarning):
                 sys.stderr.write(f"warning: {w.message}\n")
@@ -159,7 +158,8 @@ def _human(r: MseResult) -> str:
     pct = f"{r.level:.0%}"
     head = f"[{r.stratum}]\n" if r.stratum else ""
     lines = [
-        f"{head}Estimated total: {r.estimate:,.0f}  ({pct} interval {_fmt(r.ci_lower)} to {_fmt(r.ci_upper)})",
+        f"{head}Estimated total: {r.estimate:,.0f}  "
+        f"({pct} interval {_fmt(r.ci_lower)} to {_fmt(r.ci_upper)})",
         f"  seen on at least one list:   {r.observed:,}",
         f"  estimated on no list at all: {r.unobserved:,.0f}",
         f"Method:   {_METHOD_TEXT.get(r.method, r.method)}",
@@ -172,7 +172,8 @@ def _human(r: MseResult) -> str:
         )
     if r.aic is not None and r.bic is not None:
         lines.append(
-            f"Fit:      AIC {r.aic:.2f}, BIC {r.bic:.2f} (lower is better, compare on the same data only)"
+            f"Fit:      AIC {r.aic:.2f}, BIC {r.bic:.2f} "
+            "(lower is better; compare only on the same data)"
         )
     if r.existence is not None:
         ok = "the estimate exists" if r.existence else "NO finite estimate exists for this model"
@@ -193,7 +194,7 @@ def _human(r: MseResult) -> str:
 
 def _models(args: argparse.Namespace) -> str:
     table = read_capture_csv(args.file)
-    hist, counts = table.full()
+    _hist, counts = table.full()
     res = search_models(counts, table.k, args.criterion, args.jobs).ranked(args.criterion)
     top = res.models[: max(args.top, 1)]
     names = table.lists
@@ -221,17 +222,19 @@ def _models(args: argparse.Namespace) -> str:
         }
         return json.dumps(payload, indent=2, allow_nan=False, default=str) + "\n"
     out = [
-        f"{len(res.models):,} models searched ({res.method}); best {len(top)} by {args.criterion.upper()}, "
+        f"{len(res.models):,} models searched ({res.method}); "
+        f"best {len(top)} by {args.criterion.upper()}, "
         f"{table.observed:,} cases observed.",
         f"{'rank':>4}  {args.criterion.upper():>9}  {'estimate':>12}  model (interaction terms)",
     ]
-    for i, (m, row) in enumerate(zip(top, rows), 1):
-        terms = ", ".join(row["model"]) or "none (independence)"
+    for i, m in enumerate(top, 1):
+        terms = ", ".join(f"{names[a]}:{names[b]}" for a, b in m.pairs) or "none (independence)"
         flag = "" if m.converged else "  [fit did not converge]"
         out.append(
             f"{i:>4}  {m.criterion(args.criterion):9.2f}  {m.abundance:12,.0f}  {terms}{flag}"
         )
     out.append(
-        "Estimates here are Poisson estimates n + exp(b0); `estimate --method loglinear` adds an interval."
+        "Estimates here are Poisson estimates n + exp(b0); "
+        "`estimate --method loglinear` adds an interval."
     )
     return "\n".join(out) + "\n"

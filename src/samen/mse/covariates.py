@@ -117,9 +117,12 @@ def fit_covariate_model(
     h_all = np.vstack([np.vstack([hist, np.zeros((1, k), dtype=np.int64)])] * len(cells))
     unobs = np.tile(np.r_[np.zeros(hist.shape[0], dtype=bool), True], len(cells))
     y = np.zeros(h_all.shape[0])
-    pos = {(ci, int(code)): r for r, (ci, code) in enumerate(zip(cell_idx, history_codes(h_all)))}
+    pos = {
+        (int(ci), int(code)): r
+        for r, (ci, code) in enumerate(zip(cell_idx, history_codes(h_all), strict=True))
+    }
     cell_of = {cell: i for i, cell in enumerate(cells)}
-    for row, n in zip(range(table.histories.shape[0]), table.counts):
+    for row, n in zip(range(table.histories.shape[0]), table.counts, strict=True):
         ci = cell_of[tuple(table.levels[row].tolist())]
         y[pos[(ci, int(history_codes(table.histories[row : row + 1])[0]))]] += n
     cov_vals = {c: [cells[i][j] for i in cell_idx] for j, c in enumerate(table.covariates)}
@@ -217,7 +220,7 @@ def simulate_covariate_population(
         caught = rng.random((sizes[level], k)) < np.asarray(probs[level])[None, :]
         seen = caught[caught.any(axis=1)].astype(np.int64)
         codes, n = np.unique(history_codes(seen), return_counts=True)
-        for code, cnt in zip(codes, n):
+        for code, cnt in zip(codes, n, strict=True):
             hist_rows.append([(int(code) >> (k - 1 - i)) & 1 for i in range(k)])
             counts.append(int(cnt))
             lev.append([level])

@@ -23,6 +23,7 @@ Methods (``method=``):
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -88,7 +89,8 @@ def _loglinear_result(
         )
     if fit.abundance > 1e3 * max(table.observed, 1):
         warn.append(
-            "the estimate is absurdly large: the model's maximum likelihood estimate probably does not exist"
+            "the estimate is absurdly large: the model's maximum likelihood estimate "
+            "probably does not exist"
         )
     pairs = fit.spec.pairs
     exists, ident = _checks(table, pairs) if fit.spec.heterogeneity is None else (None, None)
@@ -159,7 +161,7 @@ def estimate(
         return _covariates(table, terms, level)
     table = table.without_covariates() if table.covariates else table
     warn = overlap_warnings(table)
-    hist, counts = table.full()
+    _hist, counts = table.full()
     k = table.k
     if method == "dga":
         return _dga(table, warn)

@@ -310,8 +310,9 @@ def _batch_block(
         active[ia[ok]] = False
     e0 = np.zeros((nb, p, 1))
     e0[:, 0, 0] = 1.0
-    ivar = np.linalg.solve(normal_matrix(w, m), e0)[:, 0, 0]
-    return beta, ivar, dev_old, ~active
+    ivar: FloatArray = np.linalg.solve(normal_matrix(w, m), e0)[:, 0, 0].astype(float)
+    conv: BoolArray = np.logical_not(active)
+    return beta, ivar, dev_old, conv
 
 
 def _dev_rows(y: FloatArray, mu: FloatArray) -> FloatArray:

@@ -59,7 +59,8 @@ def heterogeneity_columns(
         return (x**2 / 2.0)[:, None]
     if form == "gamma":
         th = 3.5 if theta is None else theta
-        return (np.log(th) - np.log(th + x))[:, None]
+        out: FloatArray = (np.log(th) - np.log(th + x))[:, None]
+        return out
     raise ValueError(f"unknown heterogeneity {form!r}; allowed: {', '.join(HETEROGENEITY)}")
 
 
@@ -258,7 +259,7 @@ def profile_interval(model: LoglinearFit, level: float = 0.95) -> ProfileInterva
     target = -float(res.fun) - chi2.ppf(level, 1) / 2.0
 
     def f(v: float) -> float:
-        return loglik(v) - target
+        return float(loglik(v) - target)
 
     lower = float(n)
     if f(float(n)) < 0:

@@ -133,7 +133,7 @@ def _fit_masks(
     bic = fit.aic + (math.log(n) - 2.0) * fit.rank
     out = []
     for b in range(masks.shape[0]):
-        chosen = tuple(p for p, on in zip(pairs, masks[b]) if on)
+        chosen = tuple(p for p, on in zip(pairs, masks[b], strict=True) if on)
         out.append(
             SearchedModel(
                 pairs=chosen,
@@ -216,7 +216,7 @@ def stepwise_search(counts: IntArray, k: int, criterion: str = "aic") -> SearchR
         if not cands:
             break
         fitted = _fit_masks(counts, k, np.array(cands))
-        for m, f in zip(cands, fitted):
+        for m, f in zip(cands, fitted, strict=True):
             seen[m.tobytes()] = f
         top = min(fitted, key=lambda f: f.criterion(criterion))
         if not top.criterion(criterion) < best.criterion(criterion):

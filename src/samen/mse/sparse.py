@@ -330,8 +330,8 @@ def check_all_models(hist: IntArray, counts: IntArray) -> list[tuple[Pair, ...]]
         dtype=float,
     )
     nstar = afull @ counts.astype(float)
-    empty = [p for p, v in zip(pairs, nstar[1 + k :]) if v == 0]
-    filled = [p for p, v in zip(pairs, nstar[1 + k :]) if v > 0]
+    empty = [p for p, v in zip(pairs, nstar[1 + k :], strict=True) if v == 0]
+    filled = [p for p, v in zip(pairs, nstar[1 + k :], strict=True) if v > 0]
     keep_rows = [r for r in range(len(theta)) if nstar[r] > 0]
     adag = afull[keep_rows]
     tdag = nstar[keep_rows]

@@ -84,7 +84,9 @@ class CaptureTable:
             raise CaptureDataError("histories must be a 2-d array (one row per history)")
         k = h.shape[1]
         names = tuple(lists) if lists is not None else tuple(_default_names(k))
-        rows = [[str(v) for v in row] + [str(n)] for row, n in zip(h.tolist(), c.tolist())]
+        rows = [
+            [str(v) for v in row] + [str(n)] for row, n in zip(h.tolist(), c.tolist(), strict=True)
+        ]
         return _build(names, (), rows, [[] for _ in rows], "input", first_row=1)
 
     def full(self) -> tuple[IntArray, IntArray]:
@@ -94,7 +96,7 @@ class CaptureTable:
         hist = all_histories(self.k)
         counts = np.zeros(hist.shape[0], dtype=np.int64)
         pos = {int(code): i for i, code in enumerate(history_codes(hist))}
-        for code, n in zip(history_codes(self.histories), self.counts):
+        for code, n in zip(history_codes(self.histories), self.counts, strict=True):
             counts[pos[int(code)]] += int(n)
         return hist, counts
 
@@ -247,7 +249,7 @@ def _build(
     lines = line_numbers or list(range(first_row, first_row + len(rows)))
     hist = np.zeros((len(rows), k), dtype=np.int64)
     counts = np.zeros(len(rows), dtype=np.int64)
-    for r, (line, cells) in enumerate(zip(lines, rows)):
+    for r, (line, cells) in enumerate(zip(lines, rows, strict=True)):
         for j, name in enumerate(lists):
             if cells[j] not in ("0", "1"):
                 raise CaptureDataError(
@@ -272,7 +274,7 @@ def _build(
             )
         counts[r] = int(value)
     lev = np.array(levels, dtype=str).reshape(len(rows), len(covariates))
-    keys = [tuple(h) + tuple(lv) for h, lv in zip(hist.tolist(), lev.tolist())]
+    keys = [tuple(h) + tuple(lv) for h, lv in zip(hist.tolist(), lev.tolist(), strict=True)]
     seen: dict[tuple[object, ...], int] = {}
     merged: list[int] = []
     notes: list[str] = []
