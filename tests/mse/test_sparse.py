@@ -73,7 +73,10 @@ def test_empty_overlap_deletes_cells_and_adds_two_to_aic() -> None:
 
 def test_poisson_tail_pvalue_is_one_sided_and_not_doubled() -> None:
     assert_allclose(poisson_tail_pvalue(0, 2.0), math.exp(-2.0))
-    assert_allclose(poisson_tail_pvalue(10, 2.0), 1 - sum(math.exp(-2) * 2**i / math.factorial(i) for i in range(10)))
+    assert_allclose(
+        poisson_tail_pvalue(10, 2.0),
+        1 - sum(math.exp(-2) * 2**i / math.factorial(i) for i in range(10)),
+    )
     assert poisson_tail_pvalue(2, 2.0) > 0.5
 
 

@@ -66,10 +66,13 @@ class BootstrapResult:
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
         """The BCa interval at ``level`` (its two limits must be in :attr:`alpha`)."""
-        q = round((1.0 - level) / 2.0, 10)
-        lo = self.alpha.index(q)
-        hi = self.alpha.index(round(1.0 - q, 10))
-        return float(self.limits[lo]), float(self.limits[hi])
+        q = (1.0 - level) / 2.0
+        alpha = np.asarray(self.alpha)
+        lo = np.flatnonzero(np.isclose(alpha, q))
+        hi = np.flatnonzero(np.isclose(alpha, 1.0 - q))
+        if lo.size == 0 or hi.size == 0:
+            raise ValueError(f"no BCa limits at level {level}; levels computed: {self.alpha}")
+        return float(self.limits[lo[0]]), float(self.limits[hi[0]])
 
 
 def _full_counts(k: int, obs_hist: IntArray, obs_counts: IntArray) -> IntArray:
