@@ -1,0 +1,235 @@
+"""Model search over hierarchical log-linear models with two-list terms.
+
+Exhaustive search (Rcapture's ``closedpMS.t(maxorder = 2)``): every subset of
+the ``k(k-1)/2`` two-list terms, main effects forced, fitted on the complete
+table and ranked by AIC or BIC. For 6 lists that is 32,768 models; they are
+fitted together by the batched IRLS of :func:`samen.mse.glm.fit_poisson_batch`.
+Beyond 6 lists the number of models explodes and a stepwise search is used.
+
+References
+----------
+Baillargeon, S. & Rivest, L.-P. (2007). Rcapture: loglinear models for
+capture-recapture in R. *J. Stat. Softw.* 19(5). doi:10.18637/jss.v019.i05
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from samen.mse.design import (
+    IntArray,
+    Pair,
+    all_histories,
+    all_pairs,
+    loglinear_design,
+    rcapture_name,
+)
+from samen.mse.glm import RCAPTURE_MAXIT, BatchFit, fit_poisson_batch
+
+#: Largest number of lists searched exhaustively (2^15 = 32,768 models).
+MAX_EXHAUSTIVE_LISTS = 6
+CRITERIA = ("aic", "bic")
+
+
+@dataclass(frozen=True)
+class SearchedModel:
+    """One model of a search, as a row of ``closedpMS.t``'s table.
+
+    Attributes
+    ----------
+    pairs : tuple of (int, int)
+        Two-list terms (0-based list indices).
+    name : str
+        Rcapture's name, e.g. ``[12,13,25]``.
+    abundance, stderr : float
+        Poisson estimate ``n + exp(b0)`` and its standard error.
+    deviance, aic, bic : float
+    df : int
+    converged : bool
+        ``False`` when IRLS hit ``maxit`` (Rcapture's ``infoFit`` would flag it).
+    """
+
+    pairs: tuple[Pair, ...]
+    name: str
+    abundance: float
+    stderr: float
+    deviance: float
+    df: int
+    aic: float
+    bic: float
+    converged: bool
+
+    def criterion(self, which: str) -> float:
+        """The value of ``"aic"`` or ``"bic"``."""
+        return self.aic if which == "aic" else self.bic
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """All models examined, best first by the chosen criterion."""
+
+    criterion: str
+    method: str  # "exhaustive" or "stepwise"
+    models: tuple[SearchedModel, ...]
+
+    @property
+    def best(self) -> SearchedModel:
+        """The model with the smallest criterion."""
+        return self.models[0]
+
+    def ranked(self, criterion: str) -> SearchResult:
+        """The same models ranked by another criterion (no refitting)."""
+        _check_criterion(criterion)
+        return _ranked(self.models, criterion, self.method)
+
+
+#: Below this many models a second process costs more than it saves.
+PARALLEL_MIN_MODELS = 4096
+
+
+def default_jobs() -> int:
+    """Worker processes for the search: the CPUs this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def _batch(x: NDArray[np.float64], y: NDArray[np.float64], masks: NDArray[np.bool_]) -> BatchFit:
+    return fit_poisson_batch(x, y, masks, maxit=RCAPTURE_MAXIT)
+
+
+def _fit_masks(
+    counts: IntArray, k: int, masks: NDArray[np.bool_], n_jobs: int = 1
+) -> list[SearchedModel]:
+    hist = all_histories(k)
+    pairs = all_pairs(k)
+    x = loglinear_design(hist, pairs)
+    y = counts.astype(float)
+    n = float(counts.sum())
+    full = np.ones((masks.shape[0], 1 + k), dtype=bool)
+    allmask = np.column_stack([full, masks])
+    if n_jobs > 1 and masks.shape[0] >= PARALLEL_MIN_MODELS:
+        parts = np.array_split(allmask, n_jobs)
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            fits = list(pool.map(_batch, [x] * n_jobs, [y] * n_jobs, parts))
+        fit = BatchFit(
+            coef=np.concatenate([f.coef for f in fits]),
+            intercept_variance=np.concatenate([f.intercept_variance for f in fits]),
+            deviance=np.concatenate([f.deviance for f in fits]),
+            aic=np.concatenate([f.aic for f in fits]),
+            rank=np.concatenate([f.rank for f in fits]),
+            converged=np.concatenate([f.converged for f in fits]),
+        )
+    else:
+        fit = _batch(x, y, allmask)
+    with np.errstate(over="ignore", invalid="ignore"):
+        unobs = np.exp(fit.coef[:, 0])
+        stderr = np.sqrt(unobs + unobs**2 * fit.intercept_variance)
+    bic = fit.aic + (math.log(n) - 2.0) * fit.rank
+    out = []
+    for b in range(masks.shape[0]):
+        chosen = tuple(p for p, on in zip(pairs, masks[b], strict=True) if on)
+        out.append(
+            SearchedModel(
+                pairs=chosen,
+                name=rcapture_name(chosen, k),
+                abundance=float(n + unobs[b]),
+                stderr=float(stderr[b]),
+                deviance=float(fit.deviance[b]),
+                df=int(y.size - fit.rank[b]),
+                aic=float(fit.aic[b]),
+                bic=float(bic[b]),
+                converged=bool(fit.converged[b]),
+            )
+        )
+    return out
+
+
+def _check_criterion(criterion: str) -> None:
+    if criterion not in CRITERIA:
+        raise ValueError(f"criterion must be one of {', '.join(CRITERIA)}, not {criterion!r}")
+
+
+def exhaustive_search(
+    counts: IntArray, k: int, criterion: str = "aic", n_jobs: int | None = None
+) -> SearchResult:
+    """Fit every pairwise hierarchical model and rank by ``criterion``.
+
+    Parameters
+    ----------
+    counts : ndarray
+        Counts of all ``2^k - 1`` histories in Rcapture order.
+    k : int
+        Number of lists, 2 to :data:`MAX_EXHAUSTIVE_LISTS`.
+    criterion : {"aic", "bic"}
+        BIC is Rcapture's ``AIC + (log n - 2) rank``.
+    n_jobs : int, optional
+        Worker processes (default: all available CPUs); used from 4,096 models.
+    """
+    _check_criterion(criterion)
+    if not 2 <= k <= MAX_EXHAUSTIVE_LISTS:
+        raise ValueError(f"exhaustive search is for 2 to {MAX_EXHAUSTIVE_LISTS} lists, not {k}")
+    npairs = k * (k - 1) // 2
+    if k == 2:
+        npairs = 0  # the two-list interaction leaves no degree of freedom for N
+    codes = np.arange(2**npairs)
+    masks = ((codes[:, None] >> np.arange(npairs)[None, :]) & 1).astype(bool)
+    if k == 2:
+        masks = np.zeros((1, 1), dtype=bool)
+    jobs = default_jobs() if n_jobs is None else n_jobs
+    models = _fit_masks(counts, k, masks, jobs)
+    return _ranked(models, criterion, "exhaustive")
+
+
+def _ranked(models: Sequence[SearchedModel], criterion: str, method: str) -> SearchResult:
+    key = np.array([m.criterion(criterion) for m in models])
+    key = np.where(np.isfinite(key), key, np.inf)
+    order = np.argsort(key, kind="stable")
+    return SearchResult(criterion, method, tuple(models[i] for i in order))
+
+
+def stepwise_search(counts: IntArray, k: int, criterion: str = "aic") -> SearchResult:
+    """Greedy search by ``criterion`` from the independence model.
+
+    At each step every single addition or removal of a two-list term is fitted
+    and the best improvement taken; the search stops when no move improves the
+    criterion. Every model fitted is kept in the result.
+    """
+    _check_criterion(criterion)
+    pairs = all_pairs(k)
+    current = np.zeros(len(pairs), dtype=bool)
+    seen: dict[bytes, SearchedModel] = {}
+    best = _fit_masks(counts, k, current[None, :])[0]
+    seen[current.tobytes()] = best
+    while True:
+        cands = []
+        for j in range(len(pairs)):
+            m = current.copy()
+            m[j] = not m[j]
+            if m.tobytes() not in seen:
+                cands.append(m)
+        if not cands:
+            break
+        fitted = _fit_masks(counts, k, np.array(cands))
+        for m, f in zip(cands, fitted, strict=True):
+            seen[m.tobytes()] = f
+        top = min(fitted, key=lambda f: f.criterion(criterion))
+        if not top.criterion(criterion) < best.criterion(criterion):
+            break
+        best = top
+        current = np.array([p in set(top.pairs) for p in pairs])
+    return _ranked(list(seen.values()), criterion, "stepwise")
+
+
+def search_models(
+    counts: IntArray, k: int, criterion: str = "aic", n_jobs: int | None = None
+) -> SearchResult:
+    """Exhaustive search up to 6 lists, stepwise beyond."""
+    if k <= MAX_EXHAUSTIVE_LISTS:
+        return exhaustive_search(counts, k, criterion, n_jobs)
+    return stepwise_search(counts, k, criterion)
