@@ -31,6 +31,10 @@ def make_user(username, role, organisation=None, **extra):
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world():
     line1, line2 = ActionLineFactory(number=1, code="L1"), ActionLineFactory(number=2, code="L2")
     StrategicGoalFactory(number=1, code="G1")
     police = OrganisationFactory(code="police", short_name="Politie", name="Politie")
@@ -62,6 +66,7 @@ def world(db):
         ),
     )
     services.open_round(users.programme, r)
+    r.refresh_from_db()
     updates = {
         (u.action.code, u.organisation.code): u
         for u in r.updates.select_related("action", "organisation")

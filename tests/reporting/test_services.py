@@ -132,7 +132,7 @@ def test_deadline_locks_unless_extended(world):
     ReportingRound.objects.filter(pk=world.round.pk).update(
         deadline=timezone.now() - dt.timedelta(hours=1)
     )
-    with pytest.raises(Denied, match="deadline has passed"):
+    with pytest.raises(Denied, match="deadline is verstreken"):
         fill(world.users.police, update)
     world.round.refresh_from_db()
     services.grant_extension(

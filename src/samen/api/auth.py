@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from samen.accounts.models import ApiToken
@@ -85,7 +85,7 @@ def token_out(t: ApiToken) -> dict[str, Any]:
     response={201: NewToken, 401: Problem, 429: Problem},
     summary="Get a bearer token with username and password",
 )
-def create_token(request: HttpRequest, body: TokenRequest) -> tuple[int, dict[str, Any]]:
+def create_token(request: HttpRequest, body: TokenRequest) -> Status[dict[str, Any]]:
     """The token is shown only in this response; store it safely. Failed
     attempts count towards the login rate limit."""
     user = authenticate(request, username=body.username, password=body.password)
@@ -98,7 +98,7 @@ def create_token(request: HttpRequest, body: TokenRequest) -> tuple[int, dict[st
     if user is None or not user.is_active:
         raise ApiProblem(401, _("Not authenticated"), _("Unknown username or wrong password."))
     token, key = ApiToken.issue(user, body.name)
-    return 201, {**token_out(token), "token": key}
+    return Status(201, {**token_out(token), "token": key})
 
 
 @router.get("/tokens", response=TokenList, auth=bearer, summary="Your tokens")
@@ -110,9 +110,9 @@ def list_tokens(request: HttpRequest) -> dict[str, Any]:
 @router.delete(
     "/tokens/{token_id}", response={204: None}, auth=bearer, summary="Revoke one of your tokens"
 )
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-    return 204, None
+    return Status(204, None)

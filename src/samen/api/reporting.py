@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from samen.accounts import access
 from samen.accounts.access import Denied
@@ -227,7 +227,7 @@ def rounds(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
 
 
 @router.post("/reporting-rounds", response={201: RoundOut}, summary="Create a reporting round")
-def create_round(request: HttpRequest, body: RoundIn) -> tuple[int, dict[str, Any]]:
+def create_round(request: HttpRequest, body: RoundIn) -> Status[dict[str, Any]]:
     data = services.RoundData(
         title=body.title,
         period_start=body.periodStart,
@@ -237,7 +237,7 @@ def create_round(request: HttpRequest, body: RoundIn) -> tuple[int, dict[str, An
         action_codes=body.actions,
     )
     r = _call(services.create_round, request.user, data)
-    return 201, round_out(r)
+    return Status(201, round_out(r))
 
 
 @router.get("/reporting-rounds/{round_id}", response=RoundOut, summary="One reporting round")
@@ -341,13 +341,35 @@ def patch_update(request: HttpRequest, update_id: int, body: UpdatePatch) -> dic
 
 
 @router.post(
-    "/progress-updates/{update_id}/submit", response=UpdateOut, summary="Submit for review"
+    "/progress-updates/{update_id}/submit",
+    response=UpdateOut,
+    summary="Submit for review",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "version": {"type": "integer", "description": "The version you saw."}
+                        },
+                    }
+                }
+            },
+        }
+    },
 )
-def submit_update(
-    request: HttpRequest, update_id: int, body: SubmitIn | None = None
-) -> dict[str, Any]:
+def submit_update(request: HttpRequest, update_id: int) -> dict[str, Any]:
+    """The body is optional: `{"version": n}` refuses to submit a version you have not seen."""
     update = _visible_update(request, update_id)
-    _call(services.submit, request.user, update.pk, body.version if body else None)
+    version = None
+    if request.content_type == "application/json" and request.body.strip():
+        try:
+            version = SubmitIn.model_validate_json(request.body).version
+        except ValueError as exc:
+            raise bad_parameter("version", _('expected a JSON body like {"version": 3}')) from exc
+    _call(services.submit, request.user, update.pk, version)
     return update_out(_updates().get(pk=update.pk), request.user)
 
 

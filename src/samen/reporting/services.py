@@ -247,7 +247,7 @@ class UpdateData:
 
 def validate(update: ProgressUpdate, data: UpdateData) -> None:
     errors: dict[str, str] = {}
-    if data.progress_status is not None and data.progress_status not in ProgressStatus.values:
+    if data.progress_status and data.progress_status not in ProgressStatus.values:
         errors["progress_status"] = _("Unknown status '%(value)s'; choose one of: %(choices)s") % {
             "value": data.progress_status,
             "choices": ", ".join(ProgressStatus.values),

@@ -13,3 +13,12 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 # The test runner empties tables between tests; tests install the guards themselves.
 SAMEN_AUDIT_DB_GUARDS = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than shared memory: concurrent connections then wait for
+    # each other (busy timeout) as in production, instead of failing at once.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"samen-test-{os.getpid()}.sqlite3")  # noqa: F405
+    }
