@@ -16,3 +16,11 @@ def _no_leaked_language():
 
     yield
     translation.activate("nl")
+
+
+@pytest.fixture
+def world(db):
+    """Three organisations, three actions, a user per role, an open round."""
+    from tests.reporting.world import build_world
+
+    return build_world()

@@ -3,7 +3,6 @@
 import pytest
 
 from samen.accounts.models import ApiToken
-from tests.reporting.conftest import world  # noqa: F401 (fixture)
 
 
 def token_for(client, username):
@@ -125,7 +124,7 @@ def test_stale_patch_is_a_409_problem_and_changes_nothing(world, client):
     assert second.status_code == 409
     assert second["Content-Type"] == "application/problem+json"
     problem = second.json()
-    assert problem["status"] == 409 and "version 2" in problem["detail"]
+    assert problem["status"] == 409 and "versie 2" in problem["detail"]
     update.refresh_from_db()
     assert update.achievements == "A"
 

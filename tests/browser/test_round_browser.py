@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from samen.reporting.models import ProgressUpdate, ReportingRound
-from tests.reporting.conftest import build_world
+from tests.reporting.world import build_world
 
 from .conftest import axe_violations
 
@@ -36,7 +36,7 @@ def people(browser, live_server, transactional_db):
 
 
 def test_round_from_opening_to_approved_snapshot(people):
-    world, login = people
+    _world, login = people
     programme, police = login("programma"), login("politie")
 
     # The programme team creates and opens a round.
@@ -113,12 +113,12 @@ def test_round_from_opening_to_approved_snapshot(people):
 
 def test_no_wcag_violations_on_the_reporting_screens(people):
     world, login = people
-    from samen.reporting import services
-    from tests.reporting.conftest import submitted
-
     import datetime as dt
 
     from django.utils import timezone
+
+    from samen.reporting import services
+    from tests.reporting.world import submitted
 
     r = services.create_round(
         world.users.programme,

@@ -9,7 +9,7 @@ from samen.accounts import access
 from samen.accounts.models import ApiToken
 from samen.reporting.models import ReportingRound
 
-from .conftest import fill, submitted
+from .world import fill, submitted
 
 
 def api(client, user, method, url, **body):

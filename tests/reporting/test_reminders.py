@@ -10,7 +10,7 @@ from samen.reporting import services
 from samen.reporting.models import Reminder, ReportingRound
 from samen.reporting.reminders import send_reminders
 
-from .conftest import submitted
+from .world import submitted
 
 
 def at(world, days_before_deadline):

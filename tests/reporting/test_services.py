@@ -10,7 +10,7 @@ from samen.core.models import AuditEvent
 from samen.reporting import services
 from samen.reporting.models import ReportingRound
 
-from .conftest import fill, submitted
+from .world import fill, submitted
 
 
 def test_opening_creates_one_update_per_action_per_holder(world):

@@ -4,7 +4,7 @@ import re
 
 from samen.reporting.models import ProgressUpdate
 
-from .conftest import fill, submitted
+from .world import fill, submitted
 
 
 def test_my_tasks_lists_the_organisations_updates_with_deadlines(world, client):

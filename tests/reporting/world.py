@@ -1,10 +1,10 @@
 """A small world for reporting tests: three organisations, three actions, a
-user per role, and an open round. Built through the real services."""
+user per role, and an open round. Built through the real services. The
+`world` fixture (tests/conftest.py) builds it for a test."""
 
 import datetime as dt
 from types import SimpleNamespace
 
-import pytest
 from django.utils import timezone
 
 from samen.accounts.models import User
@@ -27,11 +27,6 @@ def make_user(username, role, organisation=None, **extra):
         **extra,
     )
     return user
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def build_world():
