@@ -22,10 +22,10 @@ def build(scale: int) -> tuple[int, str, str]:
     open round's id, a holder's API token and the programme team's token."""
     from django.utils import timezone
 
+    from bench.plan_pages import synthesise
     from samen.accounts.models import ApiToken, User
     from samen.plan.models import ActionOrganisation
     from samen.reporting.models import ProgressUpdate, ReportingRound
-    from bench.plan_pages import synthesise
 
     ProgressUpdate.objects.all().delete()
     ReportingRound.objects.all().delete()
