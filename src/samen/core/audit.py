@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from .models import AuditChainHead, AuditEvent
 
@@ -39,7 +40,11 @@ def record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
     head = AuditChainHead.locked()
+    now = timezone.now()
     event = AuditEvent(
+        # Milliseconds, as Django's JSON serialiser keeps them: a backup made
+        # with dumpdata then restores to events with the same hashes.
+        timestamp=now.replace(microsecond=now.microsecond // 1000 * 1000),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_name=actor_label(actor),
         kind=kind,
