@@ -12,7 +12,7 @@ SHARED ?= ../shared
 
 run: install assets messages migrate  ## install, migrate, load the plan and demo data, serve
 	$(SAMEN) load-plan
-	@if $(SAMEN) help demo >/dev/null 2>&1; then $(SAMEN) demo; fi
+	$(SAMEN) demo
 	$(SAMEN) serve --host $(HOST) --port $(PORT)
 
 test: install assets messages chromium  ## install everything and run the whole suite
