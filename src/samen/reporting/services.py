@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -292,6 +291,15 @@ def _indicator_problem(indicators: Any) -> str:
     return ""
 
 
+def _save_audited(user: Any, update: ProgressUpdate, before: dict[str, Any], verb: str) -> None:
+    """Every change raises the version (optimistic locking) and is audited."""
+    update.version += 1
+    update.updated_by = user
+    update.save()
+    audit.record(actor=user, kind="update", obj=update, verb=verb, before=before,
+                 after=update_state(update))
+
+
 def _locked(update_id: int) -> ProgressUpdate:
     return (
         ProgressUpdate.objects.select_for_update()
@@ -318,13 +326,9 @@ def save_draft(
             setattr(update, name, None if name in ("percent_complete",) else "")
         if update.review_state == ReviewState.NOT_STARTED:
             update.review_state = ReviewState.DRAFT
-        update.version += 1
-        update.updated_by = user
-        update.save()
         if data.milestones_reached is not None:
             update.milestones_reached.set(data.milestones_reached)
-        after = update_state(update)
-        audit.record(actor=user, kind="update", obj=update, verb="save", before=before, after=after)
+        _save_audited(user, update, before, "save")
     return update
 
 
@@ -348,17 +352,7 @@ def submit(user: Any, update_id: int, expected_version: int | None = None) -> Pr
             else ReviewState.SUBMITTED
         )
         update.submitted_at = timezone.now()
-        update.version += 1
-        update.updated_by = user
-        update.save()
-        audit.record(
-            actor=user,
-            kind="update",
-            obj=update,
-            verb="submit",
-            before=before,
-            after=update_state(update),
-        )
+        _save_audited(user, update, before, "submit")
     return update
 
 
@@ -374,16 +368,7 @@ def return_update(user: Any, update_id: int, comment: str) -> ProgressUpdate:
         update.review_state = ReviewState.RETURNED
         update.review_comment = comment.strip()[:MAX_TEXT]
         update.reviewed_at, update.reviewed_by = timezone.now(), user
-        update.version += 1
-        update.save()
-        audit.record(
-            actor=user,
-            kind="update",
-            obj=update,
-            verb="return",
-            before=before,
-            after=update_state(update),
-        )
+        _save_audited(user, update, before, "return")
     return update
 
 
@@ -399,16 +384,7 @@ def approve(user: Any, update_id: int) -> ProgressUpdate:
         for name in TEXT_FIELDS:  # the report starts from the partner's words
             if not getattr(update, f"report_{name}"):
                 setattr(update, f"report_{name}", getattr(update, name))
-        update.version += 1
-        update.save()
-        audit.record(
-            actor=user,
-            kind="update",
-            obj=update,
-            verb="approve",
-            before=before,
-            after=update_state(update),
-        )
+        _save_audited(user, update, before, "approve")
     return update
 
 
@@ -460,16 +436,7 @@ def edit_report_text(
         for name in TEXT_FIELDS:
             if name in texts:
                 setattr(update, f"report_{name}", texts[name])
-        update.version += 1
-        update.save()
-        audit.record(
-            actor=user,
-            kind="update",
-            obj=update,
-            verb="edit-report-text",
-            before=before,
-            after=update_state(update),
-        )
+        _save_audited(user, update, before, "edit-report-text")
     return update
 
 
@@ -490,9 +457,3 @@ def add_comment(user: Any, update: ProgressUpdate, text: str) -> Comment:
     return comment
 
 
-def open_updates_for(organisation_id: int) -> Q:
-    """Updates that still need the organisation's work."""
-    return Q(
-        organisation_id=organisation_id,
-        review_state__in=[ReviewState.NOT_STARTED, ReviewState.DRAFT, ReviewState.RETURNED],
-    )
