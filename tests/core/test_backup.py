@@ -7,8 +7,8 @@ from django.core.management import call_command
 
 from samen.core import audit
 from samen.core.models import AuditEvent
-from samen.plan.models import Action
 from samen.plan.export import export_document
+from samen.plan.models import Action
 
 
 def test_dumpdata_and_loaddata_restore_plan_reporting_and_a_valid_audit_chain(world, tmp_path):
@@ -19,8 +19,15 @@ def test_dumpdata_and_loaddata_restore_plan_reporting_and_a_valid_audit_chain(wo
     before_events = list(AuditEvent.objects.order_by("id").values_list("hash", flat=True))
     backup = tmp_path / "backup.json"
     out = io.StringIO()
-    call_command("dumpdata", "--natural-foreign", "--exclude=contenttypes", "--exclude=auth.permission",
-                 "--exclude=sessions", "--exclude=axes", stdout=out)
+    call_command(
+        "dumpdata",
+        "--natural-foreign",
+        "--exclude=contenttypes",
+        "--exclude=auth.permission",
+        "--exclude=sessions",
+        "--exclude=axes",
+        stdout=out,
+    )
     backup.write_text(out.getvalue())
 
     call_command("flush", interactive=False, verbosity=0)  # guards are off in tests; see ADR 0003

@@ -464,7 +464,17 @@ class _Checker:
 
 
 TRUE_WORDS = {"true", "yes", "ja", "1", "y", "j", "bevestigd", "confirmed"}
-FALSE_WORDS = {"false", "no", "nee", "0", "n", "afgeleid", "inferred"}
+FALSE_WORDS = {
+    "false",
+    "no",
+    "nee",
+    "0",
+    "n",
+    "afgeleid",
+    "inferred",
+    "nee (afgeleid)",
+    "no (inferred)",
+}
 
 
 def type_name(value: Any) -> str:

@@ -360,18 +360,16 @@ def write_plan_workbook(data: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def write_action_list(actions: Iterable[Action]) -> bytes:
-    """A filtered list of actions as a readable workbook (names, not codes):
-    the annex layout, which the import accepts again."""
+def action_list_headers() -> list[str]:
+    """Column headers of the readable action list, in the active language.
+    The import recognises them in both languages."""
     from django.utils.translation import gettext as _
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Actions")[:31]
-    headers = [
+    return [
         _("Action line"),
         _("Number"),
         _("Action"),
+        _("Title (EN)"),
         _("Action holders"),
         _("Involved organisations"),
         _("Exploitation forms"),
@@ -382,17 +380,6 @@ def write_action_list(actions: Iterable[Action]) -> bytes:
         _("Confirmed"),
         _("Source"),
     ]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    for row in action_rows(actions):
-        ws.append(row)
-    ws.freeze_panes = "A2"
-    for index, width in enumerate((30, 10, 60, 30, 30, 30, 25, 15, 12, 14, 11, 40), start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def action_rows(actions: Iterable[Action]) -> Iterable[list[Any]]:
@@ -403,7 +390,8 @@ def action_rows(actions: Iterable[Action]) -> Iterable[list[Any]]:
         yield [
             a.action_line.label if a.action_line else _("No action line"),
             a.code,
-            a.title,
+            a.title_nl,
+            a.title_en,
             "; ".join(o.short_name for o in a.holders),
             "; ".join(o.short_name for o in a.involved),
             "; ".join(f.name for f in a.exploitation_forms.all()),
@@ -416,7 +404,38 @@ def action_rows(actions: Iterable[Action]) -> Iterable[list[Any]]:
         ]
 
 
+def write_action_list(actions: Iterable[Action]) -> bytes:
+    """A filtered list of actions as a readable workbook (names, not codes):
+    the annex layout, which the import accepts again."""
+    from django.utils.translation import gettext as _
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Actions")[:31]
+    ws.append(action_list_headers())
+    for cell in ws[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for row in action_rows(actions):
+        ws.append(row)
+    ws.freeze_panes = "A2"
+    for index, width in enumerate((30, 10, 60, 40, 30, 30, 30, 25, 15, 12, 14, 11, 40), start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 # --- reading -------------------------------------------------------------------
+
+
+NO_LINE = {
+    "geen actielijn",
+    "no action line",
+    "niet aan een actielijn gekoppeld",
+    "not linked to an action line",
+    "-",
+    "–",
+}
 
 
 class _Vocabulary:
@@ -433,8 +452,12 @@ class _Vocabulary:
             "kind": {},
         }
         self.line_numbers: dict[str, int] = {}
-        for code, nl, en in ((s.value, str(s.label), s.value) for s in Action.Status):
-            self.add("status", code, nl, en)
+        from django.utils import translation
+
+        for language in ("nl", "en"):  # a sheet may be in either language
+            with translation.override(language):
+                for status in Action.Status:
+                    self.add("status", status.value, str(status.label))
         for label in ("onbekend", "niet vastgesteld", "not recorded"):
             self.add("status", "unknown", label)
         for code, *labels in (
@@ -454,6 +477,13 @@ class _Vocabulary:
 
     def add_line(self, code: str, number: int | None, *names: Any) -> None:
         extra = [f"actielijn {number}", f"action line {number}", str(number)] if number else []
+        if number:  # the labels the readable export writes
+            extra += [f"actielijn {number}: {n}" for n in names if n]
+            extra += [f"action line {number}: {n}" for n in names if n]
+            extra += [
+                f"actielijn {number} (naam niet gevonden)",
+                f"action line {number} (name not found)",
+            ]
         self.add("action_line", code, *names, *extra)
         if number:
             self.line_numbers[code] = number
@@ -504,6 +534,8 @@ class _Vocabulary:
 
     def code(self, kind: str, value: Any) -> Any:
         if value is None:
+            return None
+        if kind == "action_line" and normalise(value) in NO_LINE:
             return None
         if normalise(value) in (
             "all",
@@ -793,6 +825,7 @@ def _actions(
     rows: list[tuple[int, dict[str, Any], dict[str, int]]],
 ) -> list[dict[str, Any]]:
     headers = _headers(reader, ws)
+    existing = _existing_actions()
     out = []
     for row_number, values, columns in rows:
         path: doc.Path = ("actions", len(out))
@@ -815,8 +848,30 @@ def _actions(
             action["code"] = f"{vocabulary.line_numbers[action['action_line']]}.{code}"
         elif isinstance(code, (int, float)):
             action["code"] = str(code)
-        out.append(action)
+        out.append(_merge_with_existing(action, columns, existing))
     return out
+
+
+def _existing_actions() -> dict[str, dict[str, Any]]:
+    from .selectors import action_data
+
+    actions = Action.objects.with_relations().prefetch_related("milestones")
+    return {a.code: doc.compact_action(action_data(a).as_dict()) for a in actions}
+
+
+def _merge_with_existing(
+    action: dict[str, Any], columns: dict[str, int], existing: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """A sheet speaks only for its own columns. For an action already in the
+    plan, a column the sheet does not have keeps its current value (so an annex
+    without descriptions or milestones does not wipe them); a column it has,
+    even empty, is what the sheet says."""
+    current = existing.get(str(action.get("code")))
+    if current is None:
+        return action
+    merged = {key: value for key, value in current.items() if key not in columns}
+    merged.update(action)
+    return merged
 
 
 def _milestones(

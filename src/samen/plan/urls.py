@@ -14,4 +14,5 @@ urlpatterns = [
     path("dekking", views.coverage, name="coverage"),
     path("versies", views.version_list, name="versions"),
     path("versies/vergelijken", views.version_compare, name="version-compare"),
+    path("plan/importeren", views.plan_import, name="plan-import"),
 ]

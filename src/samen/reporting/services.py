@@ -296,8 +296,9 @@ def _save_audited(user: Any, update: ProgressUpdate, before: dict[str, Any], ver
     update.version += 1
     update.updated_by = user
     update.save()
-    audit.record(actor=user, kind="update", obj=update, verb=verb, before=before,
-                 after=update_state(update))
+    audit.record(
+        actor=user, kind="update", obj=update, verb=verb, before=before, after=update_state(update)
+    )
 
 
 def _locked(update_id: int) -> ProgressUpdate:
@@ -455,5 +456,3 @@ def add_comment(user: Any, update: ProgressUpdate, text: str) -> Comment:
             actor=user, kind="create", obj=comment, after={"update": update.pk, "text": text}
         )
     return comment
-
-
