@@ -3,6 +3,8 @@
 import io
 import json
 
+import pytest
+
 from django.core.management import call_command
 
 from samen.core import audit
@@ -11,9 +13,11 @@ from samen.plan.export import export_document
 from samen.plan.models import Action
 
 
-def test_dumpdata_and_loaddata_restore_plan_reporting_and_a_valid_audit_chain(world, tmp_path):
-    from tests.reporting.world import submitted
+@pytest.mark.django_db(transaction=True)
+def test_dumpdata_and_loaddata_restore_plan_reporting_and_a_valid_audit_chain(tmp_path):
+    from tests.reporting.world import build_world, submitted
 
+    world = build_world()
     submitted(world.users.police, world.updates[("A.1", "police")], achievements="Voor de back-up.")
     before_plan = export_document()
     before_events = list(AuditEvent.objects.order_by("id").values_list("hash", flat=True))

@@ -64,11 +64,15 @@ def home(request: HttpRequest) -> HttpResponse:
         "plan/home.html",
         {
             "plan": Plan.objects.first(),
-            "goals": StrategicGoal.objects.annotate(action_count=Count("actions")),
+            "goals": StrategicGoal.objects.annotate(action_count=Count("actions")).order_by(
+                "number"
+            ),
             "summaries": summaries,
             "total": sum(s.total for s in summaries),
             "statuses": Action.Status.choices,
-            "forms": ExploitationForm.objects.annotate(action_count=Count("actions")),
+            "forms": ExploitationForm.objects.annotate(action_count=Count("actions")).order_by(
+                "order", "code"
+            ),
             "versions": PlanVersion.objects.all(),
         },
     )

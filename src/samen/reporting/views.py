@@ -228,10 +228,14 @@ def update_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
-    rounds = access.visible_rounds(request.user).annotate(
-        total=Count("updates"),
-        submitted=Count("updates", filter=Q(updates__review_state__in=selectors.SUBMITTED)),
-        approved=Count("updates", filter=Q(updates__review_state="approved")),
+    rounds = (
+        access.visible_rounds(request.user)
+        .annotate(
+            total=Count("updates"),
+            submitted=Count("updates", filter=Q(updates__review_state__in=selectors.SUBMITTED)),
+            approved=Count("updates", filter=Q(updates__review_state="approved")),
+        )
+        .order_by("-period_end", "-id")
     )
     return render(
         request,
