@@ -48,7 +48,7 @@ lint: install  ## ruff, formatting, migrations in sync
 	$(MAKE) migrations-check
 
 migrations-check: install
-	DJANGO_SETTINGS_MODULE=samen.settings.test $(SAMEN) makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: DJANGO_SETTINGS_MODULE=samen.settings.test $(SAMEN) makemigrations --check --dry-run
 
 openapi: install  ## regenerate the committed OpenAPI document
 	DJANGO_SETTINGS_MODULE=samen.settings.test $(SAMEN) openapi -o docs/openapi.json
