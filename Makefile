@@ -43,8 +43,10 @@ chromium:  ## Debian's Chromium for the browser tests (never a downloaded browse
 migrate: install
 	$(SAMEN) migrate --noinput
 
-lint: install  ## ruff, formatting, migrations in sync
+lint: install  ## ruff, formatting, types (strict on the estimation library), migrations in sync
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src/samen/mse
 	$(MAKE) migrations-check
 
 migrations-check: install
