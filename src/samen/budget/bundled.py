@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils import translation
 
 from samen.plan import document as doc
 
@@ -64,7 +65,8 @@ def parse(raw: Any, ministries: set[str] | None, filename: str = "") -> list[Fun
             check.error((*path, "ministry"), f"unknown organisation '{ministry}'")
         amount = money.ZERO
         try:
-            amount = money.to_amount(data.get("amount_per_year"))
+            with translation.override("en"):  # document errors are English, as the plan's
+                amount = money.to_amount(data.get("amount_per_year"))
         except money.AmountError as exc:
             check.error((*path, "amount_per_year"), str(exc))
         start = check.integer(data, "start_year", path, required=True, low=2000, high=2100)

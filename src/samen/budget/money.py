@@ -25,8 +25,8 @@ _CURRENCY = re.compile(r"^(€|eur\b|euro\b)\s*|\s*(€|eur|euro)$", re.IGNORECA
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _FORMS = (
     # Dutch: 1.234.567,89 / 1234567,89 / 1 234 567,89 / 500,-
-    (re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2}|,-)?$"), "nl"),
-    (re.compile(r"^\d{1,3}( \d{3})+(,\d{1,2}|,-)?$"), "nl"),
+    (re.compile(r"^[1-9]\d{0,2}(\.\d{3})+(,\d{1,2}|,-)?$"), "nl"),
+    (re.compile(r"^[1-9]\d{0,2}( \d{3})+(,\d{1,2}|,-)?$"), "nl"),
     (re.compile(r"^\d+(,\d{1,2}|,-)?$"), "nl"),
     # A decimal point is only read as one when it cannot be a thousands separator.
     (re.compile(r"^\d+\.\d{1,2}$"), "point"),
