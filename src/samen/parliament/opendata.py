@@ -154,7 +154,7 @@ def _read_record(item: Any, index: int, errors: _Errors, result: ReadResult) -> 
             index,
             "",
             "",
-            _("expected a Zaak record (an object), got %(type)s") % {"type": doc.type_name(item)},
+            _("expected a Zaak record (an object), got %(type)s") % {"type": _type_name(item)},
         )
         return None
     number = item.get("Nummer") if isinstance(item.get("Nummer"), str) else ""
@@ -171,7 +171,7 @@ def _read_record(item: Any, index: int, errors: _Errors, result: ReadResult) -> 
                 index,
                 number,
                 key,
-                _("expected text, got %(type)s") % {"type": doc.type_name(value)},
+                _("expected text, got %(type)s") % {"type": _type_name(value)},
             )
             return ""
         if len(value.strip()) > max_length:
@@ -228,6 +228,16 @@ def _read_record(item: Any, index: int, errors: _Errors, result: ReadResult) -> 
     )
 
 
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return _("true/false")
+    if isinstance(value, (int, float)):
+        return _("a number")
+    return {dict: _("an object"), list: _("a list"), str: _("text")}.get(
+        type(value), type(value).__name__
+    )
+
+
 def _list(
     item: dict[str, Any], key: str, index: int, number: str, errors: _Errors
 ) -> list[dict[str, Any]]:
@@ -241,7 +251,7 @@ def _list(
             index,
             number,
             key,
-            _("expected a list of records, got %(type)s") % {"type": doc.type_name(value)},
+            _("expected a list of records, got %(type)s") % {"type": _type_name(value)},
         )
         return []
     return value
