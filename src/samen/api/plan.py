@@ -410,6 +410,7 @@ def action(request: HttpRequest, code: str) -> dict[str, Any]:
     "/coverage",
     response={200: CoverageOut, 401: Problem, 403: Problem},
     summary="Coverage matrix: actions (or euros) per cell, gaps",
+    exclude_none=True,  # counts answer exactly as before; amounts appear with measure=amount
 )
 def coverage(
     request: HttpRequest,
