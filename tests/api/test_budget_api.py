@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from samen.accounts.models import ApiToken
 from samen.budget.models import Allocation
 from samen.core.models import AuditEvent
-from tests.budget.conftest import users  # noqa: F401  (a user per role)
 from tests.budget.factories import AllocationFactory, FundingLineFactory
 from tests.plan.factories import ActionFactory, ActionLineFactory
 
