@@ -12,7 +12,9 @@ SHARED ?= ../shared
 
 run: install assets messages migrate  ## install, migrate, load the plan and demo data, serve
 	$(SAMEN) load-plan
+	$(SAMEN) load-motions  # parliament (issue 6): the bundled motions and commitments
 	@if $(SAMEN) help demo >/dev/null 2>&1; then $(SAMEN) demo; fi
+	$(SAMEN) load-budget --demo  # budget (issue 6): bundled funding lines; demo allocations, marked as such
 	$(SAMEN) serve --host $(HOST) --port $(PORT)
 
 test: install assets messages chromium  ## install everything and run the whole suite

@@ -6,6 +6,8 @@ import io
 from decimal import Decimal as D
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
 from samen.budget import services, spreadsheet
@@ -221,3 +223,27 @@ def test_csv_uses_decimal_commas_and_defuses_formulas(db):
     )
     assert text.startswith("\ufeffActie;Bedrag;Opmerking")
     assert "1.1;1250000,50;'=SUM(A1)" in text
+
+
+def test_the_command_imports_a_workbook_and_refuses_a_bad_one(users, lines, tmp_path, capsys):
+    path = tmp_path / "begroting.xlsx"
+    path.write_bytes(
+        workbook(
+            [
+                ["Actie", "Financieringsbron", "Jaar", "Bedrag"],
+                ["1.1", "coalitieakkoord", 2025, "1.000,50"],
+            ]
+        )
+    )
+    call_command("import_allocations", str(path), "--user", "programma")
+    assert "1 nieuw, 0 gewijzigd, 0 ongewijzigd" in capsys.readouterr().out
+    assert Allocation.objects.get().amount == D("1000.50")
+    with pytest.raises(CommandError, match="Alleen het programmateam"):
+        call_command("import_allocations", str(path), "--user", "kijker")
+    path.write_bytes(
+        workbook(
+            [["Actie", "Financieringsbron", "Jaar", "Bedrag"], ["1.1", "coalitieakkoord", 1999, 1]]
+        )
+    )
+    with pytest.raises(CommandError, match="1 error; nothing was imported"):
+        call_command("import_allocations", str(path), "--user", "programma")

@@ -144,31 +144,41 @@ def _resolve(data: EntryData) -> tuple[FundingLine | None, Action | None, dict[s
 def create_allocation(user: Any, data: EntryData) -> Allocation:
     _check_change(user)
     with transaction.atomic():
-        return _create_allocation(user, data)
+        return _save(user, Allocation, data)
 
 
-def _create_allocation(actor: Any, data: EntryData) -> Allocation:
-    line, action, errors = _resolve(data)
-    if (
-        not errors
-        and Allocation.objects.filter(funding_line=line, action=action, year=data.year).exists()
-    ):
-        errors["year"] = _(
-            "%(action)s already has an allocation from this funding line in %(year)s; "
-            "change that one instead."
-        ) % {"action": data.action, "year": data.year}
-    if errors:
-        raise Invalid(errors)
-    allocation = Allocation.objects.create(
-        funding_line=line,
-        action=action,
-        year=data.year,
-        amount=money.to_amount(data.amount),
-        note=data.note.strip(),
-        is_demo=data.is_demo,
-    )
-    audit.record(actor=actor, kind="create", obj=allocation, after=entry_state(allocation))
-    return allocation
+def update_allocation(
+    user: Any, pk: int, data: EntryData, expected_version: int | None
+) -> Allocation:
+    """Change an allocation. `expected_version` is the version the editor saw;
+    a stale one raises Conflict instead of overwriting someone else's change."""
+    _check_change(user)
+    with transaction.atomic():
+        return _save(user, Allocation, data, pk=pk, expected_version=expected_version)
+
+
+def delete_allocation(user: Any, pk: int, expected_version: int | None = None) -> None:
+    _check_change(user)
+    with transaction.atomic():
+        _delete(user, Allocation, pk, expected_version)
+
+
+def create_spending(user: Any, data: EntryData) -> Spending:
+    _check_change(user)
+    with transaction.atomic():
+        return _save(user, Spending, data)
+
+
+def update_spending(user: Any, pk: int, data: EntryData, expected_version: int | None) -> Spending:
+    _check_change(user)
+    with transaction.atomic():
+        return _save(user, Spending, data, pk=pk, expected_version=expected_version)
+
+
+def delete_spending(user: Any, pk: int, expected_version: int | None = None) -> None:
+    _check_change(user)
+    with transaction.atomic():
+        _delete(user, Spending, pk, expected_version)
 
 
 def _locked(model: type[Allocation] | type[Spending], pk: int, expected_version: int | None) -> Any:
@@ -183,45 +193,6 @@ def _locked(model: type[Allocation] | type[Spending], pk: int, expected_version:
     if expected_version is not None and entry.version != expected_version:
         raise Conflict(entry, expected_version)
     return entry
-
-
-def update_allocation(
-    user: Any, pk: int, data: EntryData, expected_version: int | None
-) -> Allocation:
-    """Change an allocation. `expected_version` is the version the editor saw;
-    a stale one raises Conflict instead of overwriting someone else's change."""
-    _check_change(user)
-    with transaction.atomic():
-        allocation = _locked(Allocation, pk, expected_version)
-        line, action, errors = _resolve(data)
-        clash = Allocation.objects.filter(funding_line=line, action=action, year=data.year)
-        if not errors and clash.exclude(pk=pk).exists():
-            errors["year"] = _(
-                "%(action)s already has another allocation from this funding line in %(year)s."
-            ) % {"action": data.action, "year": data.year}
-        if errors:
-            raise Invalid(errors)
-        before = entry_state(allocation)
-        allocation.funding_line, allocation.action, allocation.year = line, action, data.year
-        allocation.amount = money.to_amount(data.amount)
-        allocation.note = data.note.strip()
-        if before == entry_state(allocation):
-            return allocation
-        allocation.version += 1
-        allocation.save()
-        audit.record(
-            actor=user, kind="update", obj=allocation, before=before, after=entry_state(allocation)
-        )
-    return allocation
-
-
-def delete_allocation(user: Any, pk: int, expected_version: int | None = None) -> None:
-    _check_change(user)
-    with transaction.atomic():
-        allocation = _locked(Allocation, pk, expected_version)
-        before = entry_state(allocation)
-        audit.record(actor=user, kind="delete", obj=allocation, before=before)
-        allocation.delete()
 
 
 def _check_round(data: EntryData, errors: dict[str, str]) -> Any:
@@ -241,71 +212,65 @@ def _check_round(data: EntryData, errors: dict[str, str]) -> Any:
     return found
 
 
-def create_spending(user: Any, data: EntryData) -> Spending:
-    _check_change(user)
-    with transaction.atomic():
-        return _create_spending(user, data)
-
-
-def _create_spending(actor: Any, data: EntryData) -> Spending:
-    line, action, errors = _resolve(data)
-    found_round = _check_round(data, errors)
-    if (
-        not errors
-        and Spending.objects.filter(
-            funding_line=line, action=action, year=data.year, round=found_round
-        ).exists()
-    ):
-        errors["amount"] = _(
-            "Spending on %(action)s from this funding line in %(year)s is already recorded "
-            "for this round; change that entry instead."
+def _duplicate(model: type[Allocation] | type[Spending], data: EntryData) -> tuple[str, str]:
+    """The field and message for a second entry where one is allowed."""
+    if model is Allocation:
+        return "year", _(
+            "%(action)s already has an allocation from this funding line in %(year)s; "
+            "change that one instead."
         ) % {"action": data.action, "year": data.year}
+    return "amount", _(
+        "Spending on %(action)s from this funding line in %(year)s is already recorded "
+        "for this round; change that entry instead."
+    ) % {"action": data.action, "year": data.year}
+
+
+def _save(
+    actor: Any,
+    model: type[Allocation] | type[Spending],
+    data: EntryData,
+    *,
+    pk: int | None = None,
+    expected_version: int | None = None,
+) -> Any:
+    """Create (pk None) or change one entry: check, write, audit."""
+    entry = _locked(model, pk, expected_version) if pk is not None else model()
+    line, action, errors = _resolve(data)
+    key: dict[str, Any] = {"funding_line": line, "action": action, "year": data.year}
+    if model is Spending:
+        key["round"] = _check_round(data, errors)
+    if not errors and model.objects.filter(**key).exclude(pk=pk).exists():
+        field, message = _duplicate(model, data)
+        errors[field] = message
     if errors:
         raise Invalid(errors)
-    spending = Spending.objects.create(
-        round=found_round,
-        funding_line=line,
-        action=action,
-        year=data.year,
-        amount=money.to_amount(data.amount),
-        note=data.note.strip(),
-        is_demo=data.is_demo,
+    before = entry_state(entry) if pk is not None else None
+    for name, value in key.items():
+        setattr(entry, name, value)
+    entry.amount, entry.note = money.to_amount(data.amount), data.note.strip()
+    if pk is None:
+        entry.is_demo = data.is_demo
+    elif entry_state(entry) == before:
+        return entry
+    else:
+        entry.version += 1
+    entry.save()
+    audit.record(
+        actor=actor,
+        kind="create" if before is None else "update",
+        obj=entry,
+        before=before,
+        after=entry_state(entry),
     )
-    audit.record(actor=actor, kind="create", obj=spending, after=entry_state(spending))
-    return spending
+    return entry
 
 
-def update_spending(user: Any, pk: int, data: EntryData, expected_version: int | None) -> Spending:
-    _check_change(user)
-    with transaction.atomic():
-        spending = _locked(Spending, pk, expected_version)
-        line, action, errors = _resolve(data)
-        found_round = _check_round(data, errors)
-        clash = Spending.objects.filter(
-            funding_line=line, action=action, year=data.year, round=found_round
-        )
-        if not errors and clash.exclude(pk=pk).exists():
-            errors["amount"] = _("This spending is already recorded in another entry.")
-        if errors:
-            raise Invalid(errors)
-        before = entry_state(spending)
-        spending.round, spending.funding_line, spending.action = found_round, line, action
-        spending.year, spending.amount = data.year, money.to_amount(data.amount)
-        spending.note = data.note.strip()
-        spending.version += 1
-        spending.save()
-        audit.record(
-            actor=user, kind="update", obj=spending, before=before, after=entry_state(spending)
-        )
-    return spending
-
-
-def delete_spending(user: Any, pk: int, expected_version: int | None = None) -> None:
-    _check_change(user)
-    with transaction.atomic():
-        spending = _locked(Spending, pk, expected_version)
-        audit.record(actor=user, kind="delete", obj=spending, before=entry_state(spending))
-        spending.delete()
+def _delete(
+    actor: Any, model: type[Allocation] | type[Spending], pk: int, expected_version: int | None
+) -> None:
+    entry = _locked(model, pk, expected_version)
+    audit.record(actor=actor, kind="delete", obj=entry, before=entry_state(entry))
+    entry.delete()
 
 
 # --- import of allocations --------------------------------------------------------------
@@ -366,7 +331,7 @@ def _import_rows(actor: Any, rows: Sequence[EntryData], report: ImportReport) ->
         seen.add(key)
         allocation = existing.get(key)
         if allocation is None:
-            _create_allocation(actor, data)
+            _save(actor, Allocation, data)
             report.created += 1
             continue
         before = entry_state(allocation)
