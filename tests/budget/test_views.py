@@ -245,3 +245,11 @@ def test_the_budget_page_does_not_grow_with_the_plan(client, users, budget):
         AllocationFactory(funding_line=struct, action=action, year=2025, amount=D("1.01") * i)
         SpendingFactory(funding_line=struct, action=action, year=2025)
     assert [queries(url) for url in urls] == before
+
+
+def test_in_english_amounts_are_written_the_english_way(client, users, budget):
+    client.force_login(users.viewer)
+    client.post("/i18n/setlang", {"language": "en", "next": "/budget"})
+    page = text(client.get("/budget?year=2025"))
+    assert "Where the money goes in 2025" in page
+    assert "Structureel €2,000,000.00 €1,500,000.25 €0.75 €499,999.75" in page
