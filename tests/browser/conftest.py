@@ -31,6 +31,10 @@ def pytest_collection_modifyitems(items):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    # From here on Playwright's event loop runs in this thread, also while Django
+    # tears a test down (pytest-django's live-server helper flushes the database
+    # after the per-test setting above is undone), so allow it for the session.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM,
