@@ -117,6 +117,6 @@ def format_eur(amount: Decimal | int | None, language: str = "nl") -> str:
     sign = "-" if value < 0 else ""
     text = f"{abs(value):,.2f}"
     if language.startswith("nl"):
-        text = text.translate(str.maketrans({",": ".", ".": ","}))
+        text = text.translate(str.maketrans(",.", ".,"))
         return f"€\u00a0{sign}{text}"
     return f"{sign}€{text}"

@@ -158,7 +158,9 @@ class YearFigures:
         return out
 
 
-def _amounts_by(model: type[Allocation] | type[Spending], *keys: str, **filters: Any) -> dict:
+def _amounts_by(
+    model: type[Allocation] | type[Spending], *keys: str, **filters: Any
+) -> dict[tuple[Any, ...], Decimal]:
     """{(key values): exact sum of amounts}, in one query."""
     out: dict[tuple[Any, ...], Decimal] = defaultdict(lambda: ZERO)
     for row in model.objects.filter(**filters).values_list(*keys, "amount"):
@@ -267,7 +269,7 @@ class BudgetYear:
 
 def budget_year(year: int) -> BudgetYear:
     """The budget of one year by funding line, action line, exploitation form,
-    action and reporting round. A fixed number of queries (nine)."""
+    action and reporting round, in a fixed number of queries."""
     figures = year_figures(year)
     allocations = list(
         Allocation.objects.filter(year=year)

@@ -353,15 +353,15 @@ def _read_rows(
             )
         if line is None or year is None or amount is None or code not in actions:
             continue
-        key = (line.code, code, year)
-        if key in seen:
+        entry = (line.code, code, year)
+        if entry in seen:
             errors.add(
                 errors.where(ws, row),
                 _("%(action)s, %(line)s, %(year)s is listed twice (also in row %(other)s)")
-                % {"action": code, "line": line.code, "year": year, "other": seen[key]},
+                % {"action": code, "line": line.code, "year": year, "other": seen[entry]},
             )
             continue
-        seen[key] = row
+        seen[entry] = row
         out.append(
             EntryData(
                 funding_line=line.code,

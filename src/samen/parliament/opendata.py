@@ -157,7 +157,7 @@ def _read_record(item: Any, index: int, errors: _Errors, result: ReadResult) -> 
             _("expected a Zaak record (an object), got %(type)s") % {"type": _type_name(item)},
         )
         return None
-    number = item.get("Nummer") if isinstance(item.get("Nummer"), str) else ""
+    number = str(item["Nummer"]) if isinstance(item.get("Nummer"), str) else ""
     before = len(errors.items)
 
     def text(key: str, *, required: bool = False, max_length: int = 600) -> str:
@@ -233,9 +233,8 @@ def _type_name(value: Any) -> str:
         return _("true/false")
     if isinstance(value, (int, float)):
         return _("a number")
-    return {dict: _("an object"), list: _("a list"), str: _("text")}.get(
-        type(value), type(value).__name__
-    )
+    names: dict[type, str] = {dict: _("an object"), list: _("a list"), str: _("text")}
+    return names.get(type(value), type(value).__name__)
 
 
 def _list(
