@@ -12,7 +12,9 @@ SHARED ?= ../shared
 
 run: install assets messages migrate  ## install, migrate, load the plan and demo data, serve
 	$(SAMEN) load-plan
+	$(SAMEN) load-motions  # bundled motions and commitments
 	$(SAMEN) demo
+	$(SAMEN) load-budget --demo  # bundled funding lines; demo allocations, marked as such
 	$(SAMEN) serve --host $(HOST) --port $(PORT)
 
 test: install assets messages chromium  ## install everything and run the whole suite

@@ -10,6 +10,9 @@ urlpatterns = [
     path("", include("samen.accounts.urls")),
     path("", include("samen.core.urls")),
     path("", include("samen.reporting.urls")),
+    # budget and parliament (issue 6)
+    path("", include("samen.budget.urls")),
+    path("", include("samen.parliament.urls")),
     path("", include("samen.plan.urls")),
 ]
 if settings.OIDC_ENABLED:

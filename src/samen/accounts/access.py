@@ -10,7 +10,9 @@ Rules:
 * an involved partner reads and comments on the updates of actions its
   organisation is involved in, once they are submitted;
 * analysts and viewers read approved updates;
-* nobody outside an organisation reads that organisation's unsubmitted work.
+* nobody outside an organisation reads that organisation's unsubmitted work;
+* only the programme team changes the budget and the motions; every signed-in
+  role reads allocations and spending; funding lines and motions are public.
 """
 
 from __future__ import annotations
@@ -65,6 +67,22 @@ def can_read_audit(user: Any) -> bool:
 
 
 def can_change_budget(user: Any) -> bool:
+    """Funding lines, allocations and spending."""
+    return is_programme(user)
+
+
+# --- budget and parliament ----------------------------------------------------------
+
+
+def can_view_budget(user: Any) -> bool:
+    """Allocations and spending are the programme's own working figures until a
+    progress letter publishes them: every signed-in role reads them, the public
+    does not. (Funding lines and motions are public facts.)"""
+    return bool(role(user))
+
+
+def can_change_motions(user: Any) -> bool:
+    """Motions and commitments: status, answer, the actions that carry them out; imports."""
     return is_programme(user)
 
 

@@ -24,7 +24,7 @@ from samen.plan.models import (
     StrategicGoal,
 )
 
-from .base import bad_parameter
+from .base import Problem, bad_parameter
 
 router = Router(tags=["plan"])
 
@@ -127,10 +127,14 @@ class ActionList(Schema):
     results: list[ActionOut]
 
 
+MONEY_DOC = "With measure=amount: euros allocated in the year, as a decimal string."
+
+
 class CoverageMember(Schema):
     code: str
     label: str
     total: int
+    amount: str | None = Field(None, description=MONEY_DOC)
 
 
 class CoverageCell(Schema):
@@ -138,15 +142,19 @@ class CoverageCell(Schema):
     column: str
     count: int
     gap: bool
+    amount: str | None = Field(None, description=MONEY_DOC)
 
 
 class CoverageOut(Schema):
     rows: str
     columns: str
+    measure: str = Field("count", description="count (actions) or amount (euros allocated)")
+    year: int | None = Field(None, description="With measure=amount: the budget year.")
     rowMembers: list[CoverageMember]
     columnMembers: list[CoverageMember]
     cells: list[CoverageCell]
     total: int
+    totalAmount: str | None = Field(None, description=MONEY_DOC)
     gapCount: int
 
 
@@ -398,15 +406,38 @@ def action(request: HttpRequest, code: str) -> dict[str, Any]:
     return action_out(found)
 
 
-@router.get("/coverage", response=CoverageOut, summary="Coverage matrix: actions per cell, gaps")
+@router.get(
+    "/coverage",
+    response={200: CoverageOut, 401: Problem, 403: Problem},
+    summary="Coverage matrix: actions (or euros) per cell, gaps",
+    exclude_none=True,  # counts answer exactly as before; amounts appear with measure=amount
+)
 def coverage(
     request: HttpRequest,
     filters: Query[Filters],
     rows: str = "actionLine",
     columns: str = "exploitationForm",
+    measure: str = Query(
+        "count", description="count: actions per cell; amount: euros allocated (needs a token)."
+    ),  # type: ignore[type-arg]
+    year: int | None = Query(
+        None, description="With measure=amount: the budget year (default: this year)."
+    ),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
-    reject_unknown(request, (*selectors.FILTER_PARAMS, "rows", "columns"))
+    """Counts are public. Euros (measure=amount) are the programme's working
+    figures: they need a bearer token of a signed-in role (see samen.budget)."""
+    reject_unknown(request, (*selectors.FILTER_PARAMS, "rows", "columns", "measure", "year"))
     f = parse_filter(request)
+    if measure not in ("count", "amount"):
+        raise bad_parameter(
+            "measure",
+            _("unknown value '%(value)s'; expected one of: count, amount") % {"value": measure},
+            "unknown-value",
+        )
+    if measure == "amount":
+        from .budget_coverage import money_coverage
+
+        return money_coverage(request, rows, columns, f, year)
     try:
         matrix = selectors.coverage(rows, columns, f)
     except selectors.FilterError as exc:
@@ -430,6 +461,7 @@ def coverage(
         "cells": cells,
         "total": matrix.total,
         "gapCount": sum(1 for cell in cells if cell["gap"]),
+        "measure": "count",
     }
 
 

@@ -3,6 +3,8 @@ from django.urls import path, re_path
 
 from .auth import router as token_router
 from .base import SamenAPI, install_error_handlers, not_found
+from .budget import router as budget_router
+from .parliament import router as parliament_router
 from .plan import router as plan_router
 from .reporting import router as reporting_router
 
@@ -11,7 +13,7 @@ api = SamenAPI(
     version=settings.SAMEN_API_VERSION,
     description=(
         "Open interface of samen: the action plan against human trafficking (goals, action lines, "
-        "actions, organisations, coverage, versions). Follows the Dutch API Design Rules: "
+        "actions, organisations, coverage, versions), reporting, budget and parliamentary motions. Follows the Dutch API Design Rules: "
         "kebab-case paths, camelCase parameters and properties, an API-Version header on every "
         "response, errors as application/problem+json (RFC 9457)."
     ),
@@ -23,6 +25,9 @@ install_error_handlers(api)
 api.add_router("", plan_router)
 api.add_router("", token_router)
 api.add_router("", reporting_router)
+# budget and parliament (issue 6)
+api.add_router("", budget_router)
+api.add_router("", parliament_router)
 
 urlpatterns = [
     path("", api.urls),

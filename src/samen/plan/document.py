@@ -463,6 +463,9 @@ class _Checker:
                 seen[code] = path
 
 
+# The checker is generic: the budget and parliament documents use it too.
+Checker = _Checker
+
 TRUE_WORDS = {"true", "yes", "ja", "1", "y", "j", "bevestigd", "confirmed"}
 FALSE_WORDS = {
     "false",

@@ -611,6 +611,11 @@ def _fill_merged(ws: Worksheet) -> dict[tuple[int, int], Any]:
     return filled
 
 
+# Shared with the other spreadsheet imports (samen.budget): the same limits, the same cells.
+check_archive = _check_archive
+fill_merged = _fill_merged
+
+
 def read_plan_workbook(
     content: bytes, filename: str
 ) -> tuple[dict[str, Any], Callable[[doc.Path], str]]:

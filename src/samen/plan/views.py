@@ -215,8 +215,13 @@ def coverage(request: HttpRequest) -> HttpResponse:
     rows = request.GET.get("rows", "actionLine")
     if rows not in selectors.DIMENSIONS or rows == columns:
         rows = "actionLine"
-    matrix = selectors.coverage(rows, columns)
-    template = "plan/_coverage_table.html" if is_htmx(request) else "plan/coverage.html"
+    # Money instead of counts (?measure=amount&year=) belongs to the budget app (ADR 0005).
+    from samen.budget.views import coverage_money
+
+    money = coverage_money(request, rows, columns)
+    table = money.get("table_template", "plan/_coverage_table.html")
+    matrix = None if "money_matrix" in money else selectors.coverage(rows, columns)
+    template = table if is_htmx(request) else "plan/coverage.html"
     return render(
         request,
         template,
@@ -224,6 +229,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "matrix": matrix,
             "columns": columns,
             "views": [(c, selectors.DIMENSIONS[c].label) for c in COVERAGE_VIEWS],
+            "table_template": table,
+            **money,
         },
     )
 

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "samen.plan",
     "samen.accounts",
     "samen.reporting",
+    # budget and parliament (issue 6): funding, allocations, spending; motions
+    "samen.budget",
+    "samen.parliament",
     "samen.api",
 ]
 

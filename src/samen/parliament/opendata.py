@@ -1,0 +1,367 @@
+"""Motions from the open data of the Tweede Kamer (the "gegevensmagazijn", OData v4).
+
+The file is what the Tweede Kamer's OData API answers for cases (`Zaak`) of the
+kind "Motie", with their submitters, dossiers and decisions expanded, e.g.
+
+    GET https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Zaak
+        ?$filter=Soort eq 'Motie' and Kamerstukdossier/any(d: d/Nummer eq 28638)
+        &$expand=ZaakActor,Kamerstukdossier,Besluit
+
+that is `{"@odata.context": "...", "value": [<Zaak>, ...]}`; a bare list of
+Zaak records is accepted too. The fields read are a faithful subset of the
+entity (names as the API writes them):
+
+| field | use |
+|---|---|
+| `Id` (text, required) | the case's identity; a second import updates the same motion |
+| `Nummer` (text, required) | the case number, e.g. `2023Z17234` |
+| `Soort` (text, required) | only `Motie` is imported; other kinds are skipped and counted |
+| `Onderwerp` (text, required) | the title, e.g. "Motie van de leden Bikker en Mutluer over ..." |
+| `GestartOp` (date-time) | the date of the motion |
+| `Volgnummer` (number) | with the dossier: the Kamerstuk number 28 638-229 |
+| `Status`, `Afgedaan` | `Status` "Ingetrokken" marks a withdrawn motion |
+| `Verwijderd` (yes/no) | deleted records are skipped |
+| `Kamerstukdossier` (list) | `Nummer` (28638) and `Toevoeging` of the dossier |
+| `ZaakActor` (list) | `Relatie` "Indiener"/"Medeindiener" with `ActorNaam`, `ActorFractie`: the submitters |
+| `Besluit` (list) | `BesluitSoort`/`BesluitTekst` "Aangenomen"/"Verworpen"/"Aangehouden": the decision |
+| `Document` (list) | `Volgnummer` of the motion document, when the case has none |
+
+Everything else in a record is ignored. Every problem names the file, the
+record and the field; a file with any problem imports nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samen.plan import document as doc
+
+from .models import Motion
+
+ODATA_ZAAK = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Zaak({id})"
+MOTION_KIND = "Motie"
+SUBMITTER_ROLES = ("Indiener", "Medeindiener")
+
+
+@dataclass(frozen=True)
+class MotionRecord:
+    tk_id: str
+    tk_number: str
+    title_nl: str
+    date: dt.date | None
+    kamerstuk: str
+    submitters: tuple[str, ...]
+    decision: str | None  # None: the file says nothing about it
+    source: str
+
+
+@dataclass
+class ReadResult:
+    records: list[MotionRecord] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> number
+
+
+class _Errors:
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.items: list[doc.DocumentError] = []
+
+    def add(self, index: int | None, number: str, key: str, message: str) -> None:
+        where = self.filename
+        if index is not None:
+            where += ", " + _("record %(n)s") % {"n": index + 1}
+            if number:
+                where += f" ({number})"
+        if key:
+            where += ", " + _("field %(name)s") % {"name": key}
+        self.items.append(doc.DocumentError((), message, where))
+
+
+def read_zaken(content: bytes, filename: str) -> ReadResult:
+    """Check a file of Zaak records; return the motions, or raise
+    PlanDocumentInvalid with every problem found."""
+    errors = _Errors(filename)
+    limit = settings.SAMEN_MAX_UPLOAD_BYTES
+    if len(content) > limit:
+        errors.add(
+            None,
+            "",
+            "",
+            _("the file is %(size)s bytes; at most %(max)s allowed")
+            % {"size": len(content), "max": limit},
+        )
+        raise doc.PlanDocumentInvalid(errors.items, filename)
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        errors.add(
+            None, "", "", _("not a UTF-8 text file; expected JSON from the Tweede Kamer open data")
+        )
+        raise doc.PlanDocumentInvalid(errors.items, filename) from None
+    except json.JSONDecodeError as exc:
+        errors.add(
+            None,
+            "",
+            "",
+            _("not valid JSON: %(error)s (line %(line)s, column %(column)s)")
+            % {"error": exc.msg, "line": exc.lineno, "column": exc.colno},
+        )
+        raise doc.PlanDocumentInvalid(errors.items, filename) from None
+    if isinstance(data, dict) and isinstance(data.get("value"), list):
+        items = data["value"]
+    elif isinstance(data, list):
+        items = data
+    else:
+        errors.add(
+            None,
+            "",
+            "",
+            _('expected an OData answer {"value": [Zaak records]} or a list of Zaak records'),
+        )
+        raise doc.PlanDocumentInvalid(errors.items, filename)
+    result = ReadResult()
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        record = _read_record(item, index, errors, result)
+        if record is None:
+            continue
+        if record.tk_id in seen:
+            errors.add(
+                index,
+                record.tk_number,
+                "Id",
+                _("the same case as record %(n)s") % {"n": seen[record.tk_id] + 1},
+            )
+            continue
+        seen[record.tk_id] = index
+        result.records.append(record)
+    if errors.items:
+        raise doc.PlanDocumentInvalid(errors.items, filename)
+    return result
+
+
+def _read_record(item: Any, index: int, errors: _Errors, result: ReadResult) -> MotionRecord | None:
+    if not isinstance(item, dict):
+        errors.add(
+            index,
+            "",
+            "",
+            _("expected a Zaak record (an object), got %(type)s") % {"type": _type_name(item)},
+        )
+        return None
+    number = str(item["Nummer"]) if isinstance(item.get("Nummer"), str) else ""
+    before = len(errors.items)
+
+    def text(key: str, *, required: bool = False, max_length: int = 600) -> str:
+        value = item.get(key)
+        if value is None or value == "":
+            if required:
+                errors.add(index, number, key, _("is required"))
+            return ""
+        if not isinstance(value, str):
+            errors.add(
+                index,
+                number,
+                key,
+                _("expected text, got %(type)s") % {"type": _type_name(value)},
+            )
+            return ""
+        if len(value.strip()) > max_length:
+            errors.add(
+                index,
+                number,
+                key,
+                _("is %(n)s characters long; at most %(max)s allowed")
+                % {"n": len(value.strip()), "max": max_length},
+            )
+        return value.strip()
+
+    deleted = item.get("Verwijderd")
+    if deleted not in (None, True, False):
+        errors.add(
+            index,
+            number,
+            "Verwijderd",
+            _("expected true or false, got %(value)r") % {"value": deleted},
+        )
+    kind = text("Soort", required=True, max_length=100)
+    if deleted is True:
+        result.skipped[_("deleted in the source")] += 1
+        return None
+    if kind and kind != MOTION_KIND:
+        result.skipped[kind] += 1
+        return None
+    tk_id = text("Id", required=True, max_length=40)
+    tk_number = text("Nummer", required=True, max_length=20)
+    title = text("Onderwerp", required=True, max_length=600)
+    date = _date(
+        item.get("GestartOp"), lambda message: errors.add(index, number, "GestartOp", message)
+    )
+    lists = {
+        key: _list(item, key, index, number, errors)
+        for key in ("Kamerstukdossier", "ZaakActor", "Besluit", "Document")
+    }
+    kamerstuk = _kamerstuk(
+        item, lists["Kamerstukdossier"], lists["Document"], index, number, errors
+    )
+    submitters = _submitters(lists["ZaakActor"], index, number, errors)
+    decision = _decision(item, lists["Besluit"])
+    if len(errors.items) > before:
+        return None
+    return MotionRecord(
+        tk_id=tk_id,
+        tk_number=tk_number,
+        title_nl=title,
+        date=date,
+        kamerstuk=kamerstuk,
+        submitters=submitters,
+        decision=decision,
+        source=ODATA_ZAAK.format(id=tk_id),
+    )
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return _("true/false")
+    if isinstance(value, (int, float)):
+        return _("a number")
+    names: dict[type, str] = {dict: _("an object"), list: _("a list"), str: _("text")}
+    return names.get(type(value), type(value).__name__)
+
+
+def _list(
+    item: dict[str, Any], key: str, index: int, number: str, errors: _Errors
+) -> list[dict[str, Any]]:
+    value = item.get(key)
+    if value is None:
+        return []
+    if isinstance(value, dict):  # a single expanded entity
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        errors.add(
+            index,
+            number,
+            key,
+            _("expected a list of records, got %(type)s") % {"type": _type_name(value)},
+        )
+        return []
+    return value
+
+
+def _date(value: Any, fail: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            moment = None
+        if moment is not None:
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return moment.date()
+    fail(
+        _("expected a date and time such as 2023-10-03T00:00:00+02:00, got %(value)r")
+        % {"value": value}
+    )
+    return None
+
+
+def _whole(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _kamerstuk(
+    item: dict[str, Any],
+    dossiers: list[dict[str, Any]],
+    documents: list[dict[str, Any]],
+    index: int,
+    number: str,
+    errors: _Errors,
+) -> str:
+    """28 638-229: the dossier number, its addition if any, and the motion's number in it."""
+    if not dossiers:
+        return ""
+    dossier = _whole(dossiers[0].get("Nummer"))
+    if dossier is None:
+        errors.add(
+            index,
+            number,
+            "Kamerstukdossier.Nummer",
+            _("expected a whole number such as 28638, got %(value)r")
+            % {"value": dossiers[0].get("Nummer")},
+        )
+        return ""
+    addition = dossiers[0].get("Toevoeging")
+    serial = _whole(item.get("Volgnummer"))
+    if item.get("Volgnummer") not in (None, "") and serial is None:
+        errors.add(
+            index,
+            number,
+            "Volgnummer",
+            _("expected a whole number, got %(value)r") % {"value": item.get("Volgnummer")},
+        )
+    if serial is None:
+        motion_documents = [d for d in documents if d.get("Soort") in (None, MOTION_KIND)]
+        serial = next(
+            (_whole(d.get("Volgnummer")) for d in motion_documents if _whole(d.get("Volgnummer"))),
+            None,
+        )
+    text = f"{dossier:,}".replace(",", " ")
+    if isinstance(addition, str) and addition.strip():
+        text += f"-{addition.strip()}"
+    return f"{text}-{serial}" if serial is not None else text
+
+
+def _submitters(
+    actors: list[dict[str, Any]], index: int, number: str, errors: _Errors
+) -> tuple[str, ...]:
+    out = []
+    for role in SUBMITTER_ROLES:
+        for actor in actors:
+            if actor.get("Relatie") != role:
+                continue
+            name = actor.get("ActorNaam")
+            if not isinstance(name, str) or not name.strip():
+                errors.add(index, number, "ZaakActor.ActorNaam", _("a submitter without a name"))
+                continue
+            party = actor.get("ActorFractie")
+            out.append(
+                f"{name.strip()} ({party.strip()})"
+                if isinstance(party, str) and party.strip()
+                else name.strip()
+            )
+    return tuple(dict.fromkeys(out))
+
+
+DECISION_WORDS = (
+    ("aangenomen", Motion.Decision.ADOPTED),
+    ("verworpen", Motion.Decision.REJECTED),
+    ("ingetrokken", Motion.Decision.WITHDRAWN),
+    ("aangehouden", Motion.Decision.HELD),
+)
+
+
+def _decision(item: dict[str, Any], decisions: list[dict[str, Any]]) -> str | None:
+    texts = [
+        str(d.get(key) or "").lower() for d in decisions for key in ("BesluitSoort", "BesluitTekst")
+    ]
+    texts.append(str(item.get("Status") or "").lower())
+    for word, decision in DECISION_WORDS:
+        if any(word in text for text in texts):
+            return str(decision)
+    return None
