@@ -7,7 +7,7 @@ import pytest
 from samen.accounts.models import User
 from samen.plan.models import Organisation
 from tests.plan.factories import OrganisationFactory
-from tests.reporting.conftest import make_user
+from tests.reporting.world import make_user
 
 
 @pytest.fixture

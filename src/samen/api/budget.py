@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from samen.accounts import access
 from samen.accounts.access import Denied
@@ -275,7 +275,7 @@ def allocations(
     auth=bearer,
     summary="Add an allocation (programme team)",
 )
-def create_allocation(request: HttpRequest, body: AllocationIn) -> tuple[int, dict[str, Any]]:
+def create_allocation(request: HttpRequest, body: AllocationIn) -> Status[dict[str, Any]]:
     data = services.EntryData(
         funding_line=body.fundingLine,
         action=body.action,
@@ -284,7 +284,7 @@ def create_allocation(request: HttpRequest, body: AllocationIn) -> tuple[int, di
         note=body.note,
     )
     allocation = _call(services.create_allocation, request.user, data)
-    return 201, entry_out(_allocations().get(pk=allocation.pk))
+    return Status(201, entry_out(_allocations().get(pk=allocation.pk)))
 
 
 def _amount(text: str, name: str) -> Any:
@@ -339,10 +339,10 @@ def patch_allocation(
     auth=bearer,
     summary="Delete an allocation (programme team)",
 )
-def delete_allocation(request: HttpRequest, allocation_id: int) -> tuple[int, None]:
+def delete_allocation(request: HttpRequest, allocation_id: int) -> Status[None]:
     current = _visible_allocation(request, allocation_id)
     _call(services.delete_allocation, request.user, current.pk)
-    return 204, None
+    return Status(204, None)
 
 
 # --- spending ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@ line, action line, exploitation form and action; money in the coverage matrix.
 
 Every function issues a fixed number of queries, whatever the size of the plan.
 Sums are taken in Python over exact Decimals, never with SQL SUM: SQLite keeps
-decimals as binary floats, and adding floats could lose cents (ADR 0005).
+decimals as binary floats, and adding floats could lose cents (ADR 0008).
 
 `budget_summary(year)` and `samen.parliament.selectors.motions_summary()` are the
 entry points for the progress report: they return plain data (dicts, lists,

@@ -272,7 +272,7 @@ def export(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
 
 def coverage_money(request: HttpRequest, rows: str, columns: str) -> dict[str, Any]:
     """What /dekking needs to show euros instead of counts (?measure=amount&year=).
-    The plan's view calls this, so the plan holds no budget knowledge (ADR 0005).
+    The plan's view calls this, so the plan holds no budget knowledge (ADR 0008).
     Returns {} for counts; `money_denied` when the visitor may not see amounts."""
     wanted = request.GET.get("measure") == "amount"
     if not _may_view(request):

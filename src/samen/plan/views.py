@@ -215,7 +215,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     rows = request.GET.get("rows", "actionLine")
     if rows not in selectors.DIMENSIONS or rows == columns:
         rows = "actionLine"
-    # Money instead of counts (?measure=amount&year=) belongs to the budget app (ADR 0005).
+    # Money instead of counts (?measure=amount&year=) belongs to the budget app (ADR 0008).
     from samen.budget.views import coverage_money
 
     money = coverage_money(request, rows, columns)

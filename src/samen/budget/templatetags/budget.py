@@ -25,7 +25,7 @@ def eur(amount: Decimal | None) -> str:
 @register.inclusion_tag("budget/_action_funding.html", takes_context=True)
 def action_funding(context: Any, action: Any) -> dict[str, Any]:
     """The funding of an action, for its page: only signed-in roles see amounts.
-    Kept here so the plan's page needs no knowledge of the budget (ADR 0005)."""
+    Kept here so the plan's page needs no knowledge of the budget (ADR 0008)."""
     user = context.get("user")
     visible = access.can_view_budget(user)
     return {
