@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from .auth import router as token_router
 from .base import SamenAPI, install_error_handlers, not_found
 from .plan import router as plan_router
+from .portal import router as portal_router
 from .reporting import router as reporting_router
 
 api = SamenAPI(
@@ -23,6 +24,7 @@ install_error_handlers(api)
 api.add_router("", plan_router)
 api.add_router("", token_router)
 api.add_router("", reporting_router)
+api.add_router("", portal_router)
 
 urlpatterns = [
     path("", api.urls),

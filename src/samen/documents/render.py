@@ -81,5 +81,5 @@ def render(ctx: ReportContext, fmt: str, progress: Progress | None = None) -> Re
         else:
             tell(50, _("Writing the HTML document"))
             content = html(ctx, charts).encode()
-    tell(100, _("Done"))
+        tell(100, _("Done"))
     return Rendered(content, filename(ctx, fmt), CONTENT_TYPES[fmt])
