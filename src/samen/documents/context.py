@@ -20,6 +20,7 @@ a list of `Section`s, which every renderer shows before the annex.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from samen.accounts import access
 from samen.core.models import translated
@@ -59,15 +61,36 @@ SEVERITY = {
 }
 
 
+# The report's own words for the statuses, as a progress letter to parliament uses them.
+STATUS_LABELS = {
+    ProgressStatus.ON_TRACK: pgettext_lazy("report status", "On track"),
+    ProgressStatus.AT_RISK: pgettext_lazy("report status", "At risk"),
+    ProgressStatus.DELAYED: pgettext_lazy("report status", "Delayed"),
+    ProgressStatus.COMPLETED: pgettext_lazy("report status", "Completed"),
+    ProgressStatus.NOT_STARTED: pgettext_lazy("report status", "Not started"),
+    ProgressStatus.STOPPED: pgettext_lazy("report status", "Stopped"),
+    NOT_REPORTED: pgettext_lazy("report status", "No approved update"),
+}
+
+
 def status_label(code: str) -> str:
-    if code == NOT_REPORTED or code not in ProgressStatus.values:
-        return _("No approved update")
-    return str(ProgressStatus(code).label)
+    return str(STATUS_LABELS.get(code, STATUS_LABELS[NOT_REPORTED]))
 
 
 def combined_status(statuses: Iterable[str]) -> str:
     known = [s for s in statuses if s in SEVERITY]
     return max(known, key=lambda s: SEVERITY[s]) if known else NOT_REPORTED
+
+
+def _in_language(method: Any) -> Any:
+    """Text from the context comes in the report's language, whatever is active."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with translation.override(self.language):
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 @dataclass
@@ -90,12 +113,15 @@ class ActionEntry:
     status: str = NOT_REPORTED
     previous_status: str | None = None
     reports: list[HolderReport] = field(default_factory=list)
+    language: str = "nl"
 
     @property
+    @_in_language
     def status_label(self) -> str:
         return status_label(self.status)
 
     @property
+    @_in_language
     def previous_status_label(self) -> str:
         return status_label(self.previous_status) if self.previous_status else ""
 
@@ -127,12 +153,14 @@ class Group:
     key: str
     title: str
     actions: list[ActionEntry]
+    language: str = "nl"
 
     @property
     def counts(self) -> Counter[str]:
         return Counter(a.status for a in self.actions)
 
     @property
+    @_in_language
     def table(self) -> Table:
         return Table(
             _("Actions for %(group)s: what the plan promises and where it stands")
@@ -168,6 +196,7 @@ class ReportContext:
     # --- derived facts, used by every renderer ---------------------------------
 
     @property
+    @_in_language
     def statuses(self) -> list[tuple[str, str]]:
         return [(code, status_label(code)) for code in STATUS_ORDER]
 
@@ -192,10 +221,14 @@ class ReportContext:
         return [a for a in self.actions if a.status == ProgressStatus.DELAYED]
 
     @property
+    @_in_language
     def title(self) -> str:
+        if not self.plan_title:
+            return _("Progress report")
         return _("Progress report %(plan)s") % {"plan": self.plan_title}
 
     @property
+    @_in_language
     def period_label(self) -> str:
         return _("Reporting period %(start)s to %(end)s") % {
             "start": date_format(self.period_start, "j F Y"),
@@ -203,9 +236,11 @@ class ReportContext:
         }
 
     @property
+    @_in_language
     def date_label(self) -> str:
         return date_format(self.generated_on, "j F Y")
 
+    @_in_language
     def summary_sentences(self) -> list[str]:
         counts = self.counts
         out = [
@@ -240,6 +275,7 @@ class ReportContext:
 
     # --- tables ---------------------------------------------------------------------
 
+    @_in_language
     def status_table(self) -> Table:
         counts, previous = self.counts, self.previous_counts
         header = [_("Status"), _("Actions")]
@@ -256,6 +292,7 @@ class ReportContext:
             total.append(str(sum(previous.values())))
         return Table(_("Actions per status"), header, [*rows, total])
 
+    @_in_language
     def _group_table(self, caption: str, first: str, groups: list[Group]) -> Table:
         header = [first, *(label for _code, label in self.statuses), _("Total")]
         rows = [
@@ -268,11 +305,13 @@ class ReportContext:
         ]
         return Table(caption, header, rows)
 
+    @_in_language
     def line_table(self) -> Table:
         return self._group_table(
             _("Actions per action line and status"), _("Action line"), self.lines
         )
 
+    @_in_language
     def form_table(self) -> Table:
         return self._group_table(
             _("Actions per exploitation form and status (an action can target several forms)"),
@@ -280,6 +319,7 @@ class ReportContext:
             self.forms,
         )
 
+    @_in_language
     def change_table(self) -> Table:
         return Table(
             _("Actions whose status changed since the previous round"),
@@ -288,6 +328,7 @@ class ReportContext:
             numeric_from=99,
         )
 
+    @_in_language
     def action_table(self, actions: list[ActionEntry], caption: str) -> Table:
         return Table(
             caption,
@@ -296,12 +337,15 @@ class ReportContext:
             numeric_from=99,
         )
 
+    @_in_language
     def delayed_table(self) -> Table:
         return self.action_table(self.delayed, _("Delayed actions"))
 
+    @_in_language
     def at_risk_table(self) -> Table:
         return self.action_table(self.at_risk, _("Actions at risk"))
 
+    @_in_language
     def annex_table(self) -> Table:
         lines = {g.key: g.title for g in self.lines}
         return Table(
@@ -355,6 +399,7 @@ def _build(r: ReportingRound, layer: str, language: str) -> ReportContext:
                 line_number=data.get("action_line_number"),
                 holders=[names.get(c, c) for c in data.get("holders", [])],
                 forms=list(data.get("exploitation_forms", [])),
+                language=language,
             )
         return actions[code]
 
@@ -396,18 +441,20 @@ def _build(r: ReportingRound, layer: str, language: str) -> ReportContext:
         line = lines.get(number)
         title = line.label if line else _("Action line %(number)s") % {"number": number}
         line_groups.append(
-            Group(str(number), title, [a for a in ordered if a.line_number == number])
+            Group(str(number), title, [a for a in ordered if a.line_number == number], language)
         )
     orphans = [a for a in ordered if a.line_number is None]
     if orphans:
-        line_groups.append(Group("none", _("Not linked to an action line"), orphans))
-    form_groups = [Group(f.code, f.name, [a for a in ordered if f.code in a.forms]) for f in forms]
+        line_groups.append(Group("none", _("Not linked to an action line"), orphans, language))
+    form_groups = [
+        Group(f.code, f.name, [a for a in ordered if f.code in a.forms], language) for f in forms
+    ]
     plan = Plan.objects.first()
     ctx = ReportContext(
         round_id=r.pk,
         layer=layer,
         language=language,
-        plan_title=plan.title if plan else _("the action plan"),
+        plan_title=plan.title if plan else "",
         round_title=r.title,
         period_start=r.period_start,
         period_end=r.period_end,

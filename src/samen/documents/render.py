@@ -49,6 +49,12 @@ def html(ctx: ReportContext, charts: list[chart_specs.Chart] | None = None) -> s
         )
 
 
+def body(ctx: ReportContext, charts: list[chart_specs.Chart]) -> str:
+    """The report's body for a web page, in the report's language whatever the page's."""
+    with translation.override(ctx.language):
+        return render_to_string("documents/_report_body.html", {"report": ctx, "charts": charts})
+
+
 def pdf(ctx: ReportContext, charts: list[chart_specs.Chart] | None = None) -> bytes:
     from weasyprint import HTML
 

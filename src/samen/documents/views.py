@@ -51,7 +51,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": r,
             "report": ctx,
-            "charts": charts.charts(ctx),
+            "report_body": renderers.body(ctx, charts.charts(ctx)),
             "language": language,
             "formats": renderers.FORMATS,
             "files": files,

@@ -74,5 +74,5 @@ def filter_actions(ctx: ReportContext, f: RoundFilter) -> list[Group]:
     for group in ctx.lines:
         actions = [a for a in group.actions if _matches(a, f)]
         if actions:
-            out.append(Group(group.key, group.title, actions))
+            out.append(Group(group.key, group.title, actions, group.language))
     return out
