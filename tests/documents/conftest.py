@@ -37,7 +37,11 @@ def approve_with(w, update, status, report_text, approve=True, **extra):
     services.edit_report_text(
         w.users.programme,
         update.pk,
-        {"achievements": report_text, "obstacles": f"REPORTWORD obstacle {update.action.code}"},
+        {
+            "achievements": report_text,
+            "obstacles": f"REPORTWORD obstacle {update.action.code}",
+            "help_needed": "REPORTWORD help",
+        },
         update.version,
     )
 
