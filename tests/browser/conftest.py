@@ -31,6 +31,11 @@ def pytest_collection_modifyitems(items):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    # Playwright's event loop lives as long as the session, so the ORM must be allowed
+    # beside it for as long too: transactional tests flush the database at teardown,
+    # after the function-scoped monkeypatch above has been undone.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM,

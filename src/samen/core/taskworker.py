@@ -41,15 +41,34 @@ def _run(stop: threading.Event, interval: float) -> None:
         stop.wait(interval)
 
 
-def start(interval: float = 1.0) -> threading.Event | None:
-    """Start the worker thread; returns an event that stops it, or None when off."""
+class Running:
+    """A started worker thread; `stop()` ends it after its current task."""
+
+    def __init__(self, interval: float) -> None:
+        self.event = threading.Event()
+        self.thread = threading.Thread(
+            target=self._main, args=(interval,), daemon=True, name="samen-task-worker"
+        )
+        self.thread.start()
+
+    def _main(self, interval: float) -> None:
+        from django.db import connections
+
+        try:
+            _run(self.event, interval)
+        finally:
+            connections.close_all()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self.event.set()
+        self.thread.join(timeout)
+
+
+def start(interval: float = 1.0) -> Running | None:
+    """Start the worker thread, or nothing when SAMEN_TASK_WORKER is off."""
     if not settings.SAMEN_TASK_WORKER:
         return None
-    stop = threading.Event()
-    threading.Thread(
-        target=_run, args=(stop, interval), daemon=True, name="samen-task-worker"
-    ).start()
-    return stop
+    return Running(interval)
 
 
 def run_pending() -> None:
