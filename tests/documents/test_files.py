@@ -125,3 +125,27 @@ def test_english_report(reported):
     doc = _docx(ctx)
     level1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert level1[0] == "Summary" and level1[-1] == "Annex: status of every action"
+
+
+def budget_section(ctx):
+    from samen.documents.context import Section, Table
+
+    return [
+        Section(
+            "budget",
+            "Budget en moties",
+            ["Een sectie die een andere app aanlevert."],
+            [Table("Budget per jaar", ["Jaar", "Bedrag"], [["2026", "EUR 2.500.000"]])],
+        )
+    ]
+
+
+def test_other_apps_add_sections_through_the_extension_point(reported, settings):
+    settings.SAMEN_REPORT_SECTIONS = ["tests.documents.test_files.budget_section"]
+    ctx = context.build(reported.round)
+    doc = _docx(ctx)
+    level1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert level1[-2:] == ["Budget en moties", "Bijlage: stand van alle acties"]
+    assert any(t.rows[1].cells[1].text == "EUR 2.500.000" for t in doc.tables)
+    html = render.render(ctx, "html").content.decode()
+    assert '<a href="#budget">Budget en moties</a>' in html and "EUR 2.500.000" in html

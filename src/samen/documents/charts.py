@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
-    from .context import ReportContext
+    from .context import Group, ReportContext
 
 # Rijkshuisstijl-like colours, one per status (same order as STATUS_ORDER).
 COLOURS = {
@@ -94,24 +94,22 @@ def _stacked(ctx: ReportContext, key: str, title: str, rows: list[dict[str, Any]
     return Chart(key, title, description, chart.to_dict())
 
 
-def status_per_line(ctx: ReportContext) -> Chart:
+def _per_group(ctx: ReportContext, key: str, title: str, groups: list[Group]) -> Chart:
     rows = [
         {"group": g.title, "status": label, "count": g.counts[code]}
-        for g in ctx.lines
+        for g in groups
         for code, label in ctx.statuses
         if g.counts[code]
     ]
-    return _stacked(ctx, "lines", _("Status of the actions per action line"), rows)
+    return _stacked(ctx, key, title, rows)
+
+
+def status_per_line(ctx: ReportContext) -> Chart:
+    return _per_group(ctx, "lines", _("Status of the actions per action line"), ctx.lines)
 
 
 def status_per_form(ctx: ReportContext) -> Chart:
-    rows = [
-        {"group": g.title, "status": label, "count": g.counts[code]}
-        for g in ctx.forms
-        for code, label in ctx.statuses
-        if g.counts[code]
-    ]
-    return _stacked(ctx, "forms", _("Status of the actions per exploitation form"), rows)
+    return _per_group(ctx, "forms", _("Status of the actions per exploitation form"), ctx.forms)
 
 
 def change(ctx: ReportContext) -> Chart | None:

@@ -185,6 +185,9 @@ SAMEN_CONTACT = {
 # SAMEN_TASK_WORKER is false (then run `samen db_worker` beside it); see ADR 0006.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SAMEN_TASK_WORKER = env_bool("SAMEN_TASK_WORKER", True)
+# Extra sections of the progress report: dotted paths of functions that take the report
+# context and return a list of samen.documents.context.Section (e.g. budget and motions).
+SAMEN_REPORT_SECTIONS: list[str] = []
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 8)))
