@@ -104,3 +104,44 @@ def test_unknown_format_is_refused_with_its_name(team, reported):
     response = team.post(reverse("report-request", args=[reported.round.pk, "odt"]))
     assert response.status_code == 400
     assert "odt" in response.content.decode() and "docx, pdf, html" in response.content.decode()
+
+
+def test_a_failed_file_says_so_and_is_made_again_on_the_next_request(team, reported):
+    from samen.documents import services
+    from samen.reporting.models import ReportingRound
+
+    snapshot = reported.round.snapshot
+    ReportingRound.objects.filter(pk=reported.round.pk).update(
+        snapshot={**snapshot, "updates": [{"broken": True}]}
+    )
+    reported.round.refresh_from_db()
+    file = services.request_report(reported.users.programme, reported.round, "pdf")
+    with pytest.raises(KeyError):
+        services.generate(file.pk)
+    file.refresh_from_db()
+    assert file.state == "failed"
+    page = team.get(reverse("report-status", args=[file.pk])).content.decode()
+    assert "Het maken van het bestand is mislukt." in page and "hx-trigger" not in page
+    ReportingRound.objects.filter(pk=reported.round.pk).update(snapshot=snapshot)
+    reported.round.refresh_from_db()
+    again = services.request_report(reported.users.programme, reported.round, "pdf")
+    assert (again.pk, again.state) == (file.pk, "queued")
+
+
+def test_an_abandoned_file_is_queued_again(reported):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samen.documents import services
+
+    file = services.request_report(reported.users.programme, reported.round, "html")
+    GeneratedReport.objects.filter(pk=file.pk).update(state="running", progress=50)
+    assert (
+        services.request_report(reported.users.programme, reported.round, "html").state == "running"
+    )
+    GeneratedReport.objects.filter(pk=file.pk).update(
+        requested_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    again = services.request_report(reported.users.programme, reported.round, "html")
+    assert (again.state, again.progress) == ("queued", 0)

@@ -7,6 +7,7 @@ unchanged (instant), and otherwise queues `generate` as a background task.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("nl", "en")
 # Raise when the report's layout changes, so stored files are made again.
 LAYOUT_VERSION = "1"
+# A file still "being made" after this long was abandoned (a worker stopped): queue it again.
+STALE_AFTER = dt.timedelta(minutes=15)
 
 
 class Unavailable(ValueError):
@@ -85,11 +88,15 @@ def request_report(
             round=r, format=fmt, language=language, layer=layer, defaults={"source": source}
         )
         current = report.source == source
-        if not created and current and report.state != GeneratedReport.State.FAILED:
+        stale = (
+            report.state in (GeneratedReport.State.QUEUED, GeneratedReport.State.RUNNING)
+            and timezone.now() - report.requested_at > STALE_AFTER
+        )
+        if not created and current and report.state != GeneratedReport.State.FAILED and not stale:
             return report  # ready, or already being made
         report.source = source
         report.state, report.progress, report.step, report.error = "queued", 0, "", ""
-        report.content = None
+        report.content, report.task_id = None, ""
         report.requested_by = user if getattr(user, "is_authenticated", False) else None
         report.requested_at = timezone.now()
         report.save()
