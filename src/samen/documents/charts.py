@@ -52,6 +52,13 @@ class Chart:
         return render(self.spec, "png")
 
 
+def _count_axis(largest: int) -> Any:
+    """Whole numbers only: there is no half an action."""
+    import altair as alt
+
+    return alt.Axis(format="d", tickMinStep=1, tickCount=min(largest, 10))
+
+
 def _status_scale(ctx: ReportContext) -> Any:
     import altair as alt
 
@@ -69,17 +76,18 @@ def _stacked(ctx: ReportContext, key: str, title: str, rows: list[dict[str, Any]
     for row in rows:
         row["order"] = order[row["status"]]
     groups = list(dict.fromkeys(row["group"] for row in rows))
+    widest = max([sum(r["count"] for r in rows if r["group"] == g) for g in groups] or [1])
     chart = (
         alt.Chart(alt.Data(values=rows), width=WIDTH, title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=220)),
-            x=alt.X("count:Q", title=_("Number of actions"), axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=300)),
+            x=alt.X("count:Q", title=_("Number of actions"), axis=_count_axis(widest)),
             color=alt.Color(
                 "status:N",
                 title=_("Status"),
                 scale=_status_scale(ctx),
-                legend=alt.Legend(orient="bottom", columns=3),
+                legend=alt.Legend(orient="bottom", columns=3, labelLimit=300),
             ),
             order=alt.Order("order:Q"),
         )
@@ -131,7 +139,11 @@ def change(ctx: ReportContext) -> Chart | None:
         .encode(
             y=alt.Y("status:N", title=None, sort=[label for _c, label in ctx.statuses]),
             yOffset=alt.YOffset("round:N", sort=[previous_round, this_round]),
-            x=alt.X("count:Q", title=_("Number of actions"), axis=alt.Axis(tickMinStep=1)),
+            x=alt.X(
+                "count:Q",
+                title=_("Number of actions"),
+                axis=_count_axis(max([*now.values(), *before.values(), 1])),
+            ),
             color=alt.Color(
                 "round:N",
                 title=None,

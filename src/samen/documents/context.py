@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import pgettext_lazy
 
 from samen.accounts import access
@@ -258,7 +259,11 @@ class ReportContext:
         ]
         if counts[NOT_REPORTED]:
             out.append(
-                _("For %(count)s actions there is no approved update in this round.")
+                ngettext(
+                    "For %(count)s action there is no approved update in this round.",
+                    "For %(count)s actions there is no approved update in this round.",
+                    counts[NOT_REPORTED],
+                )
                 % {"count": counts[NOT_REPORTED]}
             )
         if self.previous_title:
