@@ -44,7 +44,7 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
     _toc(doc, [_("Summary"), _("Progress per action line"), _("Per form of exploitation")])
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    doc.add_heading(_("Summary"), level=1)
+    _heading(doc, _("Summary"), 1)
     for sentence in ctx.summary_sentences():
         doc.add_paragraph(sentence)
     _table(doc, ctx.status_table())
@@ -52,7 +52,7 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
     _table(doc, ctx.line_table())
     _chart(doc, by_key.get("forms"))
     _table(doc, ctx.form_table())
-    doc.add_heading(_("Changes since the previous round"), level=2)
+    _heading(doc, _("Changes since the previous round"), 2)
     if ctx.previous_title:
         _chart(doc, by_key.get("change"))
         if ctx.changed:
@@ -62,11 +62,11 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
     else:
         doc.add_paragraph(_("There is no earlier round to compare with."))
 
-    doc.add_heading(_("Progress per action line"), level=1)
+    _heading(doc, _("Progress per action line"), 1)
     for group in ctx.lines:
-        doc.add_heading(group.title, level=2)
+        _heading(doc, group.title, 2)
         for action in group.actions:
-            doc.add_heading(f"{action.code} {action.title}", level=3)
+            _heading(doc, f"{action.code} {action.title}", 3)
             meta = doc.add_paragraph()
             meta.add_run(_("Action holders") + ": ").bold = True
             meta.add_run(", ".join(action.holders) or "—")
@@ -95,7 +95,7 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
                     doc.add_paragraph().add_run(label).bold = True
                     _markdown(doc, text or "—")
 
-    doc.add_heading(_("Per form of exploitation"), level=1)
+    _heading(doc, _("Per form of exploitation"), 1)
     doc.add_paragraph(
         _(
             "The plan states for every action which forms of exploitation it targets, to show "
@@ -104,13 +104,13 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
         )
     )
     for group in ctx.forms:
-        doc.add_heading(group.title, level=2)
+        _heading(doc, group.title, 2)
         if group.actions:
             _table(doc, group.table)
         else:
             doc.add_paragraph(_("No action in this round targets this form."))
 
-    doc.add_heading(_("Actions at risk or delayed"), level=1)
+    _heading(doc, _("Actions at risk or delayed"), 1)
     if ctx.delayed:
         _table(doc, ctx.delayed_table())
     if ctx.at_risk:
@@ -119,13 +119,13 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
         doc.add_paragraph(_("No action is at risk or delayed."))
 
     for section in ctx.extra_sections:
-        doc.add_heading(section.title, level=1)
+        _heading(doc, section.title, 1)
         for paragraph in section.paragraphs:
             doc.add_paragraph(paragraph)
         for table in section.tables:
             _table(doc, table)
 
-    doc.add_heading(_("Annex: status of every action"), level=1)
+    _heading(doc, _("Annex: status of every action"), 1)
     _table(doc, ctx.annex_table())
 
     out = io.BytesIO()
@@ -134,6 +134,19 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
 
 
 # --- pieces ----------------------------------------------------------------------------
+
+
+def _styled(doc: Any, text: str, style_id: str) -> Any:
+    """A paragraph in a style of the template, set by its id: python-docx looks a style
+    up by name with a search through all styles, which a long report cannot afford."""
+    paragraph = doc.add_paragraph(text)
+    if style_id:
+        paragraph._p.style = style_id
+    return paragraph
+
+
+def _heading(doc: Any, text: str, level: int) -> Any:
+    return _styled(doc, text, f"Heading{level}")
 
 
 def _has_style(doc: Any, name: str) -> bool:
@@ -206,7 +219,7 @@ def _table(doc: Any, table: Table) -> None:
     from docx.oxml.ns import qn
     from docx.shared import RGBColor
 
-    doc.add_paragraph(table.caption, style="Caption")
+    _styled(doc, table.caption, "Caption")
     out = doc.add_table(rows=1, cols=len(table.header))
     out.style = "Table Grid"
     header = out.rows[0]
@@ -242,22 +255,22 @@ def _chart(doc: Any, chart: Chart | None) -> None:
     picture = doc.inline_shapes[-1]
     picture._inline.docPr.set("title", chart.title)
     picture._inline.docPr.set("descr", f"{chart.title}. {chart.description}")
-    doc.add_paragraph(chart.title, style="Caption")
+    _styled(doc, chart.title, "Caption")
 
 
 def _markdown(doc: Any, text: str) -> None:
     """The programme team's Markdown as Word paragraphs, lists and emphasis."""
-    list_style = None
+    list_style = ""
     bold = italic = False
     for token in _parser().parse(text):
         if token.type == "bullet_list_open":
-            list_style = "List Bullet"
+            list_style = "ListBullet"
         elif token.type == "ordered_list_open":
-            list_style = "List Number"
+            list_style = "ListNumber"
         elif token.type in ("bullet_list_close", "ordered_list_close"):
-            list_style = None
+            list_style = ""
         elif token.type == "inline":
-            paragraph = doc.add_paragraph(style=list_style)
+            paragraph = _styled(doc, "", list_style)
             for child in token.children or []:
                 if child.type == "strong_open":
                     bold = True
