@@ -21,6 +21,16 @@ class GeneratedReport(models.Model):
         DONE = "done", _("ready")
         FAILED = "failed", _("failed")
 
+    # What the worker is doing, shown in the reader's language (`step` holds the key).
+    STEPS = {
+        "collect": _("Collecting the round's results"),
+        "charts": _("Drawing the charts"),
+        "docx": _("Writing the Word document"),
+        "pdf": _("Laying out the PDF pages"),
+        "html": _("Writing the HTML document"),
+        "done": _("Done"),
+    }
+
     round = models.ForeignKey(
         "reporting.ReportingRound", on_delete=models.CASCADE, related_name="generated_reports"
     )
@@ -55,6 +65,10 @@ class GeneratedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} {self.layer} {self.language} {self.format}"
+
+    @property
+    def step_label(self) -> str:
+        return str(self.STEPS.get(self.step, ""))
 
     @property
     def is_ready(self) -> bool:

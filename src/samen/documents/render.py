@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from . import charts as chart_specs
 from .context import ReportContext
@@ -65,27 +64,28 @@ def pdf(ctx: ReportContext, charts: list[chart_specs.Chart] | None = None) -> by
 
 
 def render(ctx: ReportContext, fmt: str, progress: Progress | None = None) -> Rendered:
-    """The report of `ctx` in `fmt`; `progress(percent, step)` is told how far it is."""
+    """The report of `ctx` in `fmt`; `progress(percent, step)` is told how far it is
+    (`step` is a key of models.GeneratedReport.STEPS)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
     tell = progress or (lambda percent, step: None)
     with translation.override(ctx.language):
-        tell(20, _("Drawing the charts"))
+        tell(20, "charts")
         charts = chart_specs.charts(ctx)
         if fmt == "docx":
             from .word import docx
 
             for chart in charts:
                 chart.png()
-            tell(50, _("Writing the Word document"))
+            tell(50, "docx")
             content = docx(ctx, charts)
         elif fmt == "pdf":
             for chart in charts:
                 chart.svg()
-            tell(50, _("Laying out the PDF pages"))
+            tell(50, "pdf")
             content = pdf(ctx, charts)
         else:
-            tell(50, _("Writing the HTML document"))
+            tell(50, "html")
             content = html(ctx, charts).encode()
-        tell(100, _("Done"))
+        tell(100, "done")
     return Rendered(content, filename(ctx, fmt), CONTENT_TYPES[fmt])

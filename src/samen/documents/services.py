@@ -131,7 +131,7 @@ def generate(report_id: int) -> GeneratedReport:
         )
 
     try:
-        tell(5, _("Collecting the round's results"))
+        tell(5, "collect")
         ctx = context.build(report.round, report.layer, report.language)
         rendered = render.render(ctx, report.format, tell)
     except Exception as exc:
@@ -143,7 +143,7 @@ def generate(report_id: int) -> GeneratedReport:
     GeneratedReport.objects.filter(pk=report_id).update(
         state="done",
         progress=100,
-        step=_("Done"),
+        step="done",
         content=rendered.content,
         filename=rendered.filename,
         content_type=rendered.content_type,
