@@ -67,3 +67,22 @@ def test_english_on_request(reported):
     assert ctx.annex_table().header[0] == "Action"
     nl = context.build(reported.round, language="nl")
     assert nl.title.startswith("Voortgangsrapportage")
+
+
+def test_building_the_report_takes_a_fixed_number_of_queries(
+    reported, django_assert_max_num_queries
+):
+    from samen.plan.models import Action
+    from tests.plan.factories import ActionFactory
+
+    line = reported.world.actions.a1.action_line
+    for i in range(30):  # actions without a holder: listed in the snapshot by code only
+        ActionFactory(code=f"Z.{i}", action_line=line, forms=["sexual"])
+    snapshot = reported.round.snapshot
+    snapshot["actions_without_update"] = list(
+        Action.objects.filter(code__startswith="Z.").values_list("code", flat=True)
+    )
+    reported.round.snapshot = snapshot
+    with django_assert_max_num_queries(12):
+        ctx = context.build(reported.round)
+    assert len(ctx.actions) == 33

@@ -411,7 +411,12 @@ def _build(r: ReportingRound, layer: str, language: str) -> ReportContext:
     # plan facts (which are public) from the snapshot, never its texts.
     for item in r.snapshot["updates"]:
         entry(item["action"])
-    for action in Action.objects.filter(code__in=r.snapshot.get("actions_without_update", [])):
+    without_update = (
+        Action.objects.filter(code__in=r.snapshot.get("actions_without_update", []))
+        .select_related("action_line")
+        .prefetch_related("exploitation_forms")
+    )
+    for action in without_update:
         entry(
             {
                 "code": action.code,
