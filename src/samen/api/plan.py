@@ -344,14 +344,15 @@ def _goal(g: Any) -> dict[str, Any]:
 @router.get("/strategic-goals", response=GoalList, summary="Strategic goals")
 def strategic_goals(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     reject_unknown(request, PAGING)
-    goals = StrategicGoal.objects.annotate(action_count=Count("actions"))
+    # An aggregate query drops Meta.ordering: order explicitly (PostgreSQL differs otherwise).
+    goals = StrategicGoal.objects.annotate(action_count=Count("actions")).order_by("number")
     return paginate(request, goals, paging.page, paging.pageSize, _goal)
 
 
 @router.get("/action-lines", response=GoalList, summary="Action lines")
 def action_lines(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     reject_unknown(request, PAGING)
-    lines = ActionLine.objects.annotate(action_count=Count("actions"))
+    lines = ActionLine.objects.annotate(action_count=Count("actions")).order_by("number")
     return paginate(request, lines, paging.page, paging.pageSize, _goal)
 
 
