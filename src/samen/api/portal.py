@@ -79,7 +79,7 @@ class PublishedUpdateList(Schema):
     results: list[PublishedUpdate]
 
 
-class UpdateFilters(Schema):
+class PublishedUpdateFilters(Schema):
     actionLine: str | None = Field(None, description="Action line code.")
     exploitationForm: str | None = Field(None, description="Exploitation form code.")
     organisation: str | None = Field(None, description="Organisation code.")
@@ -168,9 +168,9 @@ def _check(param: str, value: str | None, allowed: list[str]) -> None:
     summary="Published updates of a round, filtered",
 )
 def round_updates(
-    request: HttpRequest, round_id: int, filters: Query[UpdateFilters], paging: Query[Paging]
+    request: HttpRequest, round_id: int, filters: Query[PublishedUpdateFilters], paging: Query[Paging]
 ) -> dict[str, Any]:
-    reject_unknown(request, (*PAGING, *UpdateFilters.model_fields))
+    reject_unknown(request, (*PAGING, *PublishedUpdateFilters.model_fields))
     r = _published(round_id)
     _check(
         "actionLine", filters.actionLine, list(ActionLine.objects.values_list("code", flat=True))
