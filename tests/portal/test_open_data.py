@@ -93,3 +93,30 @@ def test_api_filters_and_search(client, published):
     assert (
         unknown.status_code == 400 and unknown.json()["invalidParams"][0]["name"] == "reviewState"
     )
+
+
+def test_openapi_documents_the_published_rounds_and_keeps_other_parameters(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    def params(path):
+        return {p["name"] for p in schema["paths"][path]["get"].get("parameters", [])}
+
+    assert {
+        "actionLine",
+        "exploitationForm",
+        "organisation",
+        "status",
+        "q",
+        "page",
+        "pageSize",
+    } <= (params("/published-rounds/{round_id}/updates"))
+    assert "security" not in schema["paths"]["/published-rounds"]["get"]  # no token needed
+    # The reporting API's filters keep their own schema beside the public ones.
+    components = schema["components"]["schemas"]
+    assert set(components["UpdateFilters"]["properties"]) == {
+        "round",
+        "organisation",
+        "action",
+        "status",
+    }
+    assert "exploitationForm" in components["PublishedUpdateFilters"]["properties"]
