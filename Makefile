@@ -8,16 +8,16 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SHARED ?= ../shared
 
-.PHONY: run test install assets messages chromium migrate demo lint format migrations-check openapi openapi-lint bench clean
+.PHONY: run test install assets messages chromium doclibs migrate demo lint format migrations-check openapi openapi-lint bench clean
 
-run: install assets messages migrate  ## install, migrate, load the plan and demo data, serve
+run: install assets messages doclibs migrate  ## install, migrate, load the plan and demo data, serve
 	$(SAMEN) load-plan
 	$(SAMEN) load-motions  # bundled motions and commitments
 	$(SAMEN) demo
 	$(SAMEN) load-budget --demo  # bundled funding lines; demo allocations, marked as such
 	$(SAMEN) serve --host $(HOST) --port $(PORT)
 
-test: install assets messages chromium  ## install everything and run the whole suite
+test: install assets messages chromium doclibs  ## install everything and run the whole suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -42,6 +42,11 @@ messages: install  ## compile the translations
 chromium:  ## Debian's Chromium for the browser tests (never a downloaded browser)
 	@command -v chromium >/dev/null || (apt-get install -y -qq chromium >/dev/null || sudo apt-get install -y -qq chromium)
 
+doclibs:  ## Debian's Pango and fonts, which WeasyPrint needs for the PDF report
+	@ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi dejavu || \
+	  (apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig >/dev/null || \
+	   sudo apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig)
+
 migrate: install
 	$(SAMEN) migrate --noinput
 
@@ -60,7 +65,7 @@ openapi: install  ## regenerate the committed OpenAPI document
 openapi-lint: node_modules/.installed  ## the Dutch API Design Rules linter (Spectral), zero errors
 	node_modules/.bin/spectral lint --fail-severity error -r $(SHARED)/reference/api-design-rules/linter.yaml docs/openapi.json
 
-bench: install assets  ## benchmarks (print figures; never part of the test suite)
+bench: install assets doclibs  ## benchmarks (print figures; never part of the test suite)
 	DJANGO_SETTINGS_MODULE=samen.settings.test $(BIN)/python -m bench
 
 clean:

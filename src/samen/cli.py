@@ -23,6 +23,8 @@ Commands:
                           import a plan from YAML, JSON or XLSX
   export-plan --format yaml|xlsx|json [-o FILE]
                           export the whole plan
+  report --list | report ROUND --format docx|pdf|html [--lang nl|en] [-o FILE]
+                          the progress report of a closed reporting round
   mse estimate|models ... estimate the hidden number of victims (no database needed)
 
 Any other Django management command works too, e.g. `samen check --deploy`.

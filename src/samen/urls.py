@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns)),
     path("", include("samen.accounts.urls")),
     path("", include("samen.core.urls")),
+    path("", include("samen.documents.urls")),  # before reporting: see documents/urls.py
+    path("", include("samen.portal.urls")),
     path("", include("samen.reporting.urls")),
     # budget and parliament (issue 6)
     path("", include("samen.budget.urls")),

@@ -210,3 +210,40 @@ def visible_rounds(
     if role(user):
         return qs.exclude(status="planned")
     return qs.none()
+
+
+# --- progress report and publication ------------------------------------------------
+# The public (anyone, logged in or not) sees a round only once the programme team
+# has published it, and then only the approved updates' public text layer.
+
+
+def can_publish_round(user: Any) -> bool:
+    return is_programme(user)
+
+
+def can_generate_report(user: Any, r: ReportingRound) -> bool:
+    """The internal progress report (the programme team's text layer) of a closed round."""
+    return is_programme(user) and r.status == "closed" and r.snapshot is not None
+
+
+def is_published(r: ReportingRound) -> bool:
+    return r.status == "closed" and r.published_at is not None
+
+
+def published_rounds(qs: QuerySet[ReportingRound] | None = None) -> QuerySet[ReportingRound]:
+    """The rounds the public may see."""
+    from samen.reporting.models import ReportingRound
+
+    qs = qs if qs is not None else ReportingRound.objects.all()
+    return qs.filter(status="closed", published_at__isnull=False)
+
+
+def public_updates(qs: QuerySet[ProgressUpdate] | None = None) -> QuerySet[ProgressUpdate]:
+    """The progress updates the public may see: approved, in a published round.
+    Only their `public_*` text may be shown (see reporting.publication)."""
+    from samen.reporting.models import ProgressUpdate
+
+    qs = qs if qs is not None else ProgressUpdate.objects.all()
+    return qs.filter(
+        round__status="closed", round__published_at__isnull=False, review_state="approved"
+    )

@@ -352,6 +352,7 @@ def _goal(g: Any) -> dict[str, Any]:
 @router.get("/strategic-goals", response=GoalList, summary="Strategic goals")
 def strategic_goals(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     reject_unknown(request, PAGING)
+    # An aggregate query drops Meta.ordering: order explicitly (PostgreSQL differs otherwise).
     goals = StrategicGoal.objects.annotate(action_count=Count("actions")).order_by("number")
     return paginate(request, goals, paging.page, paging.pageSize, _goal)
 

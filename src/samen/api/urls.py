@@ -6,6 +6,7 @@ from .base import SamenAPI, install_error_handlers, not_found
 from .budget import router as budget_router
 from .parliament import router as parliament_router
 from .plan import router as plan_router
+from .portal import router as portal_router
 from .reporting import router as reporting_router
 
 api = SamenAPI(
@@ -28,6 +29,7 @@ api.add_router("", reporting_router)
 # budget and parliament (issue 6)
 api.add_router("", budget_router)
 api.add_router("", parliament_router)
+api.add_router("", portal_router)
 
 urlpatterns = [
     path("", api.urls),

@@ -315,6 +315,14 @@ def round_transition(request: HttpRequest, pk: int, transition: str) -> HttpResp
             messages.success(
                 request, _("The round is closed and its result is frozen for the report.")
             )
+        elif transition == "publish":
+            from .publication import publish_round
+
+            publish_round(request.user, r)
+            messages.success(
+                request, _("The round is published: its approved results are now public.")
+            )
+            return redirect("report", pk=pk)
         else:
             return forbidden(request, _("Unknown step."))
     except Denied as exc:

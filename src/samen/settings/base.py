@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "samen.budget",
     "samen.parliament",
     "samen.api",
+    # progress report, public portal and background tasks
+    "django_tasks",
+    "django_tasks_db",
+    "samen.documents",
+    "samen.portal",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +182,15 @@ SAMEN_CONTACT = {
     "email": os.environ.get("SAMEN_CONTACT_EMAIL", "samen@example.org"),
     "url": os.environ.get("SAMEN_CONTACT_URL", "https://github.com/samen-platform/samen"),
 }
+
+# Background tasks (the django-tasks backport of Django 6's tasks framework) queue in
+# the database. `samen serve` runs a worker thread in each server process unless
+# SAMEN_TASK_WORKER is false (then run `samen db_worker` beside it); see ADR 0006.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+SAMEN_TASK_WORKER = env_bool("SAMEN_TASK_WORKER", True)
+# Extra sections of the progress report: dotted paths of functions that take the report
+# context and return a list of samen.documents.context.Section (e.g. budget and motions).
+SAMEN_REPORT_SECTIONS: list[str] = []
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 8)))

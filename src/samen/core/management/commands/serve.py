@@ -38,6 +38,7 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         from gunicorn.app.base import BaseApplication
 
+        from samen.core.taskworker import start as start_task_worker
         from samen.wsgi import application
 
         class Server(BaseApplication):
@@ -47,6 +48,8 @@ class Command(BaseCommand):
                 self.cfg.set("threads", threads)
                 self.cfg.set("accesslog", "-")
                 self.cfg.set("timeout", 120)
+                # Background tasks run in a thread of each server process (ADR 0006).
+                self.cfg.set("post_worker_init", lambda worker: start_task_worker())
 
             def load(self):
                 return application

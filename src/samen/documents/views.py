@@ -1,0 +1,108 @@
+"""Screens of the progress report: the preview, and a file per format that is
+made in the background and kept. Thin: access and work live in services."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samen.accounts import access
+from samen.accounts.access import Denied
+from samen.reporting.models import ReportingRound
+
+from . import charts, context, services
+from . import render as renderers
+from .models import GeneratedReport
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return HttpResponse(
+        render_to_string("403.html", {"message": message}, request=request), status=403
+    )
+
+
+def _language(request: HttpRequest) -> str:
+    value = request.GET.get("taal") or request.POST.get("taal") or "nl"
+    return value if value in services.LANGUAGES else "nl"
+
+
+@login_required
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report of a closed round as a web page, with its downloads."""
+    r = get_object_or_404(ReportingRound, pk=pk)
+    if not access.is_programme(request.user):
+        return _forbidden(request, _("Only the programme team makes the progress report."))
+    if not access.can_generate_report(request.user, r):
+        return _forbidden(request, _("Only a closed round has a progress report."))
+    language = _language(request)
+    ctx = context.build(r, "report", language)
+    files = {
+        (g.format, g.language): g
+        for g in GeneratedReport.objects.filter(round=r, layer="report").defer("content")
+    }
+    return render(
+        request,
+        "documents/preview.html",
+        {
+            "round": r,
+            "report": ctx,
+            "report_body": renderers.body(ctx, charts.charts(ctx)),
+            "language": language,
+            "formats": renderers.FORMATS,
+            "files": files,
+            "can_publish": access.can_publish_round(request.user) and not r.published_at,
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    r = get_object_or_404(ReportingRound, pk=pk)
+    try:
+        report = services.request_report(request.user, r, fmt, _language(request))
+    except Denied as exc:
+        return _forbidden(request, str(exc))
+    except services.Unavailable as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    if report.is_ready:
+        return redirect("report-download", pk=report.pk)
+    return redirect("report-status", pk=report.pk)
+
+
+def _own_report(request: HttpRequest, pk: int) -> GeneratedReport:
+    report = get_object_or_404(GeneratedReport.objects.select_related("round"), pk=pk)
+    # Public files of a published round are anyone's; the internal report is the team's.
+    if report.layer == "public" and access.is_published(report.round):
+        return report
+    if report.layer == "report" and access.is_programme(request.user):
+        return report
+    raise Http404
+
+
+def status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress of a file being made; htmx asks again every second until it is ready."""
+    report = _own_report(request, pk)
+    fragment = request.headers.get("HX-Request") == "true"
+    template = "documents/_file_status.html" if fragment else "documents/file_status.html"
+    back = (
+        reverse("report", args=[report.round_id])
+        if report.layer == "report"
+        else reverse("portal-round", args=[report.round_id])
+    )
+    return render(request, template, {"file": report, "back": back})
+
+
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _own_report(request, pk)
+    if not report.is_ready:
+        return redirect("report-status", pk=report.pk)
+    response = HttpResponse(bytes(report.content), content_type=report.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    response["Content-Length"] = str(report.size)
+    return response

@@ -1,0 +1,287 @@
+"""The report as a Word document (python-docx) that a civil servant can keep
+editing: real Heading styles, a table-of-contents field, page numbers, tables
+whose header row repeats on every page, charts as pictures with alt text."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from samen.core.markdown import _parser
+
+if TYPE_CHECKING:
+    from .charts import Chart
+    from .context import ReportContext, Table
+
+BLUE = "154273"
+
+
+def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+
+    doc = Document()
+    _set_up(doc, ctx)
+    by_key = {c.key: c for c in charts}
+
+    # Title page
+    doc.add_paragraph(_("Together against human trafficking").upper(), style="Subtitle")
+    doc.add_paragraph(ctx.title, style="Title")
+    doc.add_paragraph(ctx.round_title, style="Subtitle")
+    doc.add_paragraph(ctx.period_label)
+    doc.add_paragraph(_("Date: %(date)s") % {"date": ctx.date_label})
+    if ctx.layer == "public":
+        doc.add_paragraph(_("Public version: the published text of approved updates."))
+    if ctx.is_demo:
+        doc.add_paragraph(_("Demo data: this report does not describe real progress."))
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    # Contents: a TOC field that Word fills in (it asks to update fields on opening).
+    contents = doc.add_paragraph(style="TOC Heading" if _has_style(doc, "TOC Heading") else None)
+    contents.add_run(_("Contents")).bold = True
+    _toc(doc, [_("Summary"), _("Progress per action line"), _("Per form of exploitation")])
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    _heading(doc, _("Summary"), 1)
+    for sentence in ctx.summary_sentences():
+        doc.add_paragraph(sentence)
+    _table(doc, ctx.status_table())
+    _chart(doc, by_key.get("lines"))
+    _table(doc, ctx.line_table())
+    _chart(doc, by_key.get("forms"))
+    _table(doc, ctx.form_table())
+    _heading(doc, _("Changes since the previous round"), 2)
+    if ctx.previous_title:
+        _chart(doc, by_key.get("change"))
+        if ctx.changed:
+            _table(doc, ctx.change_table())
+        else:
+            doc.add_paragraph(_("No action changed status."))
+    else:
+        doc.add_paragraph(_("There is no earlier round to compare with."))
+
+    _heading(doc, _("Progress per action line"), 1)
+    for group in ctx.lines:
+        _heading(doc, group.title, 2)
+        for action in group.actions:
+            _heading(doc, f"{action.code} {action.title}", 3)
+            meta = doc.add_paragraph()
+            meta.add_run(_("Action holders") + ": ").bold = True
+            meta.add_run(", ".join(action.holders) or "—")
+            meta.add_run("   " + _("Status") + ": ").bold = True
+            status = action.status_label
+            if action.changed:
+                status += (
+                    " (" + _("was: %(before)s") % {"before": action.previous_status_label} + ")"
+                )
+            meta.add_run(status)
+            if not action.reports:
+                doc.add_paragraph(_("No approved update in this round."))
+            for rep in action.reports:
+                if len(action.reports) > 1:
+                    p = doc.add_paragraph()
+                    p.add_run(rep.organisation).bold = True
+                    p.add_run(f" · {rep.status_label}")
+                    if rep.percent is not None:
+                        p.add_run(f" · {rep.percent}%")
+                elif rep.percent is not None:
+                    doc.add_paragraph(_("%(percent)s%% complete") % {"percent": rep.percent})
+                for label, text in (
+                    (_("Achievements"), rep.achievements),
+                    (_("Obstacles"), rep.obstacles),
+                ):
+                    doc.add_paragraph().add_run(label).bold = True
+                    _markdown(doc, text or "—")
+
+    _heading(doc, _("Per form of exploitation"), 1)
+    doc.add_paragraph(
+        _(
+            "The plan states for every action which forms of exploitation it targets, to show "
+            "what the actions must deliver for each form. Per form: the actions that target it, "
+            "what they promise, and where they stand."
+        )
+    )
+    for group in ctx.forms:
+        _heading(doc, group.title, 2)
+        if group.actions:
+            _table(doc, group.table)
+        else:
+            doc.add_paragraph(_("No action in this round targets this form."))
+
+    _heading(doc, _("Actions at risk or delayed"), 1)
+    if ctx.delayed:
+        _table(doc, ctx.delayed_table())
+    if ctx.at_risk:
+        _table(doc, ctx.at_risk_table())
+    if not ctx.delayed and not ctx.at_risk:
+        doc.add_paragraph(_("No action is at risk or delayed."))
+
+    for section in ctx.extra_sections:
+        _heading(doc, section.title, 1)
+        for paragraph in section.paragraphs:
+            doc.add_paragraph(paragraph)
+        for table in section.tables:
+            _table(doc, table)
+
+    _heading(doc, _("Annex: status of every action"), 1)
+    _table(doc, ctx.annex_table())
+
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# --- pieces ----------------------------------------------------------------------------
+
+
+def _styled(doc: Any, text: str, style_id: str) -> Any:
+    """A paragraph in a style of the template, set by its id: python-docx looks a style
+    up by name with a search through all styles, which a long report cannot afford."""
+    paragraph = doc.add_paragraph(text)
+    if style_id:
+        paragraph._p.style = style_id
+    return paragraph
+
+
+def _heading(doc: Any, text: str, level: int) -> Any:
+    return _styled(doc, text, f"Heading{level}")
+
+
+def _has_style(doc: Any, name: str) -> bool:
+    return any(s.name == name for s in doc.styles)
+
+
+def _set_up(doc: Any, ctx: ReportContext) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt, RGBColor
+
+    doc.core_properties.title = f"{ctx.title} · {ctx.round_title}"
+    doc.core_properties.subject = ctx.period_label
+    doc.core_properties.language = "nl-NL" if ctx.language == "nl" else "en-GB"
+    doc.core_properties.author = _("Programme team Together against human trafficking")
+    normal = doc.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(10.5)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), doc.core_properties.language)
+    normal.element.get_or_add_rPr().append(lang)
+    for level in (1, 2, 3):
+        doc.styles[f"Heading {level}"].font.color.rgb = RGBColor.from_string(BLUE)
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.left_margin, section.right_margin = Cm(2.5), Cm(2.0)
+    # Page numbers: "page X of Y" in the footer, as fields Word keeps up to date.
+    footer = section.footer.paragraphs[0]
+    footer.alignment = 2  # right
+    footer.add_run(_("Page") + " ")
+    _field(footer, "PAGE")
+    footer.add_run(" " + _("of") + " ")
+    _field(footer, "NUMPAGES")
+    # Ask Word to update the fields (the table of contents) when the file is opened.
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    doc.settings.element.append(update)
+
+
+def _field(paragraph: Any, instruction: str, placeholder: str = "1") -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> Any:
+        run = paragraph.add_run()
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        run._r.append(el)
+        return run
+
+    char("begin")
+    run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    char("separate")
+    paragraph.add_run(placeholder)
+    char("end")
+
+
+def _toc(doc: Any, chapters: list[str]) -> None:
+    paragraph = doc.add_paragraph()
+    hint = _("Contents: update this field (F9) to show page numbers.") + " " + " · ".join(chapters)
+    _field(paragraph, 'TOC \\o "1-2" \\h \\z \\u', hint)
+
+
+def _table(doc: Any, table: Table) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
+    _styled(doc, table.caption, "Caption")
+    out = doc.add_table(rows=1, cols=len(table.header))
+    out.style = "Table Grid"
+    header = out.rows[0]
+    # The header row repeats at the top of every page the table runs onto.
+    tr_pr = header._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    tr_pr.append(repeat)
+    for cell, text in zip(header.cells, table.header, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.color.rgb = RGBColor.from_string("FFFFFF")
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:fill"), BLUE)
+        cell._tc.get_or_add_tcPr().append(shading)
+    for values in table.rows:
+        cells = out.add_row().cells
+        for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
+            cell.text = text
+            if i >= table.numeric_from:
+                cell.paragraphs[0].alignment = 2
+    doc.add_paragraph()
+
+
+def _chart(doc: Any, chart: Chart | None) -> None:
+    if chart is None:
+        return
+    from docx.shared import Cm
+
+    doc.add_picture(io.BytesIO(chart.png()), width=Cm(16))
+    picture = doc.inline_shapes[-1]
+    picture._inline.docPr.set("title", chart.title)
+    picture._inline.docPr.set("descr", f"{chart.title}. {chart.description}")
+    _styled(doc, chart.title, "Caption")
+
+
+def _markdown(doc: Any, text: str) -> None:
+    """The programme team's Markdown as Word paragraphs, lists and emphasis."""
+    list_style = ""
+    bold = italic = False
+    for token in _parser().parse(text):
+        if token.type == "bullet_list_open":
+            list_style = "ListBullet"
+        elif token.type == "ordered_list_open":
+            list_style = "ListNumber"
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_style = ""
+        elif token.type == "inline":
+            paragraph = _styled(doc, "", list_style)
+            for child in token.children or []:
+                if child.type == "strong_open":
+                    bold = True
+                elif child.type == "strong_close":
+                    bold = False
+                elif child.type == "em_open":
+                    italic = True
+                elif child.type == "em_close":
+                    italic = False
+                elif child.type in ("text", "code_inline"):
+                    run = paragraph.add_run(child.content)
+                    run.bold, run.italic = bold or None, italic or None
+                elif child.type in ("softbreak", "hardbreak"):
+                    paragraph.add_run(" ")

@@ -1,0 +1,88 @@
+"""The report context: what the report says, counted from the frozen round."""
+
+from samen.documents import context
+from samen.reporting import publication
+
+
+def test_statuses_are_counted_per_action_from_approved_updates(reported):
+    ctx = context.build(reported.round)
+    by_code = {a.code: a for a in ctx.actions}
+    assert [a.code for a in ctx.actions] == ["A.1", "A.2", "A.3"]
+    assert by_code["A.1"].status == "at_risk"
+    # Submitted but never approved: the report does not take its status.
+    assert by_code["A.2"].status == "not_reported"
+    # Two holders (on track, completed): the more worrying status counts.
+    assert by_code["A.3"].status == "on_track"
+    assert ctx.counts == {"at_risk": 1, "not_reported": 1, "on_track": 1}
+    assert [len(g.actions) for g in ctx.lines] == [2, 1]
+
+
+def test_changes_since_the_previous_round(reported):
+    ctx = context.build(reported.round)
+    assert ctx.previous_title == "Ronde 0"
+    assert [(a.code, a.previous_status, a.status) for a in ctx.changed] == [
+        ("A.1", "on_track", "at_risk"),
+        ("A.2", "on_track", "not_reported"),
+    ]
+    assert "Ten opzichte van de vorige ronde (Ronde 0) is de status van 2 acties veranderd." in (
+        ctx.summary_sentences()
+    )
+
+
+def test_report_uses_the_programme_teams_text_never_the_partners(reported):
+    ctx = context.build(reported.round)
+    texts = [t for a in ctx.actions for r in a.reports for t in (r.achievements, r.obstacles)]
+    assert "REPORTWORD **Forty** people trained." in texts
+    assert not any("PARTNERWORD" in t or "UNAPPROVEDWORD" in t for t in texts)
+
+
+def test_per_exploitation_form_lists_the_actions_that_target_it(reported):
+    ctx = context.build(reported.round)
+    forms = {g.key: [a.code for a in g.actions] for g in ctx.forms}
+    assert forms["sexual"] == ["A.1"]
+    assert forms["labour"] == ["A.2"]
+    assert forms["criminal"] == ["A.3"]
+    assert [a.code for a in ctx.at_risk] == ["A.1"]
+    assert ctx.delayed == []
+
+
+def test_public_layer_needs_publication_and_compares_with_published_rounds_only(reported):
+    try:
+        context.build(reported.round, "public")
+    except context.NotAvailable:
+        pass
+    else:
+        raise AssertionError("an unpublished round has no public report")
+    publication.publish_round(reported.users.programme, reported.round)
+    reported.round.refresh_from_db()
+    ctx = context.build(reported.round, "public")
+    # The earlier round was closed but never published: no comparison with it.
+    assert ctx.previous_title is None
+    assert all(a.previous_status is None for a in ctx.actions)
+
+
+def test_english_on_request(reported):
+    ctx = context.build(reported.round, language="en")
+    assert ctx.title.startswith("Progress report")
+    assert ctx.annex_table().header[0] == "Action"
+    nl = context.build(reported.round, language="nl")
+    assert nl.title.startswith("Voortgangsrapportage")
+
+
+def test_building_the_report_takes_a_fixed_number_of_queries(
+    reported, django_assert_max_num_queries
+):
+    from samen.plan.models import Action
+    from tests.plan.factories import ActionFactory
+
+    line = reported.world.actions.a1.action_line
+    for i in range(30):  # actions without a holder: listed in the snapshot by code only
+        ActionFactory(code=f"Z.{i}", action_line=line, forms=["sexual"])
+    snapshot = reported.round.snapshot
+    snapshot["actions_without_update"] = list(
+        Action.objects.filter(code__startswith="Z.").values_list("code", flat=True)
+    )
+    reported.round.snapshot = snapshot
+    with django_assert_max_num_queries(12):
+        ctx = context.build(reported.round)
+    assert len(ctx.actions) == 33

@@ -1,0 +1,1 @@
+from tests.documents.conftest import reported, world  # noqa: F401 (fixtures)
