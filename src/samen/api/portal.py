@@ -168,7 +168,10 @@ def _check(param: str, value: str | None, allowed: list[str]) -> None:
     summary="Published updates of a round, filtered",
 )
 def round_updates(
-    request: HttpRequest, round_id: int, filters: Query[PublishedUpdateFilters], paging: Query[Paging]
+    request: HttpRequest,
+    round_id: int,
+    filters: Query[PublishedUpdateFilters],
+    paging: Query[Paging],
 ) -> dict[str, Any]:
     reject_unknown(request, (*PAGING, *PublishedUpdateFilters.model_fields))
     r = _published(round_id)
