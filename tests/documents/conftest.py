@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from samen.reporting import services
-from tests.reporting.conftest import fill, world  # noqa: F401 (a fixture)
+from tests.reporting.world import fill
 
 
 def approve_with(w, update, status, report_text, approve=True, **extra):
@@ -47,7 +47,7 @@ def approve_with(w, update, status, report_text, approve=True, **extra):
 
 
 @pytest.fixture
-def reported(world):  # noqa: F811
+def reported(world):
     programme = world.users.programme
     earlier = services.create_round(
         programme,

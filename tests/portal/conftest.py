@@ -1,1 +1,1 @@
-from tests.documents.conftest import reported, world  # noqa: F401 (fixtures)
+from tests.documents.conftest import reported  # noqa: F401 (a fixture)

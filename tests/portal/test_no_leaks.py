@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from samen.core import taskworker
 from samen.documents.models import GeneratedReport
 from samen.reporting import publication, services
-from tests.reporting.conftest import fill
+from tests.reporting.world import fill
 
 SECRETS = ("PARTNERWORD", "UNAPPROVEDWORD", "REPORTWORD earlier", "Ronde 0", "OPENWORD")
 # Search words that would find a secret, without being one (a page may repeat the query).
