@@ -18,15 +18,14 @@ DiCiccio, T. J. & Efron, B. (1996). Bootstrap confidence intervals.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import norm
 
+from samen.mse._parallel import available_cpus, process_pool
 from samen.mse.design import FloatArray, IntArray, all_histories, history_codes
-from samen.mse.sparse import PTHRESH, StepwiseFit, stepwise_fit
+from samen.mse.sparse import PTHRESH, StepwiseFit, clear_caches, stepwise_fit
 
 #: SparseMSE's default seed, replicates and BCa levels.
 DEFAULT_SEED = 1234
@@ -95,11 +94,20 @@ def _estimates(args: tuple[int, IntArray, IntArray, float]) -> FloatArray:
     return out
 
 
+def _worker_init() -> None:
+    # Every worker keeps its own cache of checkident verdicts, starting empty
+    # (workers are fresh processes; this makes it explicit).
+    clear_caches()
+
+
 def _run(k: int, obs_hist: IntArray, rows: IntArray, pthresh: float, n_jobs: int) -> FloatArray:
     if n_jobs <= 1 or rows.shape[0] < 2 * n_jobs:
         return _estimates((k, obs_hist, rows, pthresh))
+    # Rows were drawn in the parent; each worker gets contiguous blocks and
+    # the results come back in order, so the replicates do not depend on
+    # n_jobs. Several blocks per worker even out the load.
     parts = np.array_split(rows, n_jobs * 4)
-    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+    with process_pool(n_jobs, _worker_init) as pool:
         done = list(pool.map(_estimates, [(k, obs_hist, p, pthresh) for p in parts]))
     return np.concatenate(done)
 
@@ -154,11 +162,7 @@ def bootstrap_estimate(
     jack_idx = np.flatnonzero(obs_counts > 0)
     jack_rows = np.repeat(obs_counts[None, :], jack_idx.size, axis=0)
     jack_rows[np.arange(jack_idx.size), jack_idx] -= 1
-    jobs = (
-        (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
-        if n_jobs is None
-        else n_jobs
-    )
+    jobs = available_cpus() if n_jobs is None else n_jobs
     results = _run(k, obs_hist, np.vstack([boot_rows, jack_rows]), pthresh, jobs)
     replicates = results[:nboot]
     jack = np.zeros(obs_counts.size)
