@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from samen.mse import sparse
 from samen.mse.bootstrap import _full_counts
-from samen.mse.design import all_histories
-from samen.mse.sparse import check_cache_info, clear_caches, stepwise_fit
+from samen.mse.design import all_histories, all_pairs
+from samen.mse.sparse import check_cache_info, checkident, clear_caches, stepwise_fit
 
 REF = json.loads((Path(__file__).parent / "results" / "stepwise_reference.json").read_text())
 
@@ -54,3 +55,29 @@ def test_the_lp_is_rarely_needed_on_real_data() -> None:
     _hits, misses, lp = check_cache_info()
     assert misses > 0
     assert lp - lp_before == 0  # every verdict came from the exact rank shortcut
+
+
+def _lp_verdict(k: int, support: np.ndarray, pairs: list[tuple[int, int]]) -> int:
+    """checkident as merged: the LP whenever a retained cell is zero."""
+    h, c, filled, _ = sparse._reduce(all_histories(k), support, pairs)
+    a = sparse._design(h, filled)
+    rankdef = a.shape[1] - int(np.linalg.matrix_rank(a))
+    no_mle = bool(np.any(c == 0)) and sparse._lp_no_mle(a.T, a.T @ c.astype(float))
+    return int(no_mle) + 2 * int(rankdef > 0)
+
+
+@pytest.mark.parametrize("k", [3, 4, 5])
+def test_rank_shortcut_gives_the_lp_verdict_on_random_patterns(k: int) -> None:
+    rng = np.random.default_rng(100 + k)
+    pairs = all_pairs(k)
+    ncells = 2**k - 1
+    shortcut = 0
+    for _ in range(150):
+        support = (rng.random(ncells) < rng.choice([0.25, 0.5, 0.75])).astype(np.int64)
+        model = [p for p in pairs if rng.random() < 0.5]
+        h, c, filled, _ = sparse._reduce(all_histories(k), support, model)
+        a = sparse._design(h, filled)
+        if sparse._mle_exists_by_rank(a, c > 0, int(np.linalg.matrix_rank(a))):
+            shortcut += 1
+        assert checkident(all_histories(k), support, model) == _lp_verdict(k, support, model)
+    assert shortcut > 20  # the shortcut was exercised, not only the LP
