@@ -18,6 +18,7 @@ DiCiccio, T. J. & Efron, B. (1996). Bootstrap confidence intervals.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,8 +116,18 @@ def _run(k: int, obs_hist: IntArray, rows: IntArray, pthresh: float, n_jobs: int
 def bca_limits(
     replicates: FloatArray, estimate: float, ahat: float, alpha: tuple[float, ...]
 ) -> tuple[float, FloatArray]:
-    """SparseMSE's ``bcaconfvalues``: bias ``z0`` and type-8 quantiles at BCa levels."""
+    """SparseMSE's ``bcaconfvalues``: bias ``z0`` and type-8 quantiles at BCa levels.
+
+    ``z0 = qnorm(mean(replicates < estimate))`` (strict ``<``, as SparseMSE);
+    the limits are ``quantile(replicates, levels, type = 8)``, which numpy
+    calls ``median_unbiased`` (for levels below ``(2/3)/(n + 1/3)`` that is the
+    smallest replicate). When every replicate lies on one side of the
+    estimate, ``z0`` is infinite and the BCa levels are undefined (R stops
+    with an error there); the limits are then ``nan``.
+    """
     z0 = float(norm.ppf(np.mean(replicates < estimate)))
+    if not math.isfinite(z0):
+        return z0, np.full(len(alpha), np.nan)
     za = norm.ppf(np.asarray(alpha))
     za0 = za + z0
     levels = norm.cdf(z0 + za0 / (1.0 - ahat * za0))
