@@ -201,6 +201,29 @@ def run_child(what: str, jobs: int = 1, tables: int = 0) -> dict[str, object]:
     return result
 
 
+def _spin(n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += i * i
+    return s
+
+
+def parallel_probe(n: int = 4_000_000) -> float:
+    """Speed-up of 2 processes on pure Python work: what the machine gives right now."""
+    from samen.mse._parallel import process_pool
+
+    t0 = time.perf_counter()
+    _spin(n)
+    _spin(n)
+    serial = time.perf_counter() - t0
+    with process_pool(2) as pool:
+        pool.submit(_spin, 1).result()  # start-up not counted
+        t1 = time.perf_counter()
+        list(pool.map(_spin, [n, n]))
+        par = time.perf_counter() - t1
+    return serial / par
+
+
 def round_robin(
     configs: dict[str, Callable[[], dict[str, object]]], repeat: int
 ) -> dict[str, list[dict[str, object]]]:
@@ -223,7 +246,8 @@ def datasets(repeat: int) -> None:
         k = table.k
         base_one = timed(partial(statsmodels_search, counts, k, limit=1), repeat)
         for method in ("independence", "chao", "sparsemse"):
-            ours = timed(partial(estimate, table, method), repeat)
+            # cold cache of existence checks for every call
+            ours = timed(lambda m=method, t=table: (clear_caches(), estimate(t, m)), repeat)
             print(
                 f"{path.stem:<20} {method:<13} {ours:>10.4f} "
                 f"{base_one:>12.4f} {ours / base_one:>7.2f}"
@@ -263,6 +287,7 @@ def bootstrap(repeat: int, tables: int) -> None:
         "samen, 2 processes": partial(run_child, "bootstrap", 2),
         "baseline": partial(run_child, "baseline", 1, tables),
     }
+    configs["probe"] = lambda: {"seconds": parallel_probe()}
     runs = round_robin(configs, repeat)
     b = runs["baseline"]
     per_table = med(b) / tables
@@ -294,7 +319,13 @@ def bootstrap(repeat: int, tables: int) -> None:
         f"{max(float(r['max_rel_diff']) for r in b):.1e} (relative)."  # type: ignore[arg-type]
     )
     print(
-        f"R SparseMSE estimatepopulation: {R_BOOTSTRAP_S:.0f} s (R-REFERENCE.md). 95% limits of every samen run: {sorted(limits)}"
+        f"R SparseMSE estimatepopulation: {R_BOOTSTRAP_S:.0f} s (R-REFERENCE.md). "
+        f"95% limits of every samen run: {sorted(limits)}"
+    )
+    probes = ", ".join(f"{float(r['seconds']):.2f}" for r in runs["probe"])  # type: ignore[arg-type]
+    print(
+        f"2 processes vs 1 on pure Python work, measured between the runs: {probes}x "
+        "(2.0 on an idle 2-core machine; lower means other load took the second core)"
     )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from scipy.stats import norm
 
+from samen.mse._parallel import process_pool, start_method
 from samen.mse.bootstrap import bca_limits, bootstrap_estimate
+from samen.mse.sparse import check_cache_info, stepwise_fit
 from tests.mse.conftest import load
 from tests.mse.results.r_reference import SPARSE_BCA
 
@@ -92,3 +96,29 @@ def test_bca_is_nan_not_an_error_when_all_replicates_are_on_one_side() -> None:
     z0, lim = bca_limits(np.array([5.0, 6.0, 7.0]), 1.0, -0.01, (0.025, 0.975))
     assert z0 == -np.inf
     assert np.isnan(lim).all()
+
+
+def test_workers_start_with_empty_caches_whatever_the_parent_computed() -> None:
+    t = load("western_us_5lists")
+    hist, counts = t.full()
+    stepwise_fit(hist, counts)  # warms this process's cache of checkident verdicts
+    assert check_cache_info()[1] > 0
+    with process_pool(2) as pool:
+        infos = [pool.submit(check_cache_info).result() for _ in range(4)]
+    assert all(hits == 0 and misses == 0 for hits, misses, _ in infos)
+
+
+def test_threaded_callers_get_forkserver_workers_and_the_same_replicates() -> None:
+    t = load("artificial_3lists")
+    assert start_method() in ("fork", "forkserver", "spawn")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert start_method() != "fork"
+        threaded = bootstrap_estimate(t.histories, t.counts, nboot=40, seed=9, n_jobs=2)
+    finally:
+        stop.set()
+        other.join()
+    plain = bootstrap_estimate(t.histories, t.counts, nboot=40, seed=9, n_jobs=1)
+    assert_allclose(threaded.replicates, plain.replicates, rtol=0, atol=0)

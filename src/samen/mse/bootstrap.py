@@ -26,7 +26,7 @@ from scipy.stats import norm
 
 from samen.mse._parallel import available_cpus, process_pool
 from samen.mse.design import FloatArray, IntArray, all_histories, history_codes
-from samen.mse.sparse import PTHRESH, StepwiseFit, clear_caches, stepwise_fit
+from samen.mse.sparse import PTHRESH, StepwiseFit, stepwise_fit
 
 #: SparseMSE's default seed, replicates and BCa levels.
 DEFAULT_SEED = 1234
@@ -95,12 +95,6 @@ def _estimates(args: tuple[int, IntArray, IntArray, float]) -> FloatArray:
     return out
 
 
-def _worker_init() -> None:
-    # Every worker keeps its own cache of checkident verdicts, starting empty
-    # (workers are fresh processes; this makes it explicit).
-    clear_caches()
-
-
 def _run(k: int, obs_hist: IntArray, rows: IntArray, pthresh: float, n_jobs: int) -> FloatArray:
     if n_jobs <= 1 or rows.shape[0] < 2 * n_jobs:
         return _estimates((k, obs_hist, rows, pthresh))
@@ -108,7 +102,7 @@ def _run(k: int, obs_hist: IntArray, rows: IntArray, pthresh: float, n_jobs: int
     # the results come back in order, so the replicates do not depend on
     # n_jobs. Several blocks per worker even out the load.
     parts = np.array_split(rows, n_jobs * 4)
-    with process_pool(n_jobs, _worker_init) as pool:
+    with process_pool(n_jobs) as pool:
         done = list(pool.map(_estimates, [(k, obs_hist, p, pthresh) for p in parts]))
     return np.concatenate(done)
 
