@@ -215,8 +215,9 @@ def _checkident_cached(k: int, support: bytes, pairs: tuple[Pair, ...]) -> int:
 
 
 def clear_caches() -> None:
-    """Empty this process's cache of :func:`checkident` verdicts (for benchmarks)."""
+    """Empty this process's cache of :func:`checkident` verdicts and its LP count."""
     _checkident_cached.cache_clear()
+    _LP_CALLS[0] = 0
 
 
 def check_cache_info() -> tuple[int, int, int]:
