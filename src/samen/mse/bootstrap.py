@@ -18,13 +18,13 @@ DiCiccio, T. J. & Efron, B. (1996). Bootstrap confidence intervals.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import norm
 
+from samen.mse._parallel import available_cpus, process_pool
 from samen.mse.design import FloatArray, IntArray, all_histories, history_codes
 from samen.mse.sparse import PTHRESH, StepwiseFit, stepwise_fit
 
@@ -98,8 +98,11 @@ def _estimates(args: tuple[int, IntArray, IntArray, float]) -> FloatArray:
 def _run(k: int, obs_hist: IntArray, rows: IntArray, pthresh: float, n_jobs: int) -> FloatArray:
     if n_jobs <= 1 or rows.shape[0] < 2 * n_jobs:
         return _estimates((k, obs_hist, rows, pthresh))
+    # Rows were drawn in the parent; each worker gets contiguous blocks and
+    # the results come back in order, so the replicates do not depend on
+    # n_jobs. Several blocks per worker even out the load.
     parts = np.array_split(rows, n_jobs * 4)
-    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+    with process_pool(n_jobs) as pool:
         done = list(pool.map(_estimates, [(k, obs_hist, p, pthresh) for p in parts]))
     return np.concatenate(done)
 
@@ -107,8 +110,18 @@ def _run(k: int, obs_hist: IntArray, rows: IntArray, pthresh: float, n_jobs: int
 def bca_limits(
     replicates: FloatArray, estimate: float, ahat: float, alpha: tuple[float, ...]
 ) -> tuple[float, FloatArray]:
-    """SparseMSE's ``bcaconfvalues``: bias ``z0`` and type-8 quantiles at BCa levels."""
+    """SparseMSE's ``bcaconfvalues``: bias ``z0`` and type-8 quantiles at BCa levels.
+
+    ``z0 = qnorm(mean(replicates < estimate))`` (strict ``<``, as SparseMSE);
+    the limits are ``quantile(replicates, levels, type = 8)``, which numpy
+    calls ``median_unbiased`` (for levels below ``(2/3)/(n + 1/3)`` that is the
+    smallest replicate). When every replicate lies on one side of the
+    estimate, ``z0`` is infinite and the BCa levels are undefined (R stops
+    with an error there); the limits are then ``nan``.
+    """
     z0 = float(norm.ppf(np.mean(replicates < estimate)))
+    if not math.isfinite(z0):
+        return z0, np.full(len(alpha), np.nan)
     za = norm.ppf(np.asarray(alpha))
     za0 = za + z0
     levels = norm.cdf(z0 + za0 / (1.0 - ahat * za0))
@@ -154,11 +167,7 @@ def bootstrap_estimate(
     jack_idx = np.flatnonzero(obs_counts > 0)
     jack_rows = np.repeat(obs_counts[None, :], jack_idx.size, axis=0)
     jack_rows[np.arange(jack_idx.size), jack_idx] -= 1
-    jobs = (
-        (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
-        if n_jobs is None
-        else n_jobs
-    )
+    jobs = available_cpus() if n_jobs is None else n_jobs
     results = _run(k, obs_hist, np.vstack([boot_rows, jack_rows]), pthresh, jobs)
     replicates = results[:nboot]
     jack = np.zeros(obs_counts.size)

@@ -236,6 +236,11 @@ def _sparse(
             alpha=((1 - level) / 2, 0.5 + level / 2),
         )
         lower, upper = boot.interval(level)
+        if not (math.isfinite(lower) and math.isfinite(upper)):
+            warn.append(
+                "the BCa interval is undefined: every bootstrap replicate fell on the same "
+                "side of the estimate; use more replicates"
+            )
         kind = f"BCa bootstrap ({bootstrap} replicates, model selection redone in each)"
         details.update(
             replicates=bootstrap,

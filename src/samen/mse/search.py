@@ -15,14 +15,13 @@ capture-recapture in R. *J. Stat. Softw.* 19(5). doi:10.18637/jss.v019.i05
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from samen.mse._parallel import available_cpus, process_pool
 from samen.mse.design import (
     IntArray,
     Pair,
@@ -96,7 +95,7 @@ PARALLEL_MIN_MODELS = 4096
 
 def default_jobs() -> int:
     """Worker processes for the search: the CPUs this process may use."""
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    return available_cpus()
 
 
 def _batch(x: NDArray[np.float64], y: NDArray[np.float64], masks: NDArray[np.bool_]) -> BatchFit:
@@ -115,7 +114,7 @@ def _fit_masks(
     allmask = np.column_stack([full, masks])
     if n_jobs > 1 and masks.shape[0] >= PARALLEL_MIN_MODELS:
         parts = np.array_split(allmask, n_jobs)
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+        with process_pool(n_jobs) as pool:
             fits = list(pool.map(_batch, [x] * n_jobs, [y] * n_jobs, parts))
         fit = BatchFit(
             coef=np.concatenate([f.coef for f in fits]),

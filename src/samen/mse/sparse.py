@@ -34,13 +34,15 @@ from scipy.special import pdtr, pdtrc
 from scipy.stats import norm
 
 from samen.mse.design import FloatArray, IntArray, Pair, all_histories, all_pairs
-from samen.mse.glm import PoissonFit, fit_poisson
+from samen.mse.glm import BoolArray, PoissonFit, fit_poisson
 
 #: SparseMSE's default p-value threshold for stepwise selection.
 PTHRESH = 0.02
 #: The LP optimum counts as zero below this fraction of the observed total
 #: (lpSolve compares with exact zero; HiGHS leaves rounding noise).
 LP_ZERO = 1e-9
+#: LP solves in this process (a list, so that it can be updated in place).
+_LP_CALLS = [0]
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ def _lp_no_mle(amat: FloatArray, tvec: FloatArray) -> bool:
     c[-1] = -1.0
     a_eq = np.column_stack([amat, np.zeros(npar)])
     a_ub = np.column_stack([-np.eye(nobs), np.ones(nobs)])
+    _LP_CALLS[0] += 1
     res = linprog(c, A_ub=a_ub, b_ub=np.zeros(nobs), A_eq=a_eq, b_eq=tvec, method="highs")
     if res.status != 0:
         return True
@@ -145,25 +148,90 @@ def _lp_no_mle(amat: FloatArray, tvec: FloatArray) -> bool:
     return bool(-res.fun <= LP_ZERO * max(total, 1.0))
 
 
+@lru_cache(maxsize=16)
+def _histories(k: int) -> IntArray:
+    # Built once per process; read-only because it is shared by every check.
+    hist = all_histories(k)
+    hist.flags.writeable = False
+    return hist
+
+
+def _mle_exists_by_rank(a: FloatArray, positive: BoolArray, rank_a: int) -> bool:
+    """Exact shortcut: True proves that the LP optimum ``s*`` is positive.
+
+    The LP of Fienberg & Rinaldo (METHODS.md §2) maximises ``s`` subject to
+    ``A'x = t``, ``x_c >= s >= 0``, with ``t = A'y``. Its optimum is positive
+    exactly when some ``x > 0`` has ``A'x = t``, i.e. when ``t`` lies in the
+    relative interior of the cone spanned by the rows ``a_c`` of ``A``.
+
+    Claim: if the rows of the positive cells ``S`` (``y_c > 0``) span the same
+    space as all rows (``rank A_S = rank A``), such an ``x`` exists. Proof: a
+    zero cell ``c`` has ``a_c = sum_{s in S} lambda_s a_s`` for some real
+    ``lambda``, so ``z^c = e_c - sum_s lambda_s e_s`` satisfies ``A'z^c = 0``.
+    Let ``z = sum_{c not in S} z^c``: ``z_c = 1`` on every zero cell and
+    ``A'z = 0``. For ``eps > 0`` small enough that ``y_s + eps z_s > 0`` on
+    ``S`` (possible as ``y_s > 0`` there), ``x = y + eps z`` is strictly
+    positive and ``A'x = A'y = t``; hence ``s* >= min(x) > 0``. (With every
+    cell positive, ``S`` is all cells and ``x = y`` itself gives
+    ``s* = min y > 0``.) The converse does not hold, so when the ranks
+    differ the LP decides.
+
+    The check also builds that ``x`` for the 0/1 vector ``y`` the LP is
+    given, verifies ``A'x = t`` and requires ``min(x)`` far above the LP's
+    zero threshold, so the shortcut can only say yes where the LP says yes.
+    """
+    zero = ~positive
+    if not zero.any():
+        return True  # x = y: s* = min y > 0
+    a_pos = a[positive]
+    if a_pos.shape[0] == 0 or int(np.linalg.matrix_rank(a_pos)) != rank_a:
+        return False
+    # lambda for every zero cell at once: A_S' Lambda = A_Z'.
+    lam = np.linalg.lstsq(a_pos.T, a[zero].T, rcond=None)[0]
+    z_pos = -lam.sum(axis=1)
+    neg = float(max(0.0, -float(z_pos.min()))) if z_pos.size else 0.0
+    eps = 1.0 if neg == 0.0 else min(1.0, 0.5 / neg)
+    x = np.empty(a.shape[0])
+    x[positive] = 1.0 + eps * z_pos
+    x[zero] = eps
+    y = positive.astype(float)
+    resid = float(np.abs(a.T @ (x - y)).max())
+    return resid <= 1e-9 * max(1.0, float(np.abs(x).max())) and float(x.min()) >= 1e-6
+
+
 @lru_cache(maxsize=65536)
 def _checkident_cached(k: int, support: bytes, pairs: tuple[Pair, ...]) -> int:
     # Existence depends on which cells are positive, not on their values, so
     # the verdict is cached by support pattern (bootstrap replicates share it).
-    hist = all_histories(k)
+    # The cache is per process (see clear_caches).
+    hist = _histories(k)
     counts = np.frombuffer(support, dtype=np.int64).copy()
     h, c, filled, _ = _reduce(hist, counts, pairs)
     a = _design(h, filled)
-    rankdef = a.shape[1] - int(np.linalg.matrix_rank(a))
-    no_mle = bool(np.any(c == 0)) and _lp_no_mle(a.T, a.T @ c.astype(float))
+    rank_a = int(np.linalg.matrix_rank(a))
+    rankdef = a.shape[1] - rank_a
+    no_mle = not _mle_exists_by_rank(a, c > 0, rank_a) and _lp_no_mle(a.T, a.T @ c.astype(float))
     return int(no_mle) + 2 * int(rankdef > 0)
+
+
+def clear_caches() -> None:
+    """Empty this process's cache of :func:`checkident` verdicts and its LP count."""
+    _checkident_cached.cache_clear()
+    _LP_CALLS[0] = 0
+
+
+def check_cache_info() -> tuple[int, int, int]:
+    """``(hits, misses, LP solves)`` of this process since the last :func:`clear_caches`."""
+    info = _checkident_cached.cache_info()
+    return info.hits, info.misses, _LP_CALLS[0]
 
 
 def checkident(hist: IntArray, counts: IntArray, pairs: Sequence[Pair]) -> int:
     """SparseMSE's ``checkident``: 0 fine, 1 no MLE, 2 not identifiable, 3 both.
 
     ``hist`` must be the complete table in :func:`all_histories` order.
-    When every retained cell is positive the observed counts themselves are
-    an interior solution of the LP, so the LP is skipped.
+    The existence LP is solved only when the exact rank shortcut
+    (:func:`_mle_exists_by_rank`) cannot prove existence.
     """
     k = hist.shape[1]
     support = (counts > 0).astype(np.int64).tobytes()
@@ -214,6 +282,8 @@ def stepwise_fit(hist: IntArray, counts: IntArray, pthresh: float = PTHRESH) -> 
         0 returns the main-effects model; 1 the all-pairs model when it passes
         :func:`checkident`.
     """
+    if not 0.0 <= pthresh <= 1.0:
+        raise ValueError(f"pthresh must be between 0 and 1, not {pthresh}")
     k = hist.shape[1]
     pairs = all_pairs(k)
     if pthresh == 1 and checkident(hist, counts, pairs) == 0:
@@ -235,13 +305,24 @@ def stepwise_fit(hist: IntArray, counts: IntArray, pthresh: float = PTHRESH) -> 
                 continue
             pstar = float(np.sum(mu * h0[:, a] * h0[:, b]))
             pval[j] = poisson_tail_pvalue(int(nstar[j]), pstar)
-            checks += 1
-            if checkident(hist, counts, [*chosen, (a, b)]) > 0:
-                pval[j] = 1.0
-        pmin = float(pval.min())
-        if pmin >= pthresh:
+            checks += 1  # SparseMSE checks every candidate; so does the count
+        # SparseMSE sets p = 1 for every candidate failing checkident, then
+        # takes the smallest p (lowest index on ties) if it is below pthresh.
+        # The same pair is found by checking candidates in that order,
+        # stopping at the first that passes: a candidate with p >= pthresh,
+        # or after the winner, cannot change the choice, so it is not checked.
+        jbest = -1
+        for j in np.lexsort((np.arange(len(pairs)), pval)):
+            if included[j]:
+                continue
+            if pval[j] >= pthresh:
+                break
+            if checkident(hist, counts, [*chosen, pairs[j]]) == 0:
+                jbest = int(j)
+                break
+        if jbest < 0:
             break
-        jbest = int(np.flatnonzero(pval == pmin)[0])
+        pmin = float(pval[jbest])
         chosen.append(pairs[jbest])
         steps.append((pairs[jbest], pmin))
         included[jbest] = True
