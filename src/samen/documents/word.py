@@ -217,7 +217,7 @@ def _toc(doc: Any, chapters: list[str]) -> None:
 def _table(doc: Any, table: Table) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import RGBColor
+    from docx.shared import Pt, RGBColor
 
     _styled(doc, table.caption, "Caption")
     out = doc.add_table(rows=1, cols=len(table.header))
@@ -232,6 +232,7 @@ def _table(doc: Any, table: Table) -> None:
         cell.text = ""
         run = cell.paragraphs[0].add_run(text)
         run.bold = True
+        run.font.size = Pt(9)
         run.font.color.rgb = RGBColor.from_string("FFFFFF")
         shading = OxmlElement("w:shd")
         shading.set(qn("w:val"), "clear")
@@ -240,10 +241,54 @@ def _table(doc: Any, table: Table) -> None:
     for values in table.rows:
         cells = out.add_row().cells
         for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            cell.text = text
+            cell.text = ""
+            cell.paragraphs[0].add_run(text).font.size = Pt(10)
             if i >= table.numeric_from:
                 cell.paragraphs[0].alignment = 2
+    _set_widths(out, table)
     doc.add_paragraph()
+
+
+def _set_widths(out: Any, table: Table, total_cm: float = 16.0) -> None:
+    """Columns as wide as their text needs (equal widths break words in narrow
+    numeric columns and squeeze the names)."""
+    from docx.shared import Cm
+
+    def longest_word(texts: list[str]) -> int:
+        return max((len(word) for text in texts for word in text.split()), default=1)
+
+    count = len(table.header)
+    numeric = [i >= table.numeric_from for i in range(count)]
+    # Numbers need little room: as wide as the header's longest word in 9 pt, capped.
+    fixed = [min(2.4, max(1.2, 0.2 * longest_word([head]) + 0.35)) for head in table.header]
+    texts = [[row[i] for row in table.rows] for i in range(count)]
+    minimums = [
+        min(
+            4.0,
+            max(1.2, 0.19 * longest_word(column or [""]) + 0.3, 0.2 * longest_word([head]) + 0.35),
+        )
+        for column, head in zip(texts, table.header, strict=True)
+    ]
+    lengths = [min(max((len(t) for t in column), default=5), 45) or 5 for column in texts]
+    free = total_cm - sum(f for f, n in zip(fixed, numeric, strict=True) if n)
+    share = sum(length for length, n in zip(lengths, numeric, strict=True) if not n) or 1
+    widths = [
+        fixed[i] if numeric[i] else max(minimums[i], free * lengths[i] / share)
+        for i in range(count)
+    ]
+    excess = sum(widths) - total_cm
+    if excess > 0:  # take it from the text columns above their minimum, in proportion
+        room = [0.0 if numeric[i] else widths[i] - minimums[i] for i in range(count)]
+        spare = sum(room) or 1
+        widths = [w - excess * r / spare for w, r in zip(widths, room, strict=True)]
+    if sum(widths) > total_cm:  # many columns: everything gives a little
+        widths = [w * total_cm / sum(widths) for w in widths]
+    out.autofit = False
+    for column, width in zip(out.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid, which LibreOffice reads
+    for row in out.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
 
 
 def _chart(doc: Any, chart: Chart | None) -> None:
