@@ -169,3 +169,31 @@ def test_dga_method(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(out)
     assert data["method"] == "dga" and data["observed"] == 4400
     assert 9000 < data["estimate"] < 17000  # R's dga: 12,595 (9,827-16,544)
+
+
+def test_loglinear_search_passes_over_models_without_a_finite_estimate(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # AIC ranks [12] (A:B) first on the artificial set, but a model with A:B
+    # has no finite MLE (the package documentation of Artificial_3; the
+    # untouched search had put the estimate at about nine trillion). The
+    # estimate must come from the best model that passes the existence check.
+    f = str(REFERENCE / "artificial_3lists.csv")
+    _, models_out, _ = run(capsys, "models", f, "--json", "--top", "3")
+    ranked = [m["model"] for m in json.loads(models_out)["models"]]
+    assert ranked[0] == ["A:B"]
+    _, out, _ = run(capsys, "estimate", f, "--method", "loglinear", "--json")
+    chosen = json.loads(out)
+    assert chosen["existence"] is True
+    assert "A:B" not in chosen["model"] and chosen["model"] in ranked
+    assert 96 < chosen["estimate"] < 1000
+    passed = [w for w in chosen["warnings"] if "passed over" in w]
+    assert passed and passed[0].startswith(f"the {ranked.index(chosen['model'])} models")
+
+
+def test_dga_on_six_lists_says_what_to_do(capsys: pytest.CaptureFixture[str]) -> None:
+    f = str(REFERENCE / "uk2013_6lists.csv")
+    code, out, err = run(capsys, "estimate", f, "--method", "dga")
+    assert code == 2 and out == ""
+    assert "this table has 6 (LA, NG, PF, GO, GP, NCA)" in err
+    assert "Merge lists first" in err

@@ -35,7 +35,7 @@ from samen.mse.covariates import fit_covariate_model
 from samen.mse.design import all_pairs, parse_terms, term_names
 from samen.mse.loglinear import LoglinearFit, ModelSpec, fit_loglinear, profile_interval
 from samen.mse.results import MseResult
-from samen.mse.search import SearchResult, search_models
+from samen.mse.search import SearchedModel, SearchResult, search_models
 from samen.mse.sparse import checkident, estimate_population0
 from samen.mse.table import CaptureTable
 
@@ -70,6 +70,23 @@ def _checks(table: CaptureTable, pairs: Sequence[tuple[int, int]]) -> tuple[bool
     hist, counts = table.full()
     verdict = checkident(hist, counts, list(pairs))
     return verdict & 1 == 0, verdict & 2 == 0
+
+
+def _best_estimable(table: CaptureTable, ranked: SearchResult) -> tuple[SearchedModel, int]:
+    """The best-ranked model whose estimate exists, and how many were passed over.
+
+    A criterion ranks models by fit alone; a model whose maximum likelihood
+    estimate does not exist (SparseMSE's linear-programming check, with terms
+    for lists that never overlap treated as minus infinity, as SparseMSE does)
+    can fit "well" with an unbounded estimate. Such models are skipped. When no model qualifies the best one
+    is returned (its result carries the existence verdict and warnings).
+    """
+    for passed, model in enumerate(ranked.models):
+        if not math.isfinite(model.abundance):
+            continue
+        if _checks(table, model.pairs)[0]:
+            return model, passed
+    return ranked.best, 0
 
 
 def _loglinear_result(
@@ -185,11 +202,18 @@ def estimate(
             chosen = "given terms"
         else:
             result = search if search is not None else search_models(counts, k, criterion, n_jobs)
-            best = result.ranked(criterion).best
+            best, passed = _best_estimable(table, result.ranked(criterion))
             pairs = list(best.pairs)
             chosen = (
                 f"best {criterion.upper()} of {len(result.models)} models ({result.method} search)"
             )
+            if passed:
+                chosen += f" with a finite estimate ({passed} better-ranked models passed over)"
+                warn.append(
+                    f"the {passed} models ranked above the chosen one by {criterion.upper()} "
+                    "have no maximum likelihood estimate (the linear-programming check) "
+                    "and were passed over"
+                )
         fit = fit_loglinear(counts, ModelSpec("pairs", tuple(pairs)), k)
         res = _loglinear_result(table, fit, method, term_names(pairs, table.lists), warn, level)
         return _with_details(res, {"modelChoice": chosen})
@@ -316,6 +340,12 @@ def _dga(table: CaptureTable, warn: list[str]) -> MseResult:
     if not dga_available():
         raise RuntimeError("dga method not available in this build")
     dga = importlib.import_module("samen.mse.dga")
+    if not dga.MIN_LISTS <= table.k <= dga.MAX_LISTS:
+        raise ValueError(
+            f"the dga method averages over graphs of {dga.MIN_LISTS} to {dga.MAX_LISTS} lists; "
+            f"this table has {table.k} ({', '.join(table.lists)}). Merge lists first, as the "
+            "5-list versions of the public tables do, or use --method sparsemse or loglinear"
+        )
     res = dga.bma_cr(table.histories, table.counts)
     return MseResult(
         method="dga",
