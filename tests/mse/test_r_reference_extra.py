@@ -26,6 +26,8 @@ from samen.mse.sparse import (
     estimate_population0,
 )
 from tests.mse.conftest import load
+from tests.mse.results import r_reference as published
+from tests.mse.results.make_r_reference_extra import RAW, floats, read
 from tests.mse.results.r_reference_extra import (
     CHECK_ALL_MODELS,
     CHECKIDENT,
@@ -178,3 +180,42 @@ def test_checkident_verdicts_match_sparsemse(name: str) -> None:
 def test_checkallmodels_matches_sparsemse(name: str) -> None:
     hist, counts = load(name).full()
     assert len(check_all_models(hist, counts)) == CHECK_ALL_MODELS[name]
+
+
+# ---- The R scripts themselves, on the six sets R-REFERENCE.md publishes: the
+# base-R recomputation of Rcapture and the SparseMSE driver must print what the
+# packages printed there before their numbers on the other five sets are trusted.
+
+PRINTED = 0.005 + 1e-9  # R-REFERENCE.md prints two decimals
+
+
+@pytest.mark.parametrize("name", sorted(published.CLOSEDP_T))
+def test_r_scripts_reproduce_the_published_numbers(name: str) -> None:
+    rc = read(RAW / f"rcapture_{name}.txt")
+    for model, expected in published.CLOSEDP_T[name].items():
+        assert_allclose(floats(rc[f"closedp.{model}"])[:6], expected, atol=PRINTED, rtol=0)
+    for model, (est, lo, hi) in published.PROFILE_CI[name].items():
+        got = floats(rc[f"ci.{model}"])
+        assert_allclose(got[:2], [est, lo], atol=0.5, rtol=0, err_msg=model)
+        assert math.isinf(got[2]) if hi is None else abs(got[2] - hi) <= 0.5, model
+    for crit, (label, value, est, lo, hi) in published.MODEL_SEARCH[name].items():
+        best = rc[f"ms.{crit}.top1"].split()
+        assert best[0] == label
+        assert_allclose(float(best[5 if crit == "aic" else 6]), value, atol=PRINTED)
+        got = floats(rc[f"ms.{crit}.ci"])
+        for g, e in zip(got, (est, lo, hi), strict=False):
+            if e is not None:  # R printed NA (no finite MLE) or ">x"
+                assert abs(g - e) <= 0.5, (crit, g, e)
+    for i, (label, abundance, bic) in enumerate(published.TOP5_BIC.get(name, [])):
+        row = rc[f"ms.bic.top{i + 1}"].split()
+        assert row[0] == label
+        assert_allclose([float(row[1]), float(row[6])], [abundance, bic], atol=PRINTED)
+    sp = read(RAW / f"sparsemse_{name}.txt")
+    (est, lo, hi), terms, lp_checks, main = published.SPARSE_STEPWISE[name]
+    assert tuple(filter(None, sp["stepwise.pairs"].split(","))) == terms
+    assert int(sp["stepwise.lp_checks"]) == lp_checks
+    low, point, high = floats(sp["stepwise.estimate"])
+    assert_allclose([point, low, high], [est, lo, hi], atol=0.5)
+    low, point, high = floats(sp["main.estimate"])
+    assert_allclose([point, low, high], main, atol=0.5)
+    assert int(sp["checkallmodels.count"]) == published.CHECK_ALL_MODELS[name]
