@@ -161,7 +161,8 @@ cormack <- function(n0, total) {
   if (total > 100) {
     if (n0 == 0 || n0 == 1) -total + 0.5 * log(2 * pi * total) else n0 - total - 0.5 * log(n0 / total)
   } else {
-    log((n0^n0) * factorial(total) / ((total^total) * factorial(n0)))
+    # log of n0^n0 total! / (total^total n0!), with 0 log 0 = 0
+    (if (n0 > 0) n0 * log(n0) else 0) + lgamma(total + 1) - total * log(total) - lgamma(n0 + 1)
   }
 }
 
