@@ -120,7 +120,7 @@ def _all_models(k: int) -> list[tuple[tuple[int, int], ...]]:
     ]
 
 
-FAST_SEARCH = [n for n in MODEL_SEARCH if load(n).k <= 5]
+FAST_SEARCH = [n for n in MODEL_SEARCH if not n.endswith("_6lists")]  # the 6-list one is slow
 
 
 @pytest.mark.parametrize("name", FAST_SEARCH)
