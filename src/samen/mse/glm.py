@@ -1,7 +1,8 @@
 """Poisson log-linear fits by iteratively reweighted least squares, as R's ``glm``.
 
 The iteration reproduces ``stats::glm.fit`` for the Poisson family with the log
-link: start from ``mu = y + 0.1``, stop when the relative change in deviance
+link: start from ``mu = y + 0.1``, floor the fitted means at machine epsilon
+as R's log link does, stop when the relative change in deviance
 ``|dev - dev_old| / (|dev| + 0.1)`` falls below ``epsilon``, and report the
 covariance from the weights of the last iteration. Reproducing the iteration,
 not only the optimum, matters for models whose maximum likelihood estimate does
@@ -28,6 +29,21 @@ R_EPSILON = 1e-8
 R_MAXIT = 25
 #: Rcapture calls ``glm`` with ``control = list(maxit = 200)``.
 RCAPTURE_MAXIT = 200
+#: R's log link never returns a mean below machine epsilon: ``linkinv`` and
+#: ``mu.eta`` of ``poisson()`` are ``pmax(exp(eta), .Machine$double.eps)``.
+MU_FLOOR = float(np.finfo(float).eps)
+
+
+def link_inverse(eta: FloatArray) -> FloatArray:
+    """Fitted means from the linear predictor as R's log link gives them.
+
+    ``exp(eta)`` floored at machine epsilon. The floor matters when a model has
+    no finite maximum likelihood estimate (a fitted cell tends to 0): it changes
+    the working weights and responses of the next iterations, hence where R's
+    iteration stops, and the deviance and AIC it reports.
+    """
+    out: FloatArray = np.maximum(np.exp(eta), MU_FLOOR)
+    return out
 
 
 @dataclass(frozen=True)
@@ -182,7 +198,7 @@ def fit_poisson(
             xtw = xa.T * w
             beta = np.asarray(np.linalg.solve(xtw @ xa, xtw @ z), dtype=float)
             eta = xa @ beta if off is None else xa @ beta + off
-            mu = np.exp(eta)
+            mu = link_inverse(eta)
             dev = _deviance(y, mu)
             if abs(dev - dev_old) / (abs(dev) + 0.1) < epsilon:
                 converged = True
@@ -269,7 +285,7 @@ def fit_poisson_batch(
         c, v, d, cv = _batch_block(x_full, y, masks[sl], maxit, epsilon)
         coef[sl], ivar[sl], dev_out[sl], conv[sl] = c, v, d, cv
     rank = masks.sum(axis=1).astype(np.int64)
-    mu = np.exp(coef @ x_full.T)
+    mu = link_inverse(coef @ x_full.T)
     with np.errstate(divide="ignore", invalid="ignore"):
         ylogmu = np.where(y > 0, y * np.log(mu), 0.0)
     loglik = np.sum(ylogmu - mu - gammaln(y + 1.0), axis=1)
@@ -320,7 +336,7 @@ def _batch_block(
         w[ia] = mua
         beta[ia] = ba
         eta_new = ba @ x.T
-        mu_new = np.exp(eta_new)
+        mu_new = link_inverse(eta_new)
         dev = _dev_rows(y, mu_new)
         ok = np.abs(dev - dev_old[ia]) / (np.abs(dev) + 0.1) < epsilon
         eta[ia], mu[ia], dev_old[ia] = eta_new, mu_new, dev
