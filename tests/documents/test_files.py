@@ -38,6 +38,15 @@ def test_docx_has_word_headings_contents_page_numbers_and_the_annex(report):
     assert ("Heading 3", "A.1 " + report.actions[0].title) in headings
     body = doc.element.body.xml
     assert 'TOC \\o "1-2"' in body  # a real table-of-contents field
+    # ...whose shown result already lists the chapters and sections, so a word
+    # processor that does not update fields still shows the contents.
+    contents = [p.text for p in doc.paragraphs if p.style.name.startswith("toc ")]
+    assert contents == [text for style, text in headings if style in ("Heading 1", "Heading 2")]
+    assert contents[0] == "Samenvatting" and len(contents) > len(level1)
+    toc_xml = "".join(p._p.xml for p in doc.paragraphs if p.style.name.startswith("toc "))
+    assert toc_xml.count('w:fldCharType="begin"') == 1
+    end = [p for p in doc.paragraphs if "(F9)" in p.text]
+    assert len(end) == 1 and 'w:fldCharType="end"' in end[0]._p.xml
     footer = doc.sections[0].footer._element.xml
     assert " PAGE " in footer and " NUMPAGES " in footer
     title = [p.text for p in doc.paragraphs if p.style.name == "Title"]

@@ -14,8 +14,10 @@ import logging
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from samen.accounts import access
@@ -49,6 +51,9 @@ def source_fingerprint(r: ReportingRound, layer: str) -> str:
         "previous": [
             (p.pk, p.published_at.isoformat() if p.published_at else None)
             for p in ReportingRound.objects.filter(status="closed", period_end__lt=r.period_end)
+        ],
+        "sections": [
+            import_string(path)(r, layer) for path in getattr(settings, "SAMEN_REPORT_SOURCES", [])
         ],
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()

@@ -41,7 +41,7 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
     # Contents: a TOC field that Word fills in (it asks to update fields on opening).
     contents = doc.add_paragraph(style="TOC Heading" if _has_style(doc, "TOC Heading") else None)
     contents.add_run(_("Contents")).bold = True
-    _toc(doc, [_("Summary"), _("Progress per action line"), _("Per form of exploitation")])
+    toc = doc.add_paragraph()  # filled in once every heading exists (_fill_toc)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     _heading(doc, _("Summary"), 1)
@@ -127,6 +127,7 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
 
     _heading(doc, _("Annex: status of every action"), 1)
     _table(doc, ctx.annex_table())
+    _fill_toc(doc, toc)
 
     out = io.BytesIO()
     doc.save(out)
@@ -187,31 +188,68 @@ def _set_up(doc: Any, ctx: ReportContext) -> None:
 
 
 def _field(paragraph: Any, instruction: str, placeholder: str = "1") -> None:
+    _field_start(paragraph, instruction)
+    paragraph.add_run(placeholder)
+    _field_char(paragraph, "end")
+
+
+def _field_char(paragraph: Any, kind: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    def char(kind: str) -> Any:
-        run = paragraph.add_run()
-        el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        run._r.append(el)
-        return run
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(el)
 
-    char("begin")
-    run = paragraph.add_run()
+
+def _field_start(paragraph: Any, instruction: str) -> None:
+    """A complex field's begin, instruction and separator; its shown result follows."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    _field_char(paragraph, "begin")
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
-    run._r.append(instr)
-    char("separate")
-    paragraph.add_run(placeholder)
-    char("end")
+    paragraph.add_run()._r.append(instr)
+    _field_char(paragraph, "separate")
 
 
-def _toc(doc: Any, chapters: list[str]) -> None:
-    paragraph = doc.add_paragraph()
-    hint = _("Contents: update this field (F9) to show page numbers.") + " " + " · ".join(chapters)
-    _field(paragraph, 'TOC \\o "1-2" \\h \\z \\u', hint)
+TOC_LEVELS = {"Heading1": 1, "Heading2": 2}
+
+
+def _fill_toc(doc: Any, anchor: Any) -> None:
+    """The contents as a TOC field whose shown result already lists the headings.
+
+    Word rebuilds it with page numbers when the file is opened (updateFields);
+    a word processor that does not update fields (LibreOffice, a viewer) still
+    shows every chapter and section instead of an empty field.
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Cm
+
+    for level in (1, 2):
+        if not any(s.style_id == f"TOC{level}" for s in doc.styles):
+            style = doc.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+            style.style_id = f"TOC{level}"
+            style.base_style = doc.styles["Normal"]
+            style.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+            style.paragraph_format.space_after = Cm(0.1)
+            style.font.bold = level == 1
+    headings = [
+        (p.text, TOC_LEVELS[p._p.style]) for p in doc.paragraphs if p._p.style in TOC_LEVELS
+    ]
+    for i, (text, level) in enumerate(headings):
+        entry = anchor.insert_paragraph_before()
+        entry._p.style = f"TOC{level}"
+        if i == 0:
+            _field_start(entry, 'TOC \\o "1-2" \\h \\z \\u')
+        entry.add_run(text)
+    if not headings:
+        _field_start(anchor, 'TOC \\o "1-2" \\h \\z \\u')
+    hint = anchor.add_run(_("Page numbers appear when this table of contents is updated (F9)."))
+    hint.italic = True
+    _field_char(anchor, "end")
 
 
 def _table(doc: Any, table: Table) -> None:
@@ -228,11 +266,14 @@ def _table(doc: Any, table: Table) -> None:
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     tr_pr.append(repeat)
+    # A wide table (e.g. a column per status) gets a smaller header, so that no
+    # header word has to break to fit the page.
+    header_pt = 9.0 if len(table.header) < WIDE_TABLE else 7.5
     for cell, text in zip(header.cells, table.header, strict=True):
         cell.text = ""
         run = cell.paragraphs[0].add_run(text)
         run.bold = True
-        run.font.size = Pt(9)
+        run.font.size = Pt(header_pt)
         run.font.color.rgb = RGBColor.from_string("FFFFFF")
         shading = OxmlElement("w:shd")
         shading.set(qn("w:val"), "clear")
@@ -245,11 +286,14 @@ def _table(doc: Any, table: Table) -> None:
             cell.paragraphs[0].add_run(text).font.size = Pt(10)
             if i >= table.numeric_from:
                 cell.paragraphs[0].alignment = 2
-    _set_widths(out, table)
+    _set_widths(out, table, header_pt)
     doc.add_paragraph()
 
 
-def _set_widths(out: Any, table: Table, total_cm: float = 16.0) -> None:
+WIDE_TABLE = 7  # columns
+
+
+def _set_widths(out: Any, table: Table, header_pt: float = 9.0, total_cm: float = 16.0) -> None:
     """Columns as wide as their text needs (equal widths break words in narrow
     numeric columns and squeeze the names)."""
     from docx.shared import Cm
@@ -258,14 +302,30 @@ def _set_widths(out: Any, table: Table, total_cm: float = 16.0) -> None:
         return max((len(word) for text in texts for word in text.split()), default=1)
 
     count = len(table.header)
+    head_cm = 0.2 * header_pt / 9  # per character of a bold header word
     numeric = [i >= table.numeric_from for i in range(count)]
-    # Numbers need little room: as wide as the header's longest word in 9 pt, capped.
-    fixed = [min(2.4, max(1.2, 0.2 * longest_word([head]) + 0.35)) for head in table.header]
     texts = [[row[i] for row in table.rows] for i in range(count)]
+    # A number is never broken: as wide as the longest value in 10 pt (e.g. an amount
+    # in euros) or the header's longest word in 9 pt, whichever is wider; capped.
+    fixed = [
+        min(
+            3.3,
+            max(
+                1.2,
+                head_cm * longest_word([head]) + 0.35,
+                0.21 * max((len(t) for t in column), default=1) + 0.35,
+            ),
+        )
+        for column, head in zip(texts, table.header, strict=True)
+    ]
     minimums = [
         min(
             4.0,
-            max(1.2, 0.19 * longest_word(column or [""]) + 0.3, 0.2 * longest_word([head]) + 0.35),
+            max(
+                1.2,
+                0.19 * longest_word(column or [""]) + 0.3,
+                head_cm * longest_word([head]) + 0.35,
+            ),
         )
         for column, head in zip(texts, table.header, strict=True)
     ]
