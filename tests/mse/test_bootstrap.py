@@ -122,3 +122,20 @@ def test_threaded_callers_get_forkserver_workers_and_the_same_replicates() -> No
         other.join()
     plain = bootstrap_estimate(t.histories, t.counts, nboot=40, seed=9, n_jobs=1)
     assert_allclose(threaded.replicates, plain.replicates, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_is_reported_and_leaves_the_result_unchanged(jobs: int) -> None:
+    t = load("western_us_5lists")
+    seen: list[tuple[int, int]] = []
+    args = {"nboot": 60, "seed": 7, "n_jobs": jobs}
+    with_progress = bootstrap_estimate(
+        t.histories, t.counts, progress=lambda d, n: seen.append((d, n)), **args
+    )
+    plain = bootstrap_estimate(t.histories, t.counts, **args)
+    total = 60 + int((t.counts > 0).sum())  # replicates and one jackknife table per history
+    assert seen[-1] == (total, total)
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and len(done) > 1 and {n for _, n in seen} == {total}
+    assert_allclose(with_progress.replicates, plain.replicates, rtol=0, atol=0)
+    assert with_progress.interval() == plain.interval()

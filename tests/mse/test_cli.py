@@ -197,3 +197,20 @@ def test_dga_on_six_lists_says_what_to_do(capsys: pytest.CaptureFixture[str]) ->
     assert code == 2 and out == ""
     assert "this table has 6 (LA, NG, PF, GO, GP, NCA)" in err
     assert "Merge lists first" in err
+
+
+def test_a_bootstrap_on_a_terminal_shows_its_progress(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    f = str(REFERENCE / "western_us_5lists.csv")
+    args = ("estimate", f, "--bootstrap", "40", "--seed", "3", "--json", "--jobs", "1")
+    _, quiet_out, quiet_err = run(capsys, *args)  # not a terminal: no progress line
+    assert "bootstrap:" not in quiet_err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, out, err = run(capsys, *args)
+    assert code == 0 and json.loads(out) == json.loads(quiet_out)
+    total = 40 + 13  # replicates, and a jackknife table for each of the 13 histories
+    assert f"\rbootstrap: {total} of {total} tables (100%)\n" in err
+    assert err.count("\rbootstrap: ") > 2

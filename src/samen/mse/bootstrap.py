@@ -19,6 +19,7 @@ DiCiccio, T. J. & Efron, B. (1996). Bootstrap confidence intervals.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,9 @@ from scipy.stats import norm
 from samen.mse._parallel import available_cpus, process_pool
 from samen.mse.design import FloatArray, IntArray, all_histories, history_codes
 from samen.mse.sparse import PTHRESH, StepwiseFit, stepwise_fit
+
+#: ``progress(done, total)``: tables finished so far, of all tables.
+Progress = Callable[[int, int], None]
 
 #: SparseMSE's default seed, replicates and BCa levels.
 DEFAULT_SEED = 1234
@@ -95,15 +99,39 @@ def _estimates(args: tuple[int, IntArray, IntArray, float]) -> FloatArray:
     return out
 
 
-def _run(k: int, obs_hist: IntArray, rows: IntArray, pthresh: float, n_jobs: int) -> FloatArray:
-    if n_jobs <= 1 or rows.shape[0] < 2 * n_jobs:
-        return _estimates((k, obs_hist, rows, pthresh))
-    # Rows were drawn in the parent; each worker gets contiguous blocks and
-    # the results come back in order, so the replicates do not depend on
-    # n_jobs. Several blocks per worker even out the load.
-    parts = np.array_split(rows, n_jobs * 4)
-    with process_pool(n_jobs) as pool:
-        done = list(pool.map(_estimates, [(k, obs_hist, p, pthresh) for p in parts]))
+#: A long bootstrap reports progress this many times (one block of tables each).
+PROGRESS_STEPS = 20
+
+
+def _run(
+    k: int,
+    obs_hist: IntArray,
+    rows: IntArray,
+    pthresh: float,
+    n_jobs: int,
+    progress: Progress | None = None,
+) -> FloatArray:
+    total = rows.shape[0]
+    parallel = n_jobs > 1 and total >= 2 * n_jobs
+    # Rows were drawn in the parent; the blocks are contiguous and their results
+    # are joined in order, so the replicates depend neither on n_jobs nor on
+    # progress reporting. Several blocks per worker even out the load.
+    blocks = n_jobs * 4 if parallel else (PROGRESS_STEPS if progress else 1)
+    parts = [p for p in np.array_split(rows, min(blocks, total)) if p.shape[0]]
+    args = [(k, obs_hist, p, pthresh) for p in parts]
+    done: list[FloatArray] = []
+
+    def collect(results: Iterable[FloatArray]) -> None:
+        for block in results:
+            done.append(block)
+            if progress is not None:
+                progress(sum(b.shape[0] for b in done), total)
+
+    if parallel:
+        with process_pool(n_jobs) as pool:
+            collect(pool.map(_estimates, args))
+    else:
+        collect(map(_estimates, args))
     return np.concatenate(done)
 
 
@@ -138,6 +166,7 @@ def bootstrap_estimate(
     seed: int | None = DEFAULT_SEED,
     alpha: tuple[float, ...] = DEFAULT_ALPHA,
     n_jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> BootstrapResult:
     """SparseMSE's ``estimatepopulation`` (BCa bootstrap).
 
@@ -156,6 +185,9 @@ def bootstrap_estimate(
         BCa levels to report.
     n_jobs : int, optional
         Worker processes (default: all available CPUs).
+    progress : callable, optional
+        Called as ``progress(done, total)`` as blocks of the bootstrap and
+        jackknife tables are finished; it does not change the result.
     """
     k = obs_hist.shape[1]
     hist = all_histories(k)
@@ -168,7 +200,7 @@ def bootstrap_estimate(
     jack_rows = np.repeat(obs_counts[None, :], jack_idx.size, axis=0)
     jack_rows[np.arange(jack_idx.size), jack_idx] -= 1
     jobs = available_cpus() if n_jobs is None else n_jobs
-    results = _run(k, obs_hist, np.vstack([boot_rows, jack_rows]), pthresh, jobs)
+    results = _run(k, obs_hist, np.vstack([boot_rows, jack_rows]), pthresh, jobs, progress)
     replicates = results[:nboot]
     jack = np.zeros(obs_counts.size)
     jack[jack_idx] = results[nboot:]

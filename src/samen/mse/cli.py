@@ -10,6 +10,7 @@ import json
 import math
 import sys
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 from samen.mse.estimate import METHODS, combine_strata, estimate
@@ -111,6 +112,7 @@ def _estimate(args: argparse.Namespace) -> str:
         "bootstrap": args.bootstrap,
         "seed": args.seed,
         "n_jobs": args.jobs,
+        "progress": _progress_line() if args.bootstrap and sys.stderr.isatty() else None,
     }
     # Covariates only make sense in a log-linear model that holds them.
     method = "covariates" if covs else args.method
@@ -128,6 +130,17 @@ def _estimate(args: argparse.Namespace) -> str:
         payload: Any = results[0].to_json() if len(results) == 1 else [r.to_json() for r in results]
         return json.dumps(payload, indent=2) + "\n"
     return "\n".join(_human(r) for r in results)
+
+
+def _progress_line() -> Callable[[int, int], None]:
+    """A progress line on the terminal while the bootstrap runs."""
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\rbootstrap: {done:,} of {total:,} tables ({done / total:.0%}){end}")
+        sys.stderr.flush()
+
+    return show
 
 
 def _strata(table: CaptureTable, column: str, covs: list[str]) -> dict[str, CaptureTable]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -143,6 +143,7 @@ def estimate(
     level: float = 0.95,
     n_jobs: int | None = None,
     search: SearchResult | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> MseResult:
     """Estimate the total population from a capture-history table.
 
@@ -164,6 +165,9 @@ def estimate(
         Worker processes for the search and the bootstrap.
     search : SearchResult, optional
         A search already done on this table (reused by ``loglinear``).
+    progress : callable, optional
+        ``progress(done, total)`` while a bootstrap runs (see
+        :func:`samen.mse.bootstrap.bootstrap_estimate`).
 
     Assumptions
     -----------
@@ -217,7 +221,7 @@ def estimate(
         fit = fit_loglinear(counts, ModelSpec("pairs", tuple(pairs)), k)
         res = _loglinear_result(table, fit, method, term_names(pairs, table.lists), warn, level)
         return _with_details(res, {"modelChoice": chosen})
-    return _sparse(table, warn, bootstrap, seed, level, n_jobs)
+    return _sparse(table, warn, bootstrap, seed, level, n_jobs, progress)
 
 
 def _with_details(res: MseResult, extra: dict[str, Any]) -> MseResult:
@@ -233,6 +237,7 @@ def _sparse(
     seed: int | None,
     level: float,
     n_jobs: int | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> MseResult:
     hist, counts = table.full()
     wald = estimate_population0(hist, counts, "stepwise", level=level)
@@ -258,6 +263,7 @@ def _sparse(
             seed=used_seed,
             n_jobs=n_jobs,
             alpha=((1 - level) / 2, 0.5 + level / 2),
+            progress=progress,
         )
         lower, upper = boot.interval(level)
         if not (math.isfinite(lower) and math.isfinite(upper)):
