@@ -31,10 +31,13 @@ def closed_round(scale: int) -> int:
 
     from bench.plan_pages import synthesise
     from samen.accounts.models import User
+    from samen.budget.models import Allocation, Spending
     from samen.plan.models import Action
     from samen.reporting import services
     from samen.reporting.models import ProgressUpdate, ReportingRound
 
+    Spending.objects.all().delete()  # budget entries hold on to rounds and actions
+    Allocation.objects.all().delete()
     ReportingRound.objects.all().delete()  # rounds hold on to the actions
     synthesise(scale)
     programme, _ = User.objects.get_or_create(username="bench-programme", role="programme")
@@ -75,7 +78,37 @@ def closed_round(scale: int) -> int:
         )
         services.close_round(programme, r)
         rid = r.pk
+    budget_and_motions(rid)
     return rid
+
+
+def budget_and_motions(round_id: int) -> None:
+    """The bundled funding lines and motions, an allocation and a spending entry for
+    every action in 2026, and every action carrying out one of the motions: the
+    report's budget and motions sections at the scale of the plan."""
+    from decimal import Decimal
+
+    from django.core.management import call_command
+
+    from samen.budget.models import Allocation, FundingLine, Spending
+    from samen.parliament.models import Motion
+    from samen.plan.models import Action
+
+    call_command("load_budget", stdout=io.StringIO())
+    call_command("load_motions", stdout=io.StringIO())
+    line = FundingLine.objects.order_by("order", "start_year", "code").first()
+    actions = list(Action.objects.order_by("pk"))
+    Allocation.objects.bulk_create(
+        Allocation(funding_line=line, action=a, year=2026, amount=Decimal(1000 + i))
+        for i, a in enumerate(actions)
+    )
+    Spending.objects.bulk_create(
+        Spending(round_id=round_id, funding_line=line, action=a, year=2026, amount=Decimal(500 + i))
+        for i, a in enumerate(actions)
+    )
+    motions = list(Motion.objects.all())
+    for i, action in enumerate(actions):
+        motions[i % len(motions)].actions.add(action)
 
 
 def _child(round_id: int, fmt: str) -> dict:
