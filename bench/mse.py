@@ -51,7 +51,7 @@ from samen.mse.search import exhaustive_search
 from samen.mse.sparse import check_cache_info, clear_caches, stepwise_fit
 from samen.mse.table import read_capture_csv
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "mse"
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "mse"
 ROOT = Path(__file__).resolve().parents[1]
 #: R-REFERENCE.md: SparseMSE estimatepopulation on uk2013_6lists, and
 #: Rcapture closedpMS.t(maxorder = 2) on the same data (32,768 models).

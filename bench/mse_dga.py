@@ -4,7 +4,7 @@ Run on demand (never part of the test suite):
 
     .venv/bin/python bench/mse_dga.py [REFERENCE_DIR]
 
-REFERENCE_DIR defaults to ../shared/reference/mse. For the five sets R-REFERENCE.md gives
+REFERENCE_DIR defaults to data/mse. For the five sets R-REFERENCE.md gives
 dga numbers for, the first row uses R's grid (Nmissing = 1..Nmax, step 1); every set is
 also run with the automatic grid.
 """
@@ -39,7 +39,7 @@ def load(directory: Path, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def main() -> None:
-    default = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "mse"
+    default = Path(__file__).resolve().parents[1] / "data" / "mse"
     directory = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     print(
         f"{'data set':<20} {'grid':<22} {'median':>8} {'2.5%':>8} {'97.5%':>8} "

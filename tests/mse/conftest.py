@@ -8,8 +8,8 @@ import pytest
 
 from samen.mse.table import CaptureTable, read_capture_csv
 
-# shared/ sits beside the checkout (read by tests only, never by the product).
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "mse"
+# The public data sets, copied into the repository (data/mse/README.md says from where).
+REFERENCE = Path(__file__).resolve().parents[2] / "data" / "mse"
 
 ALL_SETS = sorted(p.stem for p in REFERENCE.glob("*.csv"))
 R_SETS = [

@@ -23,7 +23,7 @@ from tests.mse.results.dga_reference import DGA_REFERENCE, DgaReference
 REFERENCE_DIR = Path(
     os.environ.get(
         "SAMEN_MSE_REFERENCE",
-        Path(__file__).resolve().parents[3] / "shared" / "reference" / "mse",
+        Path(__file__).resolve().parents[2] / "data" / "mse",
     )
 )
 
