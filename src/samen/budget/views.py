@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from samen.accounts import access
 from samen.accounts.access import Denied
+from samen.core.forms import add_errors, rebound_at_version
 from samen.plan import document as doc
 from samen.plan.selectors import FilterError
 
@@ -148,13 +149,11 @@ def _entry_view(request: HttpRequest, kind: str, pk: int | None) -> HttpResponse
                 return redirect(f"{_entries_url()}?year={saved.year}")
             except services.Conflict as exc:
                 conflict, status = exc, 409
-                data = request.POST.copy()
-                data["version"] = str(exc.current.version)
-                form = form_class(data, initial=initial)
-                form.is_valid()
+                form = rebound_at_version(
+                    request.POST, exc.current.version, lambda d: form_class(d, initial=initial)
+                )
             except services.Invalid as exc:
-                for name, message in exc.errors.items():
-                    form.add_error(name if name in form.fields else None, message)
+                add_errors(form, exc.errors)
             except Denied as exc:
                 return forbidden(request, str(exc))
     return render(

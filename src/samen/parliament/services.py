@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core import audit
+from samen.core.errors import Invalid
 from samen.plan.models import Action
 
 from .models import Motion
@@ -25,14 +26,6 @@ from .opendata import MotionRecord
 MAX_TEXT = 10_000
 # What an import from the Tweede Kamer's open data states as fact.
 IMPORTED_FIELDS = ("title_nl", "date", "submitters", "kamerstuk", "decision")
-
-
-class Invalid(ValueError):
-    """Bad input; `errors` maps field names to messages for the user."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
 class Conflict(Exception):

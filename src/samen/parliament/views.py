@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core.exports import csv_text
+from samen.core.forms import add_errors, rebound_at_version
 from samen.plan import document as doc
 from samen.plan.selectors import FilterError
 
@@ -89,13 +90,11 @@ def motion_form(request: HttpRequest, code: str | None = None) -> HttpResponse:
                 return redirect("motion", code=saved.code)
             except services.Conflict as exc:
                 conflict, status = exc, 409
-                data = request.POST.copy()
-                data["version"] = str(exc.current.version)
-                form = MotionForm(data, initial=initial)
-                form.is_valid()
+                form = rebound_at_version(
+                    request.POST, exc.current.version, lambda d: MotionForm(d, initial=initial)
+                )
             except services.Invalid as exc:
-                for name, message in exc.errors.items():
-                    form.add_error(name if name in form.fields else None, message)
+                add_errors(form, exc.errors)
             except Denied as exc:
                 return forbidden(request, str(exc))
     return render(

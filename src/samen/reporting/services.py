@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core import audit
+from samen.core.errors import Invalid
 from samen.plan.models import Action, ActionOrganisation, Milestone
 
 from .models import (
@@ -29,14 +30,6 @@ from .models import (
 
 MAX_TEXT = 20_000
 MAX_INDICATORS = 20
-
-
-class Invalid(ValueError):
-    """Bad input; `errors` maps field names to messages for the user."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
 class Conflict(Exception):

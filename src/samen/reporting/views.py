@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from samen.accounts import access
 from samen.accounts.access import Denied
+from samen.core.forms import add_errors, rebound_at_version
 from samen.plan.models import Action, Organisation
 
 from . import selectors, services
@@ -127,14 +128,12 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except services.Conflict as exc:
                 conflict = exc
                 status = 409
-                # Keep the editor's text, but let the next save build on the current version.
-                data = request.POST.copy()
-                data["version"] = str(exc.current.version)
-                form = _update_form(exc.current, data)
-                form.is_valid()
+                current = exc.current
+                form = rebound_at_version(
+                    request.POST, current.version, lambda d: _update_form(current, d)
+                )
             except services.Invalid as exc:
-                for name, message in exc.errors.items():
-                    form.add_error(name if name in form.fields else None, message)
+                add_errors(form, exc.errors)
                 status = 400
             except Denied as exc:
                 return forbidden(request, str(exc))
@@ -268,8 +267,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Round created. Check it, then open it for the partners."))
             return redirect("round", pk=r.pk)
         except services.Invalid as exc:
-            for name, message in exc.errors.items():
-                form.add_error(name if name in form.fields else None, message)
+            add_errors(form, exc.errors)
     return render(
         request,
         "reporting/round_form.html",
