@@ -23,10 +23,9 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import norm
 
+from bench.mse import REFERENCE
 from samen.mse.bootstrap import bca_limits, bootstrap_estimate
 from samen.mse.table import read_capture_csv
-
-REFERENCE = Path(__file__).resolve().parents[1] / "data" / "mse"
 
 #: R-REFERENCE.md, SparseMSE estimatepopulation (nboot 1000, iseed 1234):
 #: ahat, BCa 95% limits, raw bootstrap 2.5/50/97.5% quantiles.

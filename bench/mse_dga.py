@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.mse import REFERENCE
 from samen.mse.dga import DgaGridWarning, bma_cr
 
 R_GRIDS = {
@@ -39,7 +40,7 @@ def load(directory: Path, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def main() -> None:
-    default = Path(__file__).resolve().parents[1] / "data" / "mse"
+    default = REFERENCE
     directory = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     print(
         f"{'data set':<20} {'grid':<22} {'median':>8} {'2.5%':>8} {'97.5%':>8} "

@@ -18,14 +18,10 @@ from numpy.testing import assert_allclose
 from scipy.special import gammaln
 
 from samen.mse.dga import DgaGridWarning, DgaResult, bma_cr
+from tests.mse.conftest import REFERENCE
 from tests.mse.results.dga_reference import DGA_REFERENCE, DgaReference
 
-REFERENCE_DIR = Path(
-    os.environ.get(
-        "SAMEN_MSE_REFERENCE",
-        Path(__file__).resolve().parents[2] / "data" / "mse",
-    )
-)
+REFERENCE_DIR = Path(os.environ.get("SAMEN_MSE_REFERENCE", REFERENCE))
 
 # Madigan & York (1997), the 3-list example on dga's help page.
 MY_HISTORIES = np.array(

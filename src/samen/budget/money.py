@@ -108,9 +108,10 @@ def as_string(amount: Decimal) -> str:
     return f"{amount.quantize(CENT):f}"
 
 
-def format_eur(amount: Decimal | int | None, language: str = "nl") -> str:
+def format_eur(amount: Decimal | int | None, language: str = "nl", symbol: bool = True) -> str:
     """€ 2.000.000,00 (Dutch) or €2,000,000.00 (English); exact, never rounded
-    through a float. A negative amount (an overrun) keeps its sign: € -25.000,00."""
+    through a float. A negative amount (an overrun) keeps its sign: € -25.000,00.
+    Without `symbol` only the number (for a table whose caption says "in euros")."""
     if amount is None:
         return ""
     value = Decimal(amount).quantize(CENT)
@@ -118,5 +119,6 @@ def format_eur(amount: Decimal | int | None, language: str = "nl") -> str:
     text = f"{abs(value):,.2f}"
     if language.startswith("nl"):
         text = text.translate(str.maketrans(",.", ".,"))
-        return f"€\u00a0{sign}{text}"
-    return f"{sign}€{text}"
+    if not symbol:
+        return f"{sign}{text}"
+    return f"€\u00a0{sign}{text}" if language.startswith("nl") else f"{sign}€{text}"

@@ -27,8 +27,9 @@ def report_year(period_end: Any) -> int:
 
 
 def source(r: ReportingRound, layer: str) -> Any:
-    """What the section is made of, for the stored report's fingerprint: a
-    stored file is made anew when the budget of its year changes."""
+    """What the section is made of, for the stored report's fingerprint
+    (samen.documents.services): a stored file is made anew when the budget of
+    its year changes."""
     data = budget_summary(report_year(r.period_end))
     if layer == "public":
         return [(line["code"], line["envelope"]) for line in data["funding_lines"]]
@@ -50,26 +51,33 @@ def sections(ctx: ReportContext) -> list[Section]:
     def cell(amount: Any) -> str:
         # The captions say "in euros": the tables leave out the sign, so that
         # four columns of amounts fit the page without breaking a number.
-        return eur(amount).replace("€", "").strip("\u00a0 ")
+        return format_eur(amount, lang, symbol=False)
 
     def line_name(line: dict[str, Any]) -> str:
         return f"{line['name']} ({line['ministry']})" if line["ministry"] else line["name"]
 
     lines = data["funding_lines"]
+    public = ctx.layer == "public"
+    columns = [("envelope", _("Available"))]
+    if not public:
+        columns += [
+            ("allocated", _("Allocated")),
+            ("spent", _("Spent")),
+            ("remaining", _("Not yet allocated")),
+        ]
+    funding_lines = Table(
+        _("Funding lines in %(year)s, in euros") % {"year": year},
+        [_("Funding line"), *(header for _key, header in columns)],
+        [[line_name(line), *(cell(line[key]) for key, _h in columns)] for line in lines]
+        + [[_("Total"), *(cell(data[key]) for key, _h in columns)]],
+    )
     section = Section("budget", _("Budget %(year)s") % {"year": year})
-    if ctx.layer == "public":
+    if public:
         section.paragraphs.append(
             _("In %(year)s the programme has %(envelope)s available from %(count)s funding lines.")
             % {"year": year, "envelope": eur(data["envelope"]), "count": len(lines)}
         )
-        section.tables.append(
-            Table(
-                _("Funding lines in %(year)s, in euros") % {"year": year},
-                [_("Funding line"), _("Available")],
-                [[line_name(line), cell(line["envelope"])] for line in lines]
-                + [[_("Total"), cell(data["envelope"])]],
-            )
-        )
+        section.tables.append(funding_lines)
         return [section]
 
     section.paragraphs.append(
@@ -101,37 +109,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     section.paragraphs.append(
         _("Figures as recorded on %(date)s.") % {"date": date_format(ctx.generated_on, "j F Y")}
     )
-    section.tables.append(
-        Table(
-            _("Funding lines in %(year)s, in euros") % {"year": year},
-            [
-                _("Funding line"),
-                _("Available"),
-                _("Allocated"),
-                _("Spent"),
-                _("Not yet allocated"),
-            ],
-            [
-                [
-                    line_name(line),
-                    cell(line["envelope"]),
-                    cell(line["allocated"]),
-                    cell(line["spent"]),
-                    cell(line["remaining"]),
-                ]
-                for line in lines
-            ]
-            + [
-                [
-                    _("Total"),
-                    cell(data["envelope"]),
-                    cell(data["allocated"]),
-                    cell(data["spent"]),
-                    cell(data["remaining"]),
-                ]
-            ],
-        )
-    )
+    section.tables.append(funding_lines)
     section.tables.append(
         Table(
             _("Allocated and spent per action line in %(year)s, in euros") % {"year": year},

@@ -14,7 +14,9 @@ without an approved update counts as "no approved update".
 
 Extension point: other apps add sections (e.g. budget and motions) by naming a
 function in settings.SAMEN_REPORT_SECTIONS; it receives the context and returns
-a list of `Section`s, which every renderer shows before the annex.
+a list of `Section`s, which every renderer shows before the annex. A function
+`source(round, layer)` in the same module, returning JSON-able data, makes the
+stored files follow changes to what the sections show (services.source_fingerprint).
 """
 
 from __future__ import annotations

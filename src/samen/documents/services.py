@@ -12,12 +12,12 @@ import hashlib
 import json
 import logging
 import time
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from samen.accounts import access
@@ -52,11 +52,15 @@ def source_fingerprint(r: ReportingRound, layer: str) -> str:
             (p.pk, p.published_at.isoformat() if p.published_at else None)
             for p in ReportingRound.objects.filter(status="closed", period_end__lt=r.period_end)
         ],
-        "sections": [
-            import_string(path)(r, layer) for path in getattr(settings, "SAMEN_REPORT_SOURCES", [])
-        ],
+        "sections": [source(r, layer) for source in _section_sources()],
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _section_sources() -> list[Any]:
+    """The `source` function beside each function of SAMEN_REPORT_SECTIONS, where there is one."""
+    modules = (import_module(path.rpartition(".")[0]) for path in settings.SAMEN_REPORT_SECTIONS)
+    return [module.source for module in modules if callable(getattr(module, "source", None))]
 
 
 def check_request(user: Any, r: ReportingRound, fmt: str, language: str, layer: str) -> None:

@@ -122,10 +122,12 @@ def _run(
     done: list[FloatArray] = []
 
     def collect(results: Iterable[FloatArray]) -> None:
+        finished = 0
         for block in results:
             done.append(block)
+            finished += block.shape[0]
             if progress is not None:
-                progress(sum(b.shape[0] for b in done), total)
+                progress(finished, total)
 
     if parallel:
         with process_pool(n_jobs) as pool:

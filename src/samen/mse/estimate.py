@@ -78,13 +78,13 @@ def _best_estimable(table: CaptureTable, ranked: SearchResult) -> tuple[Searched
     A criterion ranks models by fit alone; a model whose maximum likelihood
     estimate does not exist (SparseMSE's linear-programming check, with terms
     for lists that never overlap treated as minus infinity, as SparseMSE does)
-    can fit "well" with an unbounded estimate. Such models are skipped. When no model qualifies the best one
-    is returned (its result carries the existence verdict and warnings).
+    can fit "well" with an unbounded estimate. Such models are skipped. When no
+    model qualifies the best one is returned (its result carries the existence
+    verdict and warnings).
     """
+    hist, counts = table.full()
     for passed, model in enumerate(ranked.models):
-        if not math.isfinite(model.abundance):
-            continue
-        if _checks(table, model.pairs)[0]:
+        if math.isfinite(model.abundance) and checkident(hist, counts, model.pairs) & 1 == 0:
             return model, passed
     return ranked.best, 0
 

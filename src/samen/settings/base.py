@@ -190,15 +190,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SAMEN_TASK_WORKER = env_bool("SAMEN_TASK_WORKER", True)
 # Extra sections of the progress report: dotted paths of functions that take the report
 # context and return a list of samen.documents.context.Section (e.g. budget and motions).
+# A `source(round, layer)` function beside one says what its sections are made of; it is
+# part of a stored report's fingerprint, so a changed budget or motion makes the file anew.
 SAMEN_REPORT_SECTIONS: list[str] = [
     "samen.budget.report.sections",
     "samen.parliament.report.sections",
-]
-# What those sections are made of (functions of round and layer returning JSON-able data):
-# part of a stored report's fingerprint, so a changed budget or motion makes it anew.
-SAMEN_REPORT_SOURCES: list[str] = [
-    "samen.budget.report.source",
-    "samen.parliament.report.source",
 ]
 
 SESSION_COOKIE_HTTPONLY = True
