@@ -41,8 +41,10 @@ def test_same_models_and_estimates_as_before_the_speed_up(name: str) -> None:
         assert [list(p) for p in sw.model.pairs] == row["pairs"], where
         assert [list(p) for p in sw.model.empty_pairs] == row["empty"], where
         assert sw.lp_checks == row["lp_checks"], where
-        assert_allclose([p for _, p in sw.steps], row["pvalues"], rtol=1e-12, err_msg=where)
-        assert_allclose(sw.model.estimate, row["estimate"], rtol=1e-12, err_msg=where)
+        # The decisions above must be identical; the numbers may differ in the last
+        # bits between BLAS builds (seen: 1.4e-12 relative on a p-value of 8e-8).
+        assert_allclose([p for _, p in sw.steps], row["pvalues"], rtol=1e-9, err_msg=where)
+        assert_allclose(sw.model.estimate, row["estimate"], rtol=1e-9, err_msg=where)
 
 
 def test_the_lp_is_rarely_needed_on_real_data() -> None:
