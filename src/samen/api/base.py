@@ -4,6 +4,7 @@ that follows the Dutch API Design Rules (see docs/adr/0003-api.md)."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+
+from samen.core.text import UnsafeText, clean_data
 
 PROBLEM = "application/problem+json"
 
@@ -77,7 +81,42 @@ def bad_parameter(name: str, reason: str, code: str = "invalid") -> ApiProblem:
     )
 
 
+class BoundaryParser(Parser):
+    """JSON bodies through the input boundary (core.text): pasted layout characters
+    normalised, unstorable characters refused naming the field's path, and the
+    non-standard constants NaN and Infinity refused (JSON has no such numbers)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        def no_constant(name: str) -> Any:
+            raise ApiProblem(
+                400,
+                _("Invalid request"),
+                _("%(value)s is not a number JSON allows.") % {"value": name},
+            )
+
+        try:
+            data = json.loads(request.body, parse_constant=no_constant)
+        except (ValueError, RecursionError) as exc:
+            if isinstance(exc, ApiProblem):
+                raise
+            raise ApiProblem(400, _("Invalid request"), _("The body is not valid JSON.")) from exc
+        try:
+            return clean_data(data)
+        except UnsafeText as exc:
+            raise ApiProblem(
+                400,
+                _("Invalid request"),
+                _("The field '%(field)s' %(reason)s.")
+                % {"field": exc.where or "body", "reason": exc.reason},
+                [{"name": exc.where or "body", "code": "unsafe-character", "reason": exc.reason}],
+            ) from exc
+
+
 class SamenAPI(NinjaAPI):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("parser", BoundaryParser())
+        super().__init__(*args, **kwargs)
+
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> Any:
@@ -204,7 +243,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        cause = exc.__cause__
+        if isinstance(cause, ApiProblem):  # the body parser's own, precise refusal
+            return on_problem(request, cause)
         return problem_response(request, exc.status_code, str(exc), str(exc))
+
+    @api.exception_handler(OverflowError)
+    def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # A number beyond what the database stores (64-bit integers): bad input, not a
+        # server error. The OpenAPI document states the limits; this is the safety net.
+        return problem_response(
+            request, 400, _("Invalid request"), _("A number in the request is too large.")
+        )
 
 
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

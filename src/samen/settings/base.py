@@ -72,9 +72,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost, so that every API answer carries the version, the boundary's too.
+    "samen.api.middleware.ApiVersionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samen.core.middleware.LanguageMiddleware",
+    # The input boundary for text (core/text.py): before anything reads the request.
+    "samen.core.middleware.InputBoundaryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -82,7 +86,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "samen.core.middleware.SecurityHeadersMiddleware",
-    "samen.api.middleware.ApiVersionMiddleware",
 ]
 
 ROOT_URLCONF = "samen.urls"
