@@ -88,7 +88,10 @@ class UpdateOut(Schema):
     helpNeeded: str
     milestonesReached: list[int]
     indicators: list[Indicator]
-    reviewComment: str
+    reviewComment: str | None = Field(
+        description="The programme team's comment when it returned the update: only for the "
+        "programme team and the organisation that wrote the update; null for everyone else."
+    )
     submittedAt: dt.datetime | None
     updatedAt: dt.datetime
     reportText: ReportText | None = Field(
@@ -158,7 +161,7 @@ def update_out(u: ProgressUpdate, user: Any) -> dict[str, Any]:
         "helpNeeded": u.help_needed,
         "milestonesReached": [m.pk for m in u.milestones_reached.all()],
         "indicators": u.indicators,
-        "reviewComment": u.review_comment,
+        "reviewComment": u.review_comment if access.can_see_review_comment(user, u) else None,
         "submittedAt": u.submitted_at,
         "updatedAt": u.updated_at,
         "reportText": {

@@ -30,6 +30,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext as _
 
 # Characters replaced by an ordinary equivalent.
@@ -132,14 +133,15 @@ def clean_data(data: Any, where: str = "") -> Any:
 def xml_safe(value: str) -> str:
     """For writers (DOCX, XLSX, PDF, HTML): `value` that any XML document can hold.
 
-    Never raises: normalises like `clean_text` and drops what it would refuse.
+    Never raises: normalises like `clean_text` and drops what it would refuse. HTML
+    marked safe stays marked safe (removing characters adds no markup).
     """
     if not isinstance(value, str):
         return value
-    value = _REFUSED.sub("", value)
-    if _NORMALISE.search(value) is None:
-        return value
-    return _NORMALISE.sub(lambda m: NORMALISED[m.group()], value)
+    out = _REFUSED.sub("", value)
+    if _NORMALISE.search(out) is not None:
+        out = _NORMALISE.sub(lambda m: NORMALISED[m.group()], out)
+    return SafeString(out) if isinstance(value, SafeData) else out
 
 
 def scrubbed(obj: Any) -> Any:

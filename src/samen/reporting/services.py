@@ -369,7 +369,7 @@ def return_update(user: Any, update_id: int, comment: str) -> ProgressUpdate:
 def approve(user: Any, update_id: int) -> ProgressUpdate:
     with transaction.atomic():
         update = _locked(update_id)
-        access.check_review(user, update)
+        access.check_approve(user, update)
         if update.review_state not in (ReviewState.SUBMITTED, ReviewState.RESUBMITTED):
             raise Invalid({"review_state": _("Only a submitted update can be approved.")})
         before = update_state(update)
