@@ -26,6 +26,10 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # The key that authenticates audit events and checkpoints (HMAC-SHA256, ADR 0009). It must
 # not be stored in the database; production refuses to start without it.
 SAMEN_AUDIT_KEY = os.environ.get("SAMEN_AUDIT_KEY", "")
+# Signed checkpoints of the audit chain's head are appended here, outside the database.
+SAMEN_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("SAMEN_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints")
+)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
