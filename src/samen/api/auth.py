@@ -10,12 +10,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from samen.accounts.models import ApiToken
 
-from .base import ApiProblem, Problem
+from .base import MAX_ID, ApiProblem, Body, Problem
 
 router = Router(tags=["tokens"])
 
@@ -45,10 +45,10 @@ class BearerToken(HttpBearer):
 bearer = BearerToken()
 
 
-class TokenRequest(Schema):
-    username: str
-    password: str
-    name: str = ""
+class TokenRequest(Body):
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=4096)
+    name: str = Field("", max_length=100)
 
 
 class TokenOut(Schema):
@@ -110,7 +110,10 @@ def list_tokens(request: HttpRequest) -> dict[str, Any]:
 @router.delete(
     "/tokens/{token_id}", response={204: None}, auth=bearer, summary="Revoke one of your tokens"
 )
-def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+def revoke_token(
+    request: HttpRequest,
+    token_id: int = Path(..., ge=1, le=MAX_ID),  # type: ignore[type-arg]
+) -> Status[None]:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -13,10 +13,28 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
+from pydantic import ConfigDict
 
 from samen.core.text import UnsafeText, clean_data
 
 PROBLEM = "application/problem+json"
+# Budget years, as samen.budget.services.YEARS.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+# Ids are 64-bit integers in every database (BigAutoField).
+MAX_ID = 2**63 - 1
+# What the input boundary (core.text) refuses, as the OpenAPI document states it for every
+# text parameter and request field: the C0 and C1 control characters except tab, line
+# feed, vertical tab, form feed, carriage return, U+001E, U+001F and NEL (normalised).
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000e-\\u001d\\u007f-\\u0084\\u0086-\\u009f]*$"
+# A text that must hold something besides spaces.
+NOT_BLANK = "^[^\\u0000-\\u0008\\u000e-\\u001d\\u007f-\\u0084\\u0086-\\u009f]*[^\\s\\u0000-\\u0008\\u000e-\\u001d\\u007f-\\u0084\\u0086-\\u009f][^\\u0000-\\u0008\\u000e-\\u001d\\u007f-\\u0084\\u0086-\\u009f]*$"
+
+
+class Body(Schema):
+    """A request body: unknown fields are refused (as unknown query parameters are),
+    so that a misspelt field is an error instead of being ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class InvalidParam(Schema):
@@ -149,6 +167,7 @@ def adr_conformant(schema: dict[str, Any]) -> dict[str, Any]:
     for component in components["schemas"].values():
         for name, prop in component.get("properties", {}).items():
             component["properties"][name] = _flatten_nullable(prop)
+    _state_input_limits(schema)
     problem = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     descriptions = {
         "400": "Invalid request: the problem names the parameter or field.",
@@ -185,6 +204,54 @@ def adr_conformant(schema: dict[str, Any]) -> dict[str, Any]:
                     "content": copy.deepcopy(problem),
                 }
     return schema
+
+
+def _state_input_limits(schema: dict[str, Any]) -> None:
+    """Say in the document what the input boundary enforces for every input: text holds
+    no control characters (TEXT_PATTERN), ids are positive 64-bit integers."""
+    components = schema.get("components", {}).get("schemas", {})
+
+    def text(node: dict[str, Any]) -> None:
+        if node.get("type") in ("string", ["string", "null"]) and not (
+            {"pattern", "enum", "format", "const"} & set(node)
+        ):
+            node["pattern"] = TEXT_PATTERN
+        for option in node.get("anyOf", []):
+            text(option)
+        if isinstance(node.get("items"), dict):
+            text(node["items"])
+
+    seen: set[str] = set()
+
+    def body(node: dict[str, Any]) -> None:
+        ref = node.get("$ref", "")
+        if ref:
+            name = ref.rsplit("/", 1)[-1]
+            if name in seen or name not in components:
+                return
+            seen.add(name)
+            node = components[name]
+        text(node)
+        for prop in node.get("properties", {}).values():
+            body(prop)
+        for key in ("items", "additionalProperties"):
+            if isinstance(node.get(key), dict):
+                body(node[key])
+        for option in node.get("anyOf", []) + node.get("allOf", []):
+            body(option)
+
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                node = parameter.get("schema", {})
+                text(node)
+                if parameter.get("in") == "path" and node.get("type") == "integer":
+                    node.setdefault("minimum", 1)
+                    node.setdefault("maximum", MAX_ID)
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                body(content.get("schema", {}))
 
 
 def _flatten_nullable(prop: dict[str, Any]) -> dict[str, Any]:

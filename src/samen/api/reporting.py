@@ -7,19 +7,20 @@ by samen.reporting.services, exactly as for the web screens.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictFloat, StrictInt
 
 from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.reporting import services
-from samen.reporting.models import ProgressUpdate, ReportingRound, ReviewState
+from samen.reporting.models import ProgressStatus, ProgressUpdate, ReportingRound, ReviewState
 
 from .auth import bearer
-from .base import ApiProblem, bad_parameter
+from .base import MAX_ID, NOT_BLANK, ApiProblem, Body
 from .plan import Paging, paginate, reject_unknown
 
 router = Router(tags=["reporting"], auth=bearer)
@@ -28,8 +29,8 @@ router = Router(tags=["reporting"], auth=bearer)
 # --- schemas ----------------------------------------------------------------------
 
 
-class RoundIn(Schema):
-    title: str
+class RoundIn(Body):
+    title: str = Field(..., max_length=200, pattern=NOT_BLANK)
     periodStart: dt.date
     periodEnd: dt.date
     opensOn: dt.date
@@ -62,10 +63,10 @@ class RoundList(Schema):
     results: list[RoundOut]
 
 
-class Indicator(Schema):
-    name: str
-    value: float
-    unit: str = ""
+class Indicator(Body):
+    name: str = Field(..., max_length=services.MAX_INDICATOR_NAME, pattern=NOT_BLANK)
+    value: StrictInt | StrictFloat = Field(..., allow_inf_nan=False)
+    unit: str = Field("", max_length=services.MAX_INDICATOR_UNIT)
 
 
 class ReportText(Schema):
@@ -108,23 +109,31 @@ class UpdateList(Schema):
     results: list[UpdateOut]
 
 
-class UpdatePatch(Schema):
-    version: int = Field(..., description="The version you edited; a stale one gives 409.")
-    progressStatus: str | None = None
-    percentComplete: int | None = None
-    achievements: str | None = None
-    obstacles: str | None = None
-    helpNeeded: str | None = None
-    milestonesReached: list[int] | None = None
-    indicators: list[Indicator] | None = None
+ProgressStatusValue = Literal[tuple(["", *ProgressStatus.values])]  # type: ignore[valid-type]
+Text = Annotated[str, Field(max_length=services.MAX_TEXT)]
 
 
-class SubmitIn(Schema):
-    version: int | None = None
+class UpdatePatch(Body):
+    version: int = Field(
+        ..., ge=1, le=MAX_ID, description="The version you edited; a stale one gives 409."
+    )
+    progressStatus: ProgressStatusValue | None = None
+    percentComplete: StrictInt | None = Field(None, ge=0, le=100)
+    achievements: Text | None = None
+    obstacles: Text | None = None
+    helpNeeded: Text | None = None
+    milestonesReached: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+        None, max_length=100
+    )
+    indicators: list[Indicator] | None = Field(None, max_length=services.MAX_INDICATORS)
 
 
-class ReturnIn(Schema):
-    comment: str
+class SubmitIn(Body):
+    version: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class ReturnIn(Body):
+    comment: str = Field(..., max_length=services.MAX_TEXT, pattern=NOT_BLANK)
 
 
 # --- shaping ------------------------------------------------------------------------
@@ -206,7 +215,7 @@ def _call(fn: Any, *args: Any) -> Any:
             _("Invalid request"),
             str(exc),
             [
-                {"name": _camel(name), "code": "invalid", "reason": reason}
+                {"name": _camel(name), "code": "rejected", "reason": reason}
                 for name, reason in exc.errors.items()
             ],
         ) from exc
@@ -274,10 +283,12 @@ def close_round(request: HttpRequest, round_id: int) -> dict[str, Any]:
 
 
 class UpdateFilters(Schema):
-    round: int | None = Field(None, description="Round id.")
+    round: int | None = Field(None, ge=1, le=MAX_ID, description="Round id.")
     organisation: str | None = Field(None, description="Organisation code.")
     action: str | None = Field(None, description="Action code.")
-    status: str | None = Field(None, description="Review state: " + ", ".join(ReviewState.values))
+    status: Literal[tuple(ReviewState.values)] | None = Field(  # type: ignore[valid-type]
+        None, description="Review state."
+    )
 
 
 @router.get("/progress-updates", response=UpdateList, summary="Progress updates you may read")
@@ -293,13 +304,6 @@ def updates(
     if filters.action:
         qs = qs.filter(action__code=filters.action)
     if filters.status:
-        if filters.status not in ReviewState.values:
-            raise bad_parameter(
-                "status",
-                _("unknown review state '%(value)s'; expected one of: %(choices)s")
-                % {"value": filters.status, "choices": ", ".join(ReviewState.values)},
-                "unknown-value",
-            )
         qs = qs.filter(review_state=filters.status)
     return paginate(
         request,
@@ -355,8 +359,14 @@ def patch_update(request: HttpRequest, update_id: int, body: UpdatePatch) -> dic
                     "schema": {
                         "type": "object",
                         "properties": {
-                            "version": {"type": "integer", "description": "The version you saw."}
+                            "version": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": MAX_ID,
+                                "description": "The version you saw.",
+                            }
                         },
+                        "additionalProperties": False,
                     }
                 }
             },
@@ -371,7 +381,12 @@ def submit_update(request: HttpRequest, update_id: int) -> dict[str, Any]:
         try:
             version = SubmitIn.model_validate_json(request.body).version
         except ValueError as exc:
-            raise bad_parameter("version", _('expected a JSON body like {"version": 3}')) from exc
+            raise ApiProblem(
+                400,
+                _("Invalid request"),
+                _('expected a JSON body like {"version": 3}'),
+                [{"name": "version", "code": "invalid", "reason": str(exc)[:200]}],
+            ) from exc
     _call(services.submit, request.user, update.pk, version)
     return update_out(_updates().get(pk=update.pk), request.user)
 
