@@ -9,9 +9,6 @@ from .base import env_bool
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-not-secret-" + "x" * 40  # noqa: F405
-SAMEN_AUDIT_KEY = (
-    SAMEN_AUDIT_KEY
-    or hashlib.sha256(  # noqa: F405
-        f"samen audit key from {SECRET_KEY}".encode()
-    ).hexdigest()
+SAMEN_AUDIT_KEY = SAMEN_AUDIT_KEY or (  # noqa: F405
+    hashlib.sha256(f"samen audit key from {SECRET_KEY}".encode()).hexdigest()
 )
