@@ -70,6 +70,11 @@ def can_read_audit(user: Any) -> bool:
     return is_programme(user)
 
 
+def can_unlock_logins(user: Any) -> bool:
+    """See who is locked out after wrong passwords, and lift the lockout."""
+    return is_programme(user)
+
+
 def can_change_budget(user: Any) -> bool:
     """Funding lines, allocations and spending."""
     return is_programme(user)

@@ -20,7 +20,7 @@ from samen.reporting import services
 from samen.reporting.models import ProgressStatus, ProgressUpdate, ReportingRound, ReviewState
 
 from .auth import bearer
-from .base import MAX_ID, NOT_BLANK, ApiProblem, Body
+from .base import MAX_ID, NOT_BLANK, ApiProblem, Body, JsonInt
 from .plan import Paging, paginate, reject_unknown
 
 router = Router(tags=["reporting"], auth=bearer)
@@ -118,7 +118,7 @@ class UpdatePatch(Body):
         ..., ge=1, le=MAX_ID, description="The version you edited; a stale one gives 409."
     )
     progressStatus: ProgressStatusValue | None = None
-    percentComplete: StrictInt | None = Field(None, ge=0, le=100)
+    percentComplete: JsonInt | None = Field(None, ge=0, le=100)
     achievements: Text | None = None
     obstacles: Text | None = None
     helpNeeded: Text | None = None
