@@ -191,11 +191,17 @@ def read_checkpoints(path: Path | None = None) -> tuple[list[Checkpoint], list[s
     """The authentic checkpoints of the file, in order, and a problem for every line
     that is not authentic (changed, or written without the key)."""
     path = path or checkpoint_path()
+    if not path.exists():
+        return [], []
+    return parse_checkpoints(path.read_text().splitlines(), path.name)
+
+
+def parse_checkpoints(lines: list[str], source: str) -> tuple[list[Checkpoint], list[str]]:
+    """Checkpoint lines as written to the file (see `read_checkpoints`)."""
     points: list[Checkpoint] = []
     problems: list[str] = []
-    if not path.exists():
-        return points, problems
-    for number, raw in enumerate(path.read_text().splitlines(), start=1):
+    path = Path(source)
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:
@@ -248,7 +254,7 @@ class Report:
         return not self.problems
 
 
-def check(path: Path | None = None) -> Report:
+def check(path: Path | None = None, points: list[Checkpoint] | None = None) -> Report:
     """Verify the whole trail: the chain, every signature, the head, the checkpoints.
 
     Detects an edited event (content does not match its hash), a recomputed chain or a
@@ -257,8 +263,12 @@ def check(path: Path | None = None) -> Report:
     (fewer events than a checkpoint saw). Events written before the key existed are
     accepted unsigned only as the start of the chain, before the signed seal that the
     migration introducing the key appended.
+
+    `points`: check against these checkpoints instead of the file's (e.g. a backup's).
     """
-    points, file_problems = read_checkpoints(path)
+    file_problems: list[str] = []
+    if points is None:
+        points, file_problems = read_checkpoints(path)
     wanted, superseded = _effective(points)
     report = Report(problems=[VerifyProblem(0, p) for p in file_problems], notes=[])
     previous = ""
