@@ -20,6 +20,7 @@ the database:
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import os
@@ -136,10 +137,12 @@ def checkpoint_path(alias: str = "default") -> Path:
     database, so that a machine with a development and a test database keeps both."""
     db = settings.DATABASES[alias]
     engine = str(db["ENGINE"]).rsplit(".", 1)[-1]
-    name = Path(str(db.get("NAME") or "memory")).stem
-    host = str(db.get("HOST") or "")
-    label = re.sub(r"[^A-Za-z0-9_.-]+", "-", "-".join(p for p in (engine, host, name) if p))
-    return Path(settings.SAMEN_AUDIT_CHECKPOINT_DIR) / f"{label}.jsonl"
+    name = str(db.get("NAME") or "memory")
+    where = f"{engine}|{db.get('HOST') or ''}|{db.get('PORT') or ''}|{name}"
+    # Readable, and unique per database (two SQLite files of one name in different folders).
+    label = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{engine}-{Path(name).stem}")
+    digest = hashlib.sha256(where.encode()).hexdigest()[:8]
+    return Path(settings.SAMEN_AUDIT_CHECKPOINT_DIR) / f"{label}-{digest}.jsonl"
 
 
 def _append(line: str) -> None:
