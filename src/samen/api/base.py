@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Annotated, Any
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import ConfigDict
 
 from samen.core.text import UnsafeText, clean_data
 
@@ -30,16 +30,13 @@ TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000e-\\u001d\\u007f-\\u0084\\u0086-\\u009f]
 NOT_BLANK = "^[^\\u0000-\\u0008\\u000e-\\u001d\\u007f-\\u0084\\u0086-\\u009f]*[^\\s\\u0000-\\u0008\\u000e-\\u001d\\u007f-\\u0084\\u0086-\\u009f][^\\u0000-\\u0008\\u000e-\\u001d\\u007f-\\u0084\\u0086-\\u009f]*$"
 
 
-def _json_number(value: Any) -> Any:
-    # JSON's true/false and "17" are not numbers, though Python and pydantic's lax mode
-    # would take them for 1 and 17; 17.0 is the integer 17 in JSON Schema.
+def json_number(value: Any) -> Any:
+    """For a `mode="before"` validator: JSON's true/false and "17" are not numbers, though
+    pydantic's lax mode would take them for 1 and 17 (17.0 is the integer 17 in JSON
+    Schema, and stays allowed)."""
     if isinstance(value, bool | str):
         raise ValueError("expected a JSON number")
     return value
-
-
-# An integer that is a JSON number: not a boolean, not a string.
-JsonInt = Annotated[int, BeforeValidator(_json_number)]
 
 
 class Body(Schema):

@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import StrictFloat, StrictInt
+from pydantic import Field as Constraint
+from pydantic import StrictFloat, StrictInt, field_validator
 
 from samen.accounts import access
 from samen.accounts.access import Denied
@@ -20,7 +21,7 @@ from samen.reporting import services
 from samen.reporting.models import ProgressStatus, ProgressUpdate, ReportingRound, ReviewState
 
 from .auth import bearer
-from .base import MAX_ID, NOT_BLANK, ApiProblem, Body, JsonInt
+from .base import MAX_ID, NOT_BLANK, ApiProblem, Body, json_number
 from .plan import Paging, paginate, reject_unknown
 
 router = Router(tags=["reporting"], auth=bearer)
@@ -110,7 +111,7 @@ class UpdateList(Schema):
 
 
 ProgressStatusValue = Literal[tuple(["", *ProgressStatus.values])]  # type: ignore[valid-type]
-Text = Annotated[str, Field(max_length=services.MAX_TEXT)]
+Text = Annotated[str, Constraint(max_length=services.MAX_TEXT)]
 
 
 class UpdatePatch(Body):
@@ -118,14 +119,19 @@ class UpdatePatch(Body):
         ..., ge=1, le=MAX_ID, description="The version you edited; a stale one gives 409."
     )
     progressStatus: ProgressStatusValue | None = None
-    percentComplete: JsonInt | None = Field(None, ge=0, le=100)
+    percentComplete: int | None = Field(None, ge=0, le=100)
     achievements: Text | None = None
     obstacles: Text | None = None
     helpNeeded: Text | None = None
-    milestonesReached: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+    milestonesReached: list[Annotated[int, Constraint(ge=1, le=MAX_ID)]] | None = Field(
         None, max_length=100
     )
     indicators: list[Indicator] | None = Field(None, max_length=services.MAX_INDICATORS)
+
+    @field_validator("percentComplete", mode="before")
+    @classmethod
+    def _a_json_number(cls, value: Any) -> Any:
+        return value if value is None else json_number(value)
 
 
 class SubmitIn(Body):
