@@ -142,8 +142,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+def _check_email(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "accounts/check_email.html", {"message": message})
+
+
 def password_reset_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/password_reset_sent.html")
+    return _check_email(
+        request,
+        _(
+            "If an account has this e-mail address, a link to set a new password is on its "
+            "way. It works for one hour."
+        ),
+    )
 
 
 @require_POST
@@ -157,7 +167,13 @@ def unlock_request(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("Too many requests. Try again in an hour."))
         return render(request, "accounts/locked_out.html", {"unlock_form": form}, status=429)
     services.send_unlock_link(request, username)
-    return render(request, "accounts/unlock_sent.html")
+    return _check_email(
+        request,
+        _(
+            "If this account exists and has an e-mail address, a link to lift the block is on "
+            "its way. It works for one hour."
+        ),
+    )
 
 
 def unlock_confirm(request: HttpRequest, token: str) -> HttpResponse:
