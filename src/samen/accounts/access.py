@@ -4,7 +4,9 @@ Web views and the API both call these functions; nothing else decides access.
 Each rule has a test that tries to break it (tests/reporting/test_access.py).
 
 Rules:
-* the programme team opens, closes and reviews rounds and sees everything;
+* the programme team opens, closes and reviews rounds and sees everything; it can
+  go back: reopen a closed round until it is published, withdraw a publication,
+  take back an approval until the round closes;
 * an action holder edits only its own organisation's updates, and only while
   the round is open and before the deadline (or its organisation's extension);
 * an involved partner reads and comments on the updates of actions its
@@ -219,6 +221,20 @@ def visible_rounds(
 
 def can_publish_round(user: Any) -> bool:
     return is_programme(user)
+
+
+def can_reopen_round(user: Any, r: ReportingRound) -> bool:
+    """A closed round can be opened again until it is published."""
+    return is_programme(user) and r.status == "closed" and r.published_at is None
+
+
+def can_withdraw_publication(user: Any, r: ReportingRound) -> bool:
+    return is_programme(user) and is_published(r)
+
+
+def can_unapprove(user: Any, update: ProgressUpdate) -> bool:
+    """An approval can be taken back by the programme team until the round closes."""
+    return can_review(user) and update.review_state == "approved" and update.round.status == "open"
 
 
 def can_generate_report(user: Any, r: ReportingRound) -> bool:

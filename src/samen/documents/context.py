@@ -378,19 +378,24 @@ class NotAvailable(Exception):
     """The round has no report in this layer (not closed, or not published)."""
 
 
-def build(r: ReportingRound, layer: str = "report", language: str = "nl") -> ReportContext:
-    """The report of round `r` in `layer` ("report" or "public"), in `language`."""
+def build(
+    r: ReportingRound, layer: str = "report", language: str = "nl", *, preview: bool = False
+) -> ReportContext:
+    """The report of round `r` in `layer` ("report" or "public"), in `language`.
+
+    `preview=True` with the public layer: what publishing `r` would make public,
+    before it is published (the texts that `publication.publish_round` copies)."""
     if layer not in LAYERS:
         raise ValueError(f"layer must be one of {LAYERS}")
     if r.status != ReportingRound.Status.CLOSED or r.snapshot is None:
         raise NotAvailable(_("Only a closed round has a progress report."))
-    if layer == "public" and not access.is_published(r):
+    if layer == "public" and not access.is_published(r) and not preview:
         raise NotAvailable(_("This round has not been published."))
     with translation.override(language):
-        return _build(r, layer, language)
+        return _build(r, layer, language, preview and not access.is_published(r))
 
 
-def _build(r: ReportingRound, layer: str, language: str) -> ReportContext:
+def _build(r: ReportingRound, layer: str, language: str, preview: bool = False) -> ReportContext:
     names = dict(Organisation.objects.values_list("code", "short_name"))
     lines = {line.number: line for line in ActionLine.objects.all()}
     forms = list(ExploitationForm.objects.all())
@@ -429,7 +434,7 @@ def _build(r: ReportingRound, layer: str, language: str) -> ReportContext:
                 "exploitation_forms": [f.code for f in action.exploitation_forms.all()],
             }
         )
-    for code, report in _reports(r, layer):
+    for code, report in _reports(r, layer, preview):
         if code in actions:
             actions[code].reports.append(report)
     for a in actions.values():
@@ -487,8 +492,11 @@ def _natural(code: str) -> str:
     return natural_sort_key(code)
 
 
-def _reports(r: ReportingRound, layer: str) -> Iterable[tuple[str, HolderReport]]:
-    """(action code, report) for every approved update of `r` in `layer`."""
+def _reports(
+    r: ReportingRound, layer: str, preview: bool = False
+) -> Iterable[tuple[str, HolderReport]]:
+    """(action code, report) for every approved update of `r` in `layer`; with
+    `preview`, the public layer as publishing would make it."""
     if layer == "report":
         for item in r.snapshot["updates"] if r.snapshot else []:
             if item["review_state"] != "approved":
@@ -505,9 +513,14 @@ def _reports(r: ReportingRound, layer: str) -> Iterable[tuple[str, HolderReport]
                 ),
             )
         return
-    from samen.reporting.publication import public_updates
+    from samen.reporting.publication import public_updates, to_publish
 
-    for u in public_updates(r):
+    # Publishing copies report_* into public_*: the preview reads what will be copied.
+    prefix = "report_" if preview else "public_"
+    updates = (
+        to_publish(r).select_related("action", "organisation") if preview else public_updates(r)
+    )
+    for u in updates:
         yield (
             u.action.code,
             HolderReport(
@@ -515,8 +528,8 @@ def _reports(r: ReportingRound, layer: str) -> Iterable[tuple[str, HolderReport]
                 status=u.progress_status or NOT_REPORTED,
                 status_label=status_label(u.progress_status),
                 percent=u.percent_complete,
-                achievements=u.public_achievements,
-                obstacles=u.public_obstacles,
+                achievements=getattr(u, f"{prefix}achievements"),
+                obstacles=getattr(u, f"{prefix}obstacles"),
             ),
         )
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from samen.accounts import access
 from samen.accounts.access import Denied
+from samen.reporting import publication
 from samen.reporting.models import ReportingRound
 
 from . import charts, context, services
@@ -56,6 +57,34 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             "formats": renderers.FORMATS,
             "files": files,
             "can_publish": access.can_publish_round(request.user) and not r.published_at,
+        },
+    )
+
+
+@login_required
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation page of publishing: exactly what becomes public, as the
+    public report will show it. The step itself is a POST to round-transition."""
+    r = get_object_or_404(ReportingRound, pk=pk)
+    if not access.can_publish_round(request.user):
+        return _forbidden(request, _("Only the programme team publishes reporting rounds."))
+    if not access.can_generate_report(request.user, r) or r.published_at:
+        return redirect("report", pk=pk)
+    language = _language(request)
+    ctx = context.build(r, "public", language, preview=True)
+    approved = publication.to_publish(r).count()
+    return render(
+        request,
+        "documents/publish.html",
+        {
+            "round": r,
+            "report": ctx,
+            "report_body": renderers.body(ctx, charts.charts(ctx)),
+            "language": language,
+            "problems": publication.publish_problems(r),
+            "approved": approved,
+            "actions": sum(1 for a in ctx.actions if a.reports),
+            "internal": r.updates.count() - approved,
         },
     )
 

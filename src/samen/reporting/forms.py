@@ -186,3 +186,23 @@ class ExtensionForm(forms.Form):
     def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(o.code, o.name) for o in organisations]
+
+
+class ReasonForm(forms.Form):
+    """A way back (reopen, withdraw, take back an approval) always says why."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2_000,
+        help_text=_("Kept in the audit trail."),
+    )
+
+
+class ReopenForm(ReasonForm):
+    deadline = forms.DateTimeField(
+        label=_("New deadline (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Leave empty to keep the current deadline."),
+    )

@@ -42,6 +42,9 @@ class ReportingRound(models.Model):
     # data changes afterwards.
     snapshot = models.JSONField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Set when a publication is withdrawn: the portal says so, and when; nothing
+    # of the round stays public (see reporting.publication.withdraw_publication).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = RoundQuerySet.as_manager()
@@ -62,6 +65,15 @@ class ReportingRound(models.Model):
 
     def deadline_passed(self, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) > self.deadline
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def period_ended(self) -> bool:
+        """A round reports on a period; it can be published only after that period."""
+        return timezone.localdate() > self.period_end
 
 
 class ReviewState(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import steps, views
 
 urlpatterns = [
     path("mijn-taken", views.my_tasks, name="my-tasks"),
@@ -11,7 +11,7 @@ urlpatterns = [
     path("rapportage/rondes/<int:pk>/beoordelen", views.review_queue, name="review-queue"),
     path(
         "rapportage/rondes/<int:pk>/<str:transition>",
-        views.round_transition,
+        steps.round_step,
         name="round-transition",
     ),
     path("rapportage/updates/<int:pk>", views.update_detail, name="update"),

@@ -26,6 +26,7 @@ from .forms import (
     CommentForm,
     ExtensionForm,
     ProgressUpdateForm,
+    ReasonForm,
     ReportTextForm,
     ReturnForm,
     RoundForm,
@@ -157,6 +158,7 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and update.review_state in selectors.TO_REVIEW,
             "report_form": _report_form(request.user, update),
             "return_form": ReturnForm(),
+            "unapprove_form": ReasonForm() if access.can_unapprove(request.user, update) else None,
         },
         status=status,
     )
@@ -280,7 +282,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     r = get_object_or_404(ReportingRound, pk=pk)
     if not access.can_see_round_dashboard(request.user):
-        return forbidden(request, _("Only the programme team sees the round dashboard."))
+        return _round_updates(request, r)
     board = selectors.dashboard(r)
     organisations = (
         Organisation.objects.filter(progress_updates__round=r).distinct().order_by("name")
@@ -298,36 +300,14 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def round_transition(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
-    r = get_object_or_404(ReportingRound, pk=pk)
-    try:
-        if transition == "open":
-            count = services.open_round(request.user, r)
-            messages.success(
-                request, _("The round is open: %(count)s updates were created.") % {"count": count}
-            )
-        elif transition == "close":
-            services.close_round(request.user, r)
-            messages.success(
-                request, _("The round is closed and its result is frozen for the report.")
-            )
-        elif transition == "publish":
-            from .publication import publish_round
-
-            publish_round(request.user, r)
-            messages.success(
-                request, _("The round is published: its approved results are now public.")
-            )
-            return redirect("report", pk=pk)
-        else:
-            return forbidden(request, _("Unknown step."))
-    except Denied as exc:
-        return forbidden(request, str(exc))
-    except services.Invalid as exc:
-        messages.error(request, str(exc))
-    return redirect("round", pk=pk)
+def _round_updates(request: HttpRequest, r: ReportingRound) -> HttpResponse:
+    """Other roles: the round's approved updates that they may read."""
+    if not access.visible_rounds(request.user).filter(pk=r.pk).exists():
+        return forbidden(request, _("You cannot see this reporting round."))
+    updates = selectors.with_context(
+        access.visible_updates(request.user, r.updates.filter(review_state=ReviewState.APPROVED))
+    ).order_by("action__sort_key", "organisation__name")
+    return render(request, "reporting/round_updates.html", {"round": r, "updates": updates})
 
 
 @login_required
@@ -393,6 +373,11 @@ def update_review(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         if decision == "approve":
             services.approve(request.user, pk)
             messages.success(request, _("Approved."))
+        elif decision == "unapprove":
+            services.unapprove(request.user, pk, request.POST.get("reason", ""))
+            messages.success(
+                request, _("The approval is taken back; the update is waiting for review again.")
+            )
         elif decision == "return":
             services.return_update(request.user, pk, request.POST.get("comment", ""))
             messages.success(
