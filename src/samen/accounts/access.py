@@ -196,6 +196,19 @@ def can_comment(user: Any, update: ProgressUpdate) -> bool:
     return update.review_state in _SUBMITTED and is_involved(user, update)
 
 
+def can_view_review_thread(user: Any, update: ProgressUpdate) -> bool:
+    """The review conversation (return comments, replies, approvals taken back)
+    and the submitted versions: between the programme team and the holder's
+    own organisation, not involved partners or readers."""
+    return is_programme(user) or is_member(user, update.organisation_id)
+
+
+def can_reply_in_review(user: Any, update: ProgressUpdate) -> bool:
+    return is_programme(user) or (
+        role(user) == "holder" and is_member(user, update.organisation_id)
+    )
+
+
 def can_edit_report_text(user: Any, update: ProgressUpdate) -> bool:
     """The programme team's editorial layer, until the round is closed."""
     return is_programme(user) and update.round.status != "closed"

@@ -119,6 +119,12 @@ class ReturnForm(forms.Form):
     )
 
 
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+    )
+
+
 class ReportTextForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     report_achievements = forms.CharField(

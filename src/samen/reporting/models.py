@@ -247,3 +247,59 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} {self.organisation} {self.kind}"
+
+
+class Submission(models.Model):
+    """What the holder submitted, each time: kept so that the reviewer can see
+    what changed between two submissions, and so that the history survives
+    later edits."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="submissions")
+    number = models.PositiveIntegerField()
+    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["update", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["update", "number"], name="one_submission_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.update_id} #{self.number}"
+
+
+class ReviewMessage(models.Model):
+    """The review conversation of one update between the programme team and the
+    holder's organisation: return comments, replies, and the reason an
+    approval was taken back. It is never edited or deleted, so it survives
+    resubmission."""
+
+    class Kind(models.TextChoices):
+        RETURN = "return", _("returned with a comment")
+        REPLY = "reply", _("reply")
+        UNAPPROVE = "unapprove", _("approval taken back")
+
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.CASCADE, related_name="review_messages"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "plan.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    # The update's version when the message was written: which submission it is about.
+    update_version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text[:40]}"

@@ -18,6 +18,7 @@ from samen.core import audit
 from samen.core.errors import Invalid
 from samen.plan.models import Action, ActionOrganisation, Milestone
 
+from . import review
 from .models import (
     TEXT_FIELDS,
     Comment,
@@ -25,6 +26,7 @@ from .models import (
     ProgressStatus,
     ProgressUpdate,
     ReportingRound,
+    ReviewMessage,
     ReviewState,
 )
 
@@ -422,6 +424,7 @@ def submit(user: Any, update_id: int, expected_version: int | None = None) -> Pr
         )
         update.submitted_at = timezone.now()
         _save_audited(user, update, before, "submit")
+        review.record_submission(user, update)
     return update
 
 
@@ -438,6 +441,7 @@ def return_update(user: Any, update_id: int, comment: str) -> ProgressUpdate:
         update.review_comment = comment.strip()[:MAX_TEXT]
         update.reviewed_at, update.reviewed_by = timezone.now(), user
         _save_audited(user, update, before, "return")
+        review.add_message(user, update, ReviewMessage.Kind.RETURN, update.review_comment)
     return update
 
 
@@ -470,6 +474,7 @@ def unapprove(user: Any, update_id: int, reason: str) -> ProgressUpdate:
         update.review_state = ReviewState.SUBMITTED
         update.reviewed_at, update.reviewed_by = timezone.now(), user
         _save_audited(user, update, before, "unapprove", extra={"reason": reason})
+        review.add_message(user, update, ReviewMessage.Kind.UNAPPROVE, reason)
     return update
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("rapportage/updates/<int:pk>", views.update_detail, name="update"),
     path("rapportage/updates/<int:pk>/autosave", views.update_autosave, name="update-autosave"),
     path("rapportage/updates/<int:pk>/opmerkingen", views.update_comment, name="update-comment"),
+    path("rapportage/updates/<int:pk>/reactie", views.update_reply, name="update-reply"),
     path(
         "rapportage/updates/<int:pk>/beoordeling/<str:decision>",
         views.update_review,

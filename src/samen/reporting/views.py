@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,12 +22,13 @@ from samen.accounts.access import Denied
 from samen.core.forms import add_errors, rebound_at_version
 from samen.plan.models import Action, Organisation
 
-from . import selectors, services
+from . import review, selectors, services
 from .forms import (
     CommentForm,
     ExtensionForm,
     ProgressUpdateForm,
     ReasonForm,
+    ReplyForm,
     ReportTextForm,
     ReturnForm,
     RoundForm,
@@ -145,6 +147,7 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "reporting/update.html",
         {
+            **_review_context(request, update),
             "update": update,
             "form": form,
             "editable": editable,
@@ -162,6 +165,36 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _review_context(request: HttpRequest, update: ProgressUpdate) -> dict[str, Any]:
+    """The review thread and, from two submissions on, what changed between two
+    of them (`?van=1&tot=2`; by default the last two)."""
+    if not access.can_view_review_thread(request.user, update):
+        return {}
+    kept = list(review.submissions(update).select_related("submitted_by"))
+    context: dict[str, Any] = {
+        "review_history": review.history(update),
+        "reply_form": ReplyForm() if access.can_reply_in_review(request.user, update) else None,
+        "submissions": kept,
+    }
+    if len(kept) >= 2:
+        by_number = {s.number: s for s in kept}
+
+        def pick(param: str, default: int) -> int:
+            value = request.GET.get(param, "")
+            return int(value) if value.isdigit() and int(value) in by_number else default
+
+        old = pick("van", kept[-2].number)
+        new = pick("tot", kept[-1].number)
+        fields = review.diff(by_number[old], by_number[new])
+        context.update(
+            compare_from=old,
+            compare_to=new,
+            changes=[f for f in fields if f.changed],
+            unchanged=[f.label for f in fields if not f.changed],
+        )
+    return context
 
 
 def _report_form(user: Any, update: ProgressUpdate) -> ReportTextForm | None:
@@ -203,6 +236,24 @@ def update_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         except (Denied, services.Invalid) as exc:
             context["message"] = str(exc)
     return render(request, "reporting/_autosave.html", context)
+
+
+@login_required
+@require_POST
+def update_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reply in the review thread (programme team or the holder's organisation)."""
+    update = _update(request, pk)
+    form = ReplyForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.Invalid({"text": _("Write a reply first.")})
+        review.reply(request.user, update.pk, form.cleaned_data["text"])
+        messages.success(request, _("Reply added to the review."))
+    except Denied as exc:
+        return forbidden(request, str(exc))
+    except services.Invalid as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("update", args=[pk]) + "#review-history-title")
 
 
 @login_required
