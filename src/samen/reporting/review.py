@@ -27,6 +27,7 @@ from samen.accounts.access import Denied
 from samen.core import audit
 from samen.core.errors import Invalid
 
+from . import notices
 from .models import TEXT_FIELDS, ProgressStatus, ProgressUpdate, ReviewMessage, Submission
 
 MAX_MESSAGE = 20_000
@@ -97,6 +98,7 @@ def reply(user: Any, update_id: int, text: str) -> ReviewMessage:
         if not access.can_reply_in_review(user, update):
             raise Denied(_("Only the programme team and the action holder reply in the review."))
         message = add_message(user, update, ReviewMessage.Kind.REPLY, text)
+        notices.review_reply(message)
     return message
 
 

@@ -18,7 +18,7 @@ from samen.core import audit
 from samen.core.errors import Invalid
 from samen.plan.models import Action, ActionOrganisation, Milestone
 
-from . import review
+from . import notices, review
 from .models import (
     TEXT_FIELDS,
     Comment,
@@ -184,6 +184,7 @@ def open_round(user: Any, r: ReportingRound) -> int:
             before=before,
             after={**round_state(r), "updates_created": len(updates)},
         )
+        notices.round_opened(r)
     return len(updates)
 
 
@@ -257,6 +258,7 @@ def reopen_round(
             before=before,
             after={**round_state(r), "reason": reason},
         )
+        notices.round_opened(r, reopened_at=timezone.now())
     return r
 
 
@@ -425,6 +427,7 @@ def submit(user: Any, update_id: int, expected_version: int | None = None) -> Pr
         update.submitted_at = timezone.now()
         _save_audited(user, update, before, "submit")
         review.record_submission(user, update)
+        notices.update_submitted(update)
     return update
 
 
@@ -442,6 +445,7 @@ def return_update(user: Any, update_id: int, comment: str) -> ProgressUpdate:
         update.reviewed_at, update.reviewed_by = timezone.now(), user
         _save_audited(user, update, before, "return")
         review.add_message(user, update, ReviewMessage.Kind.RETURN, update.review_comment)
+        notices.update_returned(update)
     return update
 
 
@@ -458,6 +462,7 @@ def approve(user: Any, update_id: int) -> ProgressUpdate:
             if not getattr(update, f"report_{name}"):
                 setattr(update, f"report_{name}", getattr(update, name))
         _save_audited(user, update, before, "approve")
+        notices.update_approved(update)
     return update
 
 
@@ -475,6 +480,7 @@ def unapprove(user: Any, update_id: int, reason: str) -> ProgressUpdate:
         update.reviewed_at, update.reviewed_by = timezone.now(), user
         _save_audited(user, update, before, "unapprove", extra={"reason": reason})
         review.add_message(user, update, ReviewMessage.Kind.UNAPPROVE, reason)
+        notices.approval_taken_back(update, reason)
     return update
 
 
@@ -544,4 +550,5 @@ def add_comment(user: Any, update: ProgressUpdate, text: str) -> Comment:
         audit.record(
             actor=user, kind="create", obj=comment, after={"update": update.pk, "text": text}
         )
+        notices.comment_added(comment)
     return comment
