@@ -71,7 +71,7 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
             meta.add_run(_("Action holders") + ": ").bold = True
             meta.add_run(", ".join(action.holders) or "—")
             meta.add_run("   " + _("Status") + ": ").bold = True
-            status = action.status_label
+            status = action.status_text
             if action.changed:
                 status += (
                     " (" + _("was: %(before)s") % {"before": action.previous_status_label} + ")"
@@ -116,7 +116,7 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
     if ctx.at_risk:
         _table(doc, ctx.at_risk_table())
     if not ctx.delayed and not ctx.at_risk:
-        doc.add_paragraph(_("No action is at risk or delayed."))
+        doc.add_paragraph(ctx.attention_sentence())
 
     for section in ctx.extra_sections:
         _heading(doc, section.title, 1)
