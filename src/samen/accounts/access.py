@@ -241,6 +241,11 @@ def can_reopen_round(user: Any, r: ReportingRound) -> bool:
     return is_programme(user) and r.status == "closed" and r.published_at is None
 
 
+def can_edit_letter(user: Any, r: ReportingRound) -> bool:
+    """The introduction and the letter frame: the programme team, until published."""
+    return is_programme(user) and r.published_at is None
+
+
 def can_withdraw_publication(user: Any, r: ReportingRound) -> bool:
     return is_programme(user) and is_published(r)
 

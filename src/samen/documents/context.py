@@ -186,6 +186,18 @@ class Group:
 
 
 @dataclass
+class Letter:
+    """The frame in which the report goes to parliament (see reporting.models.RoundLetter)."""
+
+    sender: list[str]
+    addressee: list[str]
+    date: dt.date | None
+    reference: str
+    subject: str
+    closing: list[str]
+
+
+@dataclass
 class ReportContext:
     round_id: int
     layer: str
@@ -201,6 +213,8 @@ class ReportContext:
     forms: list[Group]
     previous_title: str | None
     extra_sections: list[Section] = field(default_factory=list)
+    introduction: str = ""  # Markdown: opens the report, and is the letter's body
+    letter: Letter | None = None
 
     # --- derived facts, used by every renderer ---------------------------------
 
@@ -248,6 +262,17 @@ class ReportContext:
     @_in_language
     def date_label(self) -> str:
         return date_format(self.generated_on, "j F Y")
+
+    @property
+    @_in_language
+    def letter_date_label(self) -> str:
+        day = self.letter.date if self.letter and self.letter.date else self.generated_on
+        return date_format(day, "j F Y")
+
+    @property
+    @_in_language
+    def annex_label(self) -> str:
+        return _("Annex: %(title)s, %(round)s") % {"title": self.title, "round": self.round_title}
 
     @property
     def reported(self) -> list[ActionEntry]:
@@ -552,9 +577,60 @@ def _build(r: ReportingRound, layer: str, language: str, preview: bool = False) 
         forms=form_groups,
         previous_title=previous.title if previous else None,
     )
+    ctx.introduction, ctx.letter = _letter(r, layer, preview)
     for path in getattr(settings, "SAMEN_REPORT_SECTIONS", []):
         ctx.extra_sections.extend(import_string(path)(ctx))
     return ctx
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _letter(r: ReportingRound, layer: str, preview: bool) -> tuple[str, Letter | None]:
+    """The introduction in `layer` (the public one only once published; the
+    preview shows what publishing will copy) and the letter frame."""
+    from samen.reporting.models import RoundLetter
+
+    found = RoundLetter.objects.filter(round=r).first()
+    if found is None:
+        return "", None
+    text = (
+        found.public_introduction
+        if layer == "public" and not preview
+        else found.report_introduction
+    )
+    frame = Letter(
+        sender=_lines(found.sender),
+        addressee=_lines(found.addressee),
+        date=found.letter_date,
+        reference=found.reference,
+        subject=found.subject,
+        closing=_lines(found.closing),
+    )
+    return text, frame
+
+
+def letter_source(r: ReportingRound, layer: str) -> dict[str, Any] | None:
+    """What of the letter a stored file depends on (for its fingerprint)."""
+    from samen.reporting.models import RoundLetter
+
+    found = RoundLetter.objects.filter(round=r).first()
+    if found is None:
+        return None
+    return {
+        "introduction": found.public_introduction
+        if layer == "public"
+        else found.report_introduction,
+        "frame": [
+            found.sender,
+            found.addressee,
+            found.letter_date,
+            found.reference,
+            found.subject,
+            found.closing,
+        ],
+    }
 
 
 def _natural(code: str) -> str:

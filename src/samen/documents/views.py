@@ -44,7 +44,9 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = context.build(r, "report", language)
     files = {
         (g.format, g.language): g
-        for g in GeneratedReport.objects.filter(round=r, layer="report").defer("content")
+        for g in GeneratedReport.objects.filter(round=r, layer="report", frame="report").defer(
+            "content"
+        )
     }
     return render(
         request,
@@ -57,6 +59,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             "formats": renderers.FORMATS,
             "files": files,
             "can_publish": access.can_publish_round(request.user) and not r.published_at,
+            "can_edit_letter": access.can_edit_letter(request.user, r),
         },
     )
 
@@ -94,7 +97,8 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 def request_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     r = get_object_or_404(ReportingRound, pk=pk)
     try:
-        report = services.request_report(request.user, r, fmt, _language(request))
+        frame = "letter" if request.POST.get("kader") == "brief" else "report"
+        report = services.request_report(request.user, r, fmt, _language(request), frame=frame)
     except Denied as exc:
         return _forbidden(request, str(exc))
     except services.Unavailable as exc:

@@ -77,7 +77,10 @@ def round_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     r = _published(pk)
     language = request.POST.get("taal", request.LANGUAGE_CODE)
     try:
-        report = documents.request_report(request.user, r, fmt, language, layer="public")
+        frame = "letter" if request.POST.get("kader") == "brief" else "report"
+        report = documents.request_report(
+            request.user, r, fmt, language, layer="public", frame=frame
+        )
     except (Denied, documents.Unavailable) as exc:
         raise Http404(str(exc)) from exc
     if report.is_ready:

@@ -212,3 +212,40 @@ class ReopenForm(ReasonForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Leave empty to keep the current deadline."),
     )
+
+
+class LetterForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Opens the progress report, and is the body of the letter. You can use Markdown."
+        ),
+    )
+    subject = forms.CharField(label=_("Subject"), required=False, max_length=300)
+    reference = forms.CharField(
+        label=_("Reference"), required=False, max_length=100, help_text=_("The letter's kenmerk.")
+    )
+    letter_date = forms.DateField(
+        label=_("Date of the letter"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty to use the date on which the file is made."),
+    )
+    sender = forms.CharField(
+        label=_("Sender"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One line per line of the sender block."),
+    )
+    addressee = forms.CharField(
+        label=_("Addressee"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    closing = forms.CharField(
+        label=_("Closing and signature"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example the minister's title and name."),
+    )

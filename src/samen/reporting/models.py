@@ -303,3 +303,34 @@ class ReviewMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.text[:40]}"
+
+
+class RoundLetter(models.Model):
+    """The letter around a round's progress report: the programme team's
+    introduction that opens the report, and the frame in which ministries send
+    it to parliament (sender, date, reference, subject, addressee, closing).
+
+    The introduction has three layers, like the texts of an update: the team's
+    working text (`introduction`), the text the report uses
+    (`report_introduction`, set when the team adopts its text) and the public
+    text (`public_introduction`, copied on publication, cleared on withdrawal).
+    """
+
+    round = models.OneToOneField(ReportingRound, on_delete=models.CASCADE, related_name="letter")
+    introduction = models.TextField(_("introduction (working text)"), blank=True)
+    report_introduction = models.TextField(_("introduction in the report"), blank=True)
+    public_introduction = models.TextField(blank=True)
+    sender = models.TextField(_("sender"), blank=True)
+    addressee = models.TextField(_("addressee"), blank=True)
+    letter_date = models.DateField(_("date of the letter"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    closing = models.TextField(_("closing and signature"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.subject}"

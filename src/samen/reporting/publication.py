@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core import audit
 
-from .models import TEXT_FIELDS, ProgressUpdate, ReportingRound, ReviewState
+from .models import TEXT_FIELDS, ProgressUpdate, ReportingRound, ReviewState, RoundLetter
 from .services import Invalid, require_reason, round_state
 
 PUBLIC_FIELDS = tuple(f"public_{name}" for name in TEXT_FIELDS)
@@ -65,6 +65,8 @@ def publish_round(user: Any, r: ReportingRound) -> ReportingRound:
             for name in TEXT_FIELDS:
                 setattr(update, f"public_{name}", getattr(update, f"report_{name}"))
         ProgressUpdate.objects.bulk_update(updates, list(PUBLIC_FIELDS))
+        # The letter's introduction goes public as the report uses it.
+        RoundLetter.objects.filter(round=r).update(public_introduction=F("report_introduction"))
         r.published_at = timezone.now()
         r.save(update_fields=["published_at"])
         audit.record(
@@ -99,6 +101,7 @@ def withdraw_publication(user: Any, r: ReportingRound, reason: str) -> Reporting
         cleared = r.updates.exclude(**{f: "" for f in PUBLIC_FIELDS}).update(
             **{f: "" for f in PUBLIC_FIELDS}
         )
+        RoundLetter.objects.filter(round=r).update(public_introduction="")
         r.published_at = None
         r.withdrawn_at = timezone.now()
         r.save(update_fields=["published_at", "withdrawn_at"])

@@ -1,4 +1,5 @@
-"""The confirmation pages of a round's steps: open, close, reopen, withdraw.
+"""The confirmation pages of a round's steps (open, close, reopen, withdraw),
+and the page where the programme team writes the letter around the report.
 
 A GET shows exactly what the step will do (with counts); only the POST of
 that page takes the step. Publishing has its own page with a preview of the
@@ -20,8 +21,8 @@ from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core.forms import add_errors
 
-from . import publication, selectors, services
-from .forms import ReasonForm, ReopenForm
+from . import letter, publication, selectors, services
+from .forms import LetterForm, ReasonForm, ReopenForm
 from .models import ReportingRound
 from .views import forbidden
 
@@ -111,3 +112,53 @@ def round_step(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
     elif transition in ("close", "reopen"):
         context["preview"] = selectors.close_preview(r)
     return render(request, f"reporting/steps/{transition}.html", context, status=status)
+
+
+@login_required
+def round_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The introduction and the letter frame of the round's report."""
+    r = get_object_or_404(ReportingRound, pk=pk)
+    if not access.can_edit_letter(request.user, r):
+        return forbidden(
+            request, _("Only the programme team writes the letter, until the round is published.")
+        )
+    current = letter.letter_for(r)
+    version = current.version if current.pk else 1
+    initial = {name: getattr(current, name) for name in letter.FIELDS} | {"version": version}
+    form = LetterForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                letter.save_letter(
+                    request.user,
+                    r,
+                    letter.LetterData(**{name: data[name] for name in letter.FIELDS}),
+                    data["version"],
+                    adopt="adopt" in request.POST,
+                )
+            except Denied as exc:
+                return forbidden(request, str(exc))
+            except letter.Conflict as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except services.Invalid as exc:
+                add_errors(form, exc.errors)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _("The introduction is saved and used in the report.")
+                    if "adopt" in request.POST
+                    else _("The letter is saved."),
+                )
+                return redirect("round-letter", pk=pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "reporting/letter.html",
+        {"round": r, "form": form, "letter": current},
+        status=status,
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("rapportage/rondes/<int:pk>", views.round_detail, name="round"),
     path("rapportage/rondes/<int:pk>/uitstel", views.round_extension, name="round-extension"),
     path("rapportage/rondes/<int:pk>/beoordelen", views.review_queue, name="review-queue"),
+    path("rapportage/rondes/<int:pk>/brief", steps.round_letter, name="round-letter"),
     path(
         "rapportage/rondes/<int:pk>/<str:transition>",
         steps.round_step,
