@@ -48,7 +48,8 @@ def test_round_from_opening_to_approved_snapshot(people):
     programme.get_by_label("Deadline").fill("2030-07-31T17:00")
     programme.get_by_role("button", name="Ronde aanmaken").click()
     expect(programme.get_by_role("heading", level=1)).to_have_text("Voortgang eerste helft 2026")
-    programme.get_by_role("button", name="Open de ronde voor de partners").click()
+    programme.get_by_role("link", name="Open de ronde voor de partners").click()
+    programme.get_by_role("button", name="Ja, open de ronde").click()
     expect(programme.get_by_text("De ronde is open: er zijn 4 updates aangemaakt.")).to_be_visible()
 
     # The police report on A.1, with autosave and then submit.
@@ -72,7 +73,7 @@ def test_round_from_opening_to_approved_snapshot(people):
 
     # The police see the comment, complete the text and resubmit.
     police.goto(f"/rapportage/updates/{update.pk}")
-    expect(police.get_by_text("Hoeveel professionals zijn er getraind?")).to_be_visible()
+    expect(police.get_by_text("Hoeveel professionals zijn er getraind?").first).to_be_visible()
     police.get_by_label("Resultaten").fill("Twee trainingen gegeven aan 40 professionals.")
     police.get_by_role("button", name="Indienen bij het programmateam").click()
     expect(police.get_by_text("Uw update over A.1 is ingediend.")).to_be_visible()
@@ -94,7 +95,8 @@ def test_round_from_opening_to_approved_snapshot(people):
     programme.get_by_role("button", name="Selectie goedkeuren").click()
     expect(programme.get_by_text("1 updates verwerkt.")).to_be_visible()
     programme.goto(f"/rapportage/rondes/{round_id}")
-    programme.get_by_role("button", name="Sluit de ronde en leg het resultaat vast").click()
+    programme.get_by_role("link", name="Sluit de ronde en leg het resultaat vast").click()
+    programme.get_by_role("button", name="Ja, sluit de ronde").click()
     expect(
         programme.get_by_text("De ronde is gesloten en het resultaat is vastgelegd")
     ).to_be_visible()
