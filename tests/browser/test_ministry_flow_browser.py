@@ -6,38 +6,14 @@ e-mails, and the report says how many holders reported."""
 
 import re
 
-import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
 from samen.reporting import services
 from samen.reporting.models import ProgressUpdate, ReportingRound
-from tests.reporting.world import build_world, submitted
+from tests.reporting.world import submitted
 
 from .conftest import axe_violations
-
-
-@pytest.fixture
-def people(browser, live_server, transactional_db):
-    world = build_world()
-    ReportingRound.objects.all().delete()  # the programme team opens its own round
-    contexts = []
-
-    def login(username):
-        context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="nl-NL")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto("/inloggen")
-        page.get_by_label("Gebruikersnaam").fill(username)
-        page.get_by_label("Wachtwoord").fill(f"pw-{username}")
-        page.locator("main").get_by_role("button", name="Inloggen").click()
-        expect(page.get_by_text(f"Ingelogd als {username}")).to_be_visible()
-        return page
-
-    yield world, login
-    for context in contexts:
-        context.close()
 
 
 def subjects_to(address):

@@ -14,7 +14,7 @@ from samen.core.models import AuditEvent
 from samen.notifications import services as notifications
 from samen.notifications.models import Digest, Notification
 from samen.reporting import notices, review, services
-from tests.reporting.world import submitted
+from tests.reporting.world import second_round, submitted
 
 
 @pytest.fixture
@@ -151,16 +151,7 @@ def test_a_comment_reaches_those_who_may_read_the_update_not_its_author(world, o
 
 
 def test_opening_a_round_tells_the_holders(world, on_commit):
-    r = services.create_round(
-        world.users.programme,
-        services.RoundData(
-            "Ronde 2",
-            dt.date(2026, 7, 1),
-            dt.date(2026, 12, 31),
-            timezone.localdate(),
-            timezone.now() + dt.timedelta(days=20),
-        ),
-    )
+    r = second_round(world)
     with on_commit():
         services.open_round(world.users.programme, r)
     told = sorted(m.to[0] for m in mail.outbox)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from samen.reporting import progress, publication, services
 
-from .world import submitted
+from .world import second_round, submitted
 
 
 def approved(world, code, org, status, **changes):
@@ -72,17 +72,7 @@ def test_several_holders_say_how_many_reported(world, client):
 def test_the_latest_approved_update_of_each_holder_counts(world, client):
     approved(world, "A.1", "police", "on_track")
     services.close_round(world.users.programme, world.round)
-    later = services.create_round(
-        world.users.programme,
-        services.RoundData(
-            "Ronde 2",
-            dt.date(2026, 7, 1),
-            dt.date(2026, 12, 31),
-            timezone.localdate(),
-            timezone.now() + dt.timedelta(days=20),
-        ),
-    )
-    services.open_round(world.users.programme, later)
+    later = second_round(world, open_it=True)
     update = later.updates.get(action__code="A.1", organisation__code="police")
     submitted(world.users.police, update, progress_status="delayed")
     client.force_login(world.users.programme)

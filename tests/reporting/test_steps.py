@@ -10,26 +10,14 @@ from samen.core.models import AuditEvent
 from samen.reporting import services
 from samen.reporting.models import ReportingRound
 
-from .world import submitted
-
-
-def planned_round(world, **changes):
-    data = {
-        "title": "Ronde 2",
-        "period_start": dt.date(2026, 7, 1),
-        "period_end": dt.date(2026, 12, 31),
-        "opens_on": timezone.localdate(),
-        "deadline": timezone.now() + dt.timedelta(days=20),
-    } | changes
-    return services.create_round(world.users.programme, services.RoundData(**data))
-
+from .world import second_round, submitted
 
 # --- round dates ----------------------------------------------------------------------
 
 
 def test_a_deadline_before_the_period_starts_is_refused(world):
     with pytest.raises(services.Invalid) as info:
-        planned_round(
+        second_round(
             world,
             opens_on=dt.date(2026, 5, 1),
             deadline=timezone.make_aware(dt.datetime(2026, 6, 1, 12)),
@@ -39,7 +27,7 @@ def test_a_deadline_before_the_period_starts_is_refused(world):
 
 def test_a_round_cannot_open_after_its_deadline(world):
     with pytest.raises(services.Invalid) as info:
-        planned_round(world, opens_on=timezone.localdate() + dt.timedelta(days=30))
+        second_round(world, opens_on=timezone.localdate() + dt.timedelta(days=30))
     assert set(info.value.errors) == {"opens_on"}
 
 
@@ -64,7 +52,7 @@ def test_the_round_form_names_the_wrong_date(world, client):
 
 
 def test_opening_asks_first_and_says_how_many_updates_it_creates(world, client):
-    r = planned_round(world)
+    r = second_round(world)
     client.force_login(world.users.programme)
     page = client.get(f"/rapportage/rondes/{r.pk}/open").content.decode()
     assert "4 voortgangsrapportages worden aangemaakt" in page
