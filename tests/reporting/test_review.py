@@ -93,7 +93,7 @@ def test_only_the_programme_team_and_the_holder_see_and_join_the_thread(world, c
             page = response.content.decode()
             assert "Graag ook de regio noemen." not in page and "review-history-title" not in page
         response = client.post(f"/rapportage/updates/{update.pk}/reactie", {"text": "Ik ook"})
-        assert response.status_code == 403
+        assert response.status_code in (403, 404)  # 404 where the update itself is hidden
     assert not update.review_messages.filter(text="Ik ook").exists()
     client.force_login(world.users.programme)
     client.post(f"/rapportage/updates/{update.pk}/reactie", {"text": "Dank, duidelijk."})
