@@ -20,7 +20,8 @@ REPEATS = 15
 
 def synthesise(scale: int) -> str:
     """A plan `scale` times the bundled one: the bundled plan plus synthetic
-    actions and organisations, labelled as demo data. Returns an action code."""
+    actions and organisations, labelled as demo data, and one closed round in
+    which every holder's update is approved. Returns an action code."""
     from django.core.management import call_command
 
     from samen.plan.models import (
@@ -33,7 +34,9 @@ def synthesise(scale: int) -> str:
         OrganisationType,
         StrategicGoal,
     )
+    from samen.reporting.models import ReportingRound
 
+    ReportingRound.objects.all().delete()  # its updates hold on to the actions
     Action.objects.all().delete()
     Organisation.objects.filter(code__startswith="bench-").delete()
     call_command("load_plan", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -106,7 +109,48 @@ def synthesise(scale: int) -> str:
             for i, o in enumerate(rng.sample(orgs, count))
         ]
     )
+    _approved_round(rng)
     return new[-1].code if new else "U.7"
+
+
+def _approved_round(rng: random.Random) -> None:
+    """A closed, published round in which every holder of every action has an
+    approved update, so the pages read each action's reported progress at scale."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samen.plan.models import ActionOrganisation
+    from samen.reporting.models import ProgressStatus, ProgressUpdate, ReportingRound
+
+    r = ReportingRound.objects.create(
+        title="Benchmarkronde",
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 6, 30),
+        opens_on=dt.date(2025, 7, 1),
+        deadline=timezone.now(),
+        status=ReportingRound.Status.CLOSED,
+        published_at=timezone.now(),  # the benchmark's visitor is not signed in
+        is_demo=True,
+    )
+    pairs = ActionOrganisation.objects.filter(role="holder").values_list(
+        "action_id", "organisation_id"
+    )
+    ProgressUpdate.objects.bulk_create(
+        [
+            ProgressUpdate(
+                round=r,
+                action_id=a,
+                organisation_id=o,
+                review_state="approved",
+                progress_status=rng.choice(ProgressStatus.values),
+                percent_complete=rng.randint(0, 100),
+                reviewed_at=timezone.now(),
+            )
+            for a, o in pairs
+        ],
+        batch_size=2000,
+    )
 
 
 def main(argv: list[str]) -> None:
@@ -124,6 +168,7 @@ def main(argv: list[str]) -> None:
             "home": "/",
             "explorer (first 50)": "/acties",
             "explorer, filtered": "/acties?exploitationForm=criminal&ageGroup=minors",
+            "explorer, by reported progress": "/acties?reportedStatus=delayed",
             "coverage matrix": "/dekking",
             "action page": f"/acties/{code}",
             "API /api/v1/actions": "/api/v1/actions",

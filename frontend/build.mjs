@@ -14,6 +14,7 @@ const css = [
   nm("@rijkshuisstijl-community/design-tokens/dist/index.css"),
   nm("@rijkshuisstijl-community/components-css/dist/index.css"),
   join(root, "frontend", "src", "samen.css"),
+  join(root, "frontend", "src", "workflow.css"),
 ]
   .map((file) => `/* ${file.replace(root + "/", "")} */\n${readFileSync(file, "utf8")}`)
   .join("\n");

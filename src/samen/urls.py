@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("samen.documents.urls")),  # before reporting: see documents/urls.py
     path("", include("samen.portal.urls")),
     path("", include("samen.reporting.urls")),
+    path("", include("samen.notifications.urls")),
     # budget and parliament (issue 6)
     path("", include("samen.budget.urls")),
     path("", include("samen.parliament.urls")),

@@ -80,3 +80,33 @@ def live_plan(transactional_db):
     from django.core.management import call_command
 
     call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def people(browser, live_server, transactional_db):
+    """The small reporting world without its round (the programme team opens one in
+    the browser), and `login(username)`: a signed-in page of its own per person."""
+    from playwright.sync_api import expect
+
+    from samen.reporting.models import ReportingRound
+    from tests.reporting.world import build_world
+
+    world = build_world()
+    ReportingRound.objects.all().delete()
+    contexts = []
+
+    def login(username):
+        context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="nl-NL")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto("/inloggen")
+        page.get_by_label("Gebruikersnaam").fill(username)
+        page.get_by_label("Wachtwoord").fill(f"pw-{username}")
+        page.locator("main").get_by_role("button", name="Inloggen").click()
+        expect(page.get_by_text(f"Ingelogd als {username}")).to_be_visible()
+        return page
+
+    yield world, login
+    for context in contexts:
+        context.close()

@@ -2,37 +2,11 @@
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from samen.reporting.models import ProgressUpdate, ReportingRound
-from tests.reporting.world import build_world
 
 from .conftest import axe_violations
-
-
-@pytest.fixture
-def people(browser, live_server, transactional_db):
-    world = build_world()
-    # Start from a round the programme team still has to open in the browser.
-    ReportingRound.objects.all().delete()
-    contexts = []
-
-    def login(username):
-        context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="nl-NL")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto("/inloggen")
-        page.get_by_label("Gebruikersnaam").fill(username)
-        page.get_by_label("Wachtwoord").fill(f"pw-{username}")
-        page.locator("main").get_by_role("button", name="Inloggen").click()
-        expect(page.get_by_text(f"Ingelogd als {username}")).to_be_visible()
-        return page
-
-    yield world, login
-    for context in contexts:
-        context.close()
 
 
 def test_round_from_opening_to_approved_snapshot(people):
@@ -48,7 +22,8 @@ def test_round_from_opening_to_approved_snapshot(people):
     programme.get_by_label("Deadline").fill("2030-07-31T17:00")
     programme.get_by_role("button", name="Ronde aanmaken").click()
     expect(programme.get_by_role("heading", level=1)).to_have_text("Voortgang eerste helft 2026")
-    programme.get_by_role("button", name="Open de ronde voor de partners").click()
+    programme.get_by_role("link", name="Open de ronde voor de partners").click()
+    programme.get_by_role("button", name="Ja, open de ronde").click()
     expect(programme.get_by_text("De ronde is open: er zijn 4 updates aangemaakt.")).to_be_visible()
 
     # The police report on A.1, with autosave and then submit.
@@ -72,7 +47,7 @@ def test_round_from_opening_to_approved_snapshot(people):
 
     # The police see the comment, complete the text and resubmit.
     police.goto(f"/rapportage/updates/{update.pk}")
-    expect(police.get_by_text("Hoeveel professionals zijn er getraind?")).to_be_visible()
+    expect(police.get_by_text("Hoeveel professionals zijn er getraind?").first).to_be_visible()
     police.get_by_label("Resultaten").fill("Twee trainingen gegeven aan 40 professionals.")
     police.get_by_role("button", name="Indienen bij het programmateam").click()
     expect(police.get_by_text("Uw update over A.1 is ingediend.")).to_be_visible()
@@ -94,7 +69,8 @@ def test_round_from_opening_to_approved_snapshot(people):
     programme.get_by_role("button", name="Selectie goedkeuren").click()
     expect(programme.get_by_text("1 updates verwerkt.")).to_be_visible()
     programme.goto(f"/rapportage/rondes/{round_id}")
-    programme.get_by_role("button", name="Sluit de ronde en leg het resultaat vast").click()
+    programme.get_by_role("link", name="Sluit de ronde en leg het resultaat vast").click()
+    programme.get_by_role("button", name="Ja, sluit de ronde").click()
     expect(
         programme.get_by_text("De ronde is gesloten en het resultaat is vastgelegd")
     ).to_be_visible()

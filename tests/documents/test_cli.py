@@ -47,3 +47,16 @@ def test_refuses_an_unknown_round_and_an_unpublished_public_report(reported):
         run("999", "--format", "pdf")
     with pytest.raises(CommandError, match="niet gepubliceerd"):
         run(str(reported.round.pk), "--format", "html", "--public")
+
+
+def test_write_the_letter_to_parliament(reported, tmp_path):
+    from samen.reporting.models import RoundLetter
+
+    RoundLetter.objects.create(
+        round=reported.round, subject="Kamerbrief voortgang", reference="2026-42"
+    )
+    target = tmp_path / "brief.html"
+    run(str(reported.round.pk), "--format", "html", "--letter", "-o", str(target))
+    html = target.read_text()
+    assert "Kamerbrief voortgang" in html and "2026-42" in html
+    assert html.index("2026-42") < html.index("Bijlage: Voortgangsrapportage")

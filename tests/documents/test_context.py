@@ -20,12 +20,43 @@ def test_statuses_are_counted_per_action_from_approved_updates(reported):
 def test_changes_since_the_previous_round(reported):
     ctx = context.build(reported.round)
     assert ctx.previous_title == "Ronde 0"
+    # A.2 had no approved update this time: that is no change of status.
     assert [(a.code, a.previous_status, a.status) for a in ctx.changed] == [
         ("A.1", "on_track", "at_risk"),
-        ("A.2", "on_track", "not_reported"),
     ]
-    assert "Ten opzichte van de vorige ronde (Ronde 0) is de status van 2 acties veranderd." in (
-        ctx.summary_sentences()
+    assert (
+        "Ten opzichte van de vorige ronde (Ronde 0) is de status van 1 actie veranderd; acties "
+        "zonder goedgekeurde rapportage toen of nu zijn niet vergeleken."
+    ) in ctx.summary_sentences()
+
+
+def test_an_action_is_completed_only_when_every_holder_says_so(world):
+    from samen.reporting import services
+    from tests.documents.conftest import approve_with
+
+    # A.3 has two holders; only the NGO reports, "completed".
+    approve_with(world, world.updates[("A.3", "ngo")], "completed", "Klaar.")
+    r = services.close_round(world.users.programme, world.round)
+    ctx = context.build(r)
+    a3 = next(a for a in ctx.actions if a.code == "A.3")
+    assert a3.status == "partly_reported"
+    assert a3.status_text == "Deels gerapporteerd (1 van 2 actiehouders heeft gerapporteerd)"
+    assert ctx.counts["completed"] == 0
+    sentences = ctx.summary_sentences()
+    assert sentences[0] == "Deze rapportage gaat over 3 acties."
+    assert "1 actie heeft in deze ronde een goedgekeurde rapportage: op schema 0, vertraagd 0." in (
+        sentences
+    )
+    assert "Voor 2 acties is er in deze ronde geen goedgekeurde rapportage." in sentences
+    assert any(
+        s.startswith("De meeste acties hebben in deze ronde geen goedgekeurde") for s in sentences
+    )
+    # No claim that nothing is at risk when most actions did not report.
+    assert ctx.attention_sentence().startswith(
+        "Geen van de acties met een goedgekeurde rapportage loopt risico of is vertraagd; voor 3 acties"
+    )
+    assert "Deels gerapporteerd (1 van 2 actiehouders heeft gerapporteerd)" in str(
+        ctx.annex_table().rows
     )
 
 
@@ -83,6 +114,6 @@ def test_building_the_report_takes_a_fixed_number_of_queries(
         Action.objects.filter(code__startswith="Z.").values_list("code", flat=True)
     )
     reported.round.snapshot = snapshot
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):  # the letter is one query
         ctx = context.build(reported.round)
     assert len(ctx.actions) == 33

@@ -23,11 +23,28 @@ from pypdf import PdfReader
 from samen.core import taskworker
 from samen.documents.models import GeneratedReport
 from samen.reporting import publication, services
+from samen.reporting.models import RoundLetter
 from tests.reporting.world import fill
 
-SECRETS = ("PARTNERWORD", "UNAPPROVEDWORD", "REPORTWORD earlier", "Ronde 0", "OPENWORD")
+SECRETS = (
+    "PARTNERWORD",
+    "UNAPPROVEDWORD",
+    "REPORTWORD earlier",
+    "Ronde 0",
+    "OPENWORD",
+    "INTRODRAFT",
+)
 # Search words that would find a secret, without being one (a page may repeat the query).
-PROBES = ("PARTNERW", "UNAPPROVEDW", "earlier", "OPENW", "Ronde", "REPORTWORD", "Forty")
+PROBES = (
+    "PARTNERW",
+    "UNAPPROVEDW",
+    "earlier",
+    "OPENW",
+    "Ronde",
+    "REPORTWORD",
+    "Forty",
+    "INTROD",
+)
 
 
 @pytest.fixture
@@ -46,6 +63,15 @@ def published(reported):
     services.open_round(programme, open_round)
     draft = open_round.updates.get(action__code="A.1")
     fill(reported.users.police, draft, achievements="OPENWORD draft")
+    # The letter's working text stays internal; the text the report uses goes public.
+    RoundLetter.objects.create(
+        round=reported.round,
+        introduction="INTRODRAFT working text",
+        report_introduction="The published introduction",
+        subject="Kamerbrief",
+    )
+    RoundLetter.objects.create(round=open_round, report_introduction="OPENWORD introduction")
+    RoundLetter.objects.create(round=reported.earlier, report_introduction="REPORTWORD earlier")
     publication.publish_round(programme, reported.round)
     reported.open_round = open_round
     return reported
@@ -117,14 +143,15 @@ def public_urls(r):
 
 def test_nothing_unpublished_is_reachable_without_login(published):
     client = Client()
-    seen_published = False
+    seen_published = seen_introduction = False
     for url in public_urls(published):
         response = client.get(url)
         assert response.status_code in (200, 302, 400, 401, 404), url
         text = assert_clean(response, url)
         seen_published |= "Forty" in text
+        seen_introduction |= "The published introduction" in text
     # The crawl did reach the published text, so it looked in the right places.
-    assert seen_published
+    assert seen_published and seen_introduction
 
 
 def test_unpublished_rounds_are_unknown_to_the_public(published):

@@ -173,7 +173,13 @@ def test_only_the_programme_team_manages_rounds(world, client, who):
     assert (
         web(client, user, "post", f"/rapportage/rondes/{world.round.pk}/close").status_code == 403
     )
-    assert web(client, user, "get", f"/rapportage/rondes/{world.round.pk}").status_code == 403
+    for step in ("open", "close", "reopen", "withdraw", "publish"):
+        url = f"/rapportage/rondes/{world.round.pk}/{step}"
+        assert web(client, user, "get", url).status_code == 403, step
+        assert web(client, user, "post", url, {"reason": "x"}).status_code == 403, step
+    # Everyone with a role may see the round's approved updates, not its dashboard.
+    page = web(client, user, "get", f"/rapportage/rondes/{world.round.pk}")
+    assert page.status_code == 200 and "Per organisatie" not in page.content.decode()
     body = {
         "title": "x",
         "periodStart": "2026-01-01",

@@ -193,7 +193,12 @@ def test_every_write_is_audited_with_before_and_after(world):
     submitted(world.users.police, update, achievements="Nieuw.")
     services.return_update(world.users.programme, update.pk, "Aanvullen.")
     verbs = list(AuditEvent.objects.order_by("id")[start:].values_list("verb", "actor_name"))
-    assert verbs == [("save", "politie"), ("submit", "politie"), ("return", "programma")]
+    assert verbs == [
+        ("save", "politie"),
+        ("submit", "politie"),
+        ("return", "programma"),
+        ("review-return", "programma"),  # the comment opens the review thread
+    ]
     save = AuditEvent.objects.filter(verb="save", object_id=str(update.pk)).last()
     assert save.before["achievements"] == "" and save.after["achievements"] == "Nieuw."
     assert AuditEvent.objects.filter(object_type="reporting.reportinground", verb="open").exists()

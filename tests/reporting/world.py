@@ -89,3 +89,18 @@ def fill(user, update, **changes):
 def submitted(user, update, **changes):
     fill(user, update, **changes)
     return services.submit(user, update.pk)
+
+
+def second_round(world, title="Ronde 2", open_it=False, **changes):
+    """A round for the second half of 2026, opening today, deadline in 20 days."""
+    data = {
+        "title": title,
+        "period_start": dt.date(2026, 7, 1),
+        "period_end": dt.date(2026, 12, 31),
+        "opens_on": timezone.localdate(),
+        "deadline": timezone.now() + dt.timedelta(days=20),
+    } | changes
+    r = services.create_round(world.users.programme, services.RoundData(**data))
+    if open_it:
+        services.open_round(world.users.programme, r)
+    return r

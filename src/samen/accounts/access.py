@@ -4,7 +4,9 @@ Web views and the API both call these functions; nothing else decides access.
 Each rule has a test that tries to break it (tests/reporting/test_access.py).
 
 Rules:
-* the programme team opens, closes and reviews rounds and sees everything;
+* the programme team opens, closes and reviews rounds and sees everything; it can
+  go back: reopen a closed round until it is published, withdraw a publication,
+  take back an approval until the round closes;
 * an action holder edits only its own organisation's updates, and only while
   the round is open and before the deadline (or its organisation's extension);
 * an involved partner reads and comments on the updates of actions its
@@ -229,10 +231,11 @@ def can_approve(user: Any, update: ProgressUpdate) -> bool:
 
 
 def can_see_review_comment(user: Any, update: ProgressUpdate) -> bool:
-    """The programme team's comment when it returned an update is meant for the
-    organisation that wrote it: the programme team and that organisation's members see
-    it, in every state of the update; involved partners, analysts, viewers and other
-    organisations do not, not even once the update is approved."""
+    """The review conversation (the programme team's return comments, replies, approvals
+    taken back) and the submitted versions are meant for the organisation that wrote the
+    update: the programme team and that organisation's members see them, in every state of
+    the update; involved partners, analysts, viewers and other organisations do not, not
+    even once the update is approved."""
     return is_programme(user) or is_member(user, update.organisation_id)
 
 
@@ -245,6 +248,12 @@ def can_comment(user: Any, update: ProgressUpdate) -> bool:
     if is_member(user, update.organisation_id):
         return True
     return update.review_state in _SUBMITTED and is_involved(user, update)
+
+
+def can_reply_in_review(user: Any, update: ProgressUpdate) -> bool:
+    return is_programme(user) or (
+        role(user) == "holder" and is_member(user, update.organisation_id)
+    )
 
 
 def can_edit_report_text(user: Any, update: ProgressUpdate) -> bool:
@@ -272,6 +281,25 @@ def visible_rounds(
 
 def can_publish_round(user: Any) -> bool:
     return is_programme(user)
+
+
+def can_reopen_round(user: Any, r: ReportingRound) -> bool:
+    """A closed round can be opened again until it is published."""
+    return is_programme(user) and r.status == "closed" and r.published_at is None
+
+
+def can_edit_letter(user: Any, r: ReportingRound) -> bool:
+    """The introduction and the letter frame: the programme team, until published."""
+    return is_programme(user) and r.published_at is None
+
+
+def can_withdraw_publication(user: Any, r: ReportingRound) -> bool:
+    return is_programme(user) and is_published(r)
+
+
+def can_unapprove(user: Any, update: ProgressUpdate) -> bool:
+    """An approval can be taken back by the programme team until the round closes."""
+    return can_review(user) and update.review_state == "approved" and update.round.status == "open"
 
 
 def can_generate_report(user: Any, r: ReportingRound) -> bool:

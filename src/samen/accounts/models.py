@@ -34,6 +34,11 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.VIEWER)
     is_demo = models.BooleanField(_("demo account"), default=False)
+    # Notifications and e-mails are written in this language (pages follow the
+    # language switch; an e-mail cannot).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="nl"
+    )
 
     class Meta:
         verbose_name = _("user")

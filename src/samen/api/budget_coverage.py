@@ -34,7 +34,7 @@ def money_coverage(
             "out-of-range",
         )
     try:
-        matrix = selectors.money_coverage(rows, columns, f, year)
+        matrix = selectors.money_coverage(rows, columns, f, year, user=request.user)
     except FilterError as exc:
         raise bad_parameter(exc.param, str(exc), "unknown-value") from exc
     cells = [

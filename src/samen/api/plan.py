@@ -310,6 +310,13 @@ class Filters(Schema):
     organisation: list[str] = Field(default_factory=list, description="Organisation code.")
     role: str | None = Field(None, description="holder or involved (with or without organisation).")
     status: list[str] = Field(default_factory=list, description="Action status.")
+    reportedStatus: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Reported progress, from the latest approved update of each action holder that the "
+            "caller may read (without a token: published rounds only); not_reported where none."
+        ),
+    )
     q: str | None = Field(None, description="Free text in code, title and description.")
 
 
@@ -400,7 +407,9 @@ def organisation(request: HttpRequest, code: str) -> dict[str, Any]:
 def actions(request: HttpRequest, filters: Query[Filters], paging: Query[Paging]) -> dict[str, Any]:
     reject_unknown(request, (*selectors.FILTER_PARAMS, *PAGING))
     f = parse_filter(request)
-    qs = selectors.filter_actions(f, Action.objects.with_relations().prefetch_related("milestones"))
+    qs = selectors.filter_actions(
+        f, Action.objects.with_relations().prefetch_related("milestones"), user=request.user
+    )
     return paginate(request, qs, paging.page, paging.pageSize, action_out)
 
 
@@ -448,7 +457,7 @@ def coverage(
 
         return money_coverage(request, rows, columns, f, year)
     try:
-        matrix = selectors.coverage(rows, columns, f)
+        matrix = selectors.coverage(rows, columns, f, user=request.user)
     except selectors.FilterError as exc:
         raise bad_parameter(exc.param, str(exc), "unknown-value") from exc
     cells = [

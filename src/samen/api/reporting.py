@@ -142,6 +142,16 @@ class ReturnIn(Body):
     comment: str = Field(..., max_length=services.MAX_TEXT, pattern=NOT_BLANK)
 
 
+class ReasonIn(Schema):
+    reason: str = Field(description="Why this step back is taken; kept in the audit trail.")
+
+
+class ReopenIn(ReasonIn):
+    deadline: dt.datetime | None = Field(
+        None, description="A new deadline, in the future; leave out to keep the current one."
+    )
+
+
 # --- shaping ------------------------------------------------------------------------
 
 
@@ -285,6 +295,16 @@ def close_round(request: HttpRequest, round_id: int) -> dict[str, Any]:
     return round_out(_call(services.close_round, request.user, r))
 
 
+@router.post(
+    "/reporting-rounds/{round_id}/reopen",
+    response=RoundOut,
+    summary="Reopen a closed round that has not been published",
+)
+def reopen_round(request: HttpRequest, round_id: int, body: ReopenIn) -> dict[str, Any]:
+    r = _round(request, round_id)
+    return round_out(_call(services.reopen_round, request.user, r, body.reason, body.deadline))
+
+
 # --- progress updates -------------------------------------------------------------------
 
 
@@ -405,6 +425,17 @@ def submit_update(request: HttpRequest, update_id: int) -> dict[str, Any]:
 def return_update(request: HttpRequest, update_id: int, body: ReturnIn) -> dict[str, Any]:
     update = _visible_update(request, update_id)
     _call(services.return_update, request.user, update.pk, body.comment)
+    return update_out(_updates().get(pk=update.pk), request.user)
+
+
+@router.post(
+    "/progress-updates/{update_id}/unapprove",
+    response=UpdateOut,
+    summary="Take back an approval while the round is open; the update waits for review again",
+)
+def unapprove_update(request: HttpRequest, update_id: int, body: ReasonIn) -> dict[str, Any]:
+    update = _visible_update(request, update_id)
+    _call(services.unapprove, request.user, update.pk, body.reason)
     return update_out(_updates().get(pk=update.pk), request.user)
 
 

@@ -544,9 +544,11 @@ def money_coverage(
     columns: str = "exploitationForm",
     f: ActionFilter | None = None,
     year: int | None = None,
+    user: Any = None,
 ) -> MoneyCoverage:
-    """Allocated euros per (row, column) cell of the coverage matrix in `year`.
-    Raises FilterError for an unknown or repeated dimension. Fixed queries."""
+    """Allocated euros per (row, column) cell of the coverage matrix in `year`
+    (a reported-progress filter reads what `user` may see). Raises FilterError
+    for an unknown or repeated dimension. Fixed queries."""
     dims = plan_selectors.DIMENSIONS
     if rows not in dims:
         raise FilterError("rows", rows, list(dims))
@@ -554,7 +556,7 @@ def money_coverage(
         raise FilterError("columns", columns, [d for d in dims if d != rows])
     year = year if year is not None else default_year(budget_years())
     rdim, cdim = dims[rows], dims[columns]
-    actions = plan_selectors.filter_actions(f or ActionFilter())
+    actions = plan_selectors.filter_actions(f or ActionFilter(), user=user)
     amounts = _amounts_by(Allocation, "action_id", year=year, action__in=actions.values("pk"))
     per_action = {key[0]: amount for key, amount in amounts.items()}
 

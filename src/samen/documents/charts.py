@@ -29,6 +29,7 @@ COLOURS = {
     "completed": "#01689b",
     "not_started": "#8fcae7",
     "stopped": "#696969",
+    "partly_reported": "#ffe9a8",
     "not_reported": "#cccccc",
 }
 WIDTH = 460

@@ -7,10 +7,13 @@ Two text layers can be reported:
 * `public`: only what publication made public (`public_*` of approved updates
   in a published round, see samen.reporting.publication).
 
-Counting rules: an action's status is that of its approved updates; when
-several holders report on one action, the most worrying status counts
-(delayed > at risk > stopped > not started > on track > completed). An action
-without an approved update counts as "no approved update".
+Counting rules (samen.reporting.progress.combine): an action's status comes
+from its holders' approved updates in the round. A worry (delayed, at risk,
+stopped) reported by any holder counts; any other status only when every
+holder reported (so an action is completed only when all its holders say so),
+else the action is "partly reported" and the report says how many holders
+reported. An action without an approved update counts as "no approved
+update", and is never counted as having changed status.
 
 Extension point: other apps add sections (e.g. budget and motions) by naming a
 function in settings.SAMEN_REPORT_SECTIONS; it receives the context and returns
@@ -38,29 +41,15 @@ from django.utils.translation import ngettext, pgettext_lazy
 from samen.accounts import access
 from samen.core.models import translated
 from samen.plan.models import Action, ActionLine, ExploitationForm, Organisation, Plan
+from samen.reporting import progress
 from samen.reporting.models import ProgressStatus, ReportingRound
 
 LAYERS = ("report", "public")
-NOT_REPORTED = "not_reported"
+NOT_REPORTED = progress.NOT_REPORTED
+PARTLY_REPORTED = progress.PARTLY_REPORTED
 # Display order of statuses in tables, charts and the annex.
-STATUS_ORDER = (
-    ProgressStatus.ON_TRACK,
-    ProgressStatus.AT_RISK,
-    ProgressStatus.DELAYED,
-    ProgressStatus.COMPLETED,
-    ProgressStatus.NOT_STARTED,
-    ProgressStatus.STOPPED,
-    NOT_REPORTED,
-)
-# Which status counts when several holders report on one action.
-SEVERITY = {
-    ProgressStatus.COMPLETED: 0,
-    ProgressStatus.ON_TRACK: 1,
-    ProgressStatus.NOT_STARTED: 2,
-    ProgressStatus.STOPPED: 3,
-    ProgressStatus.AT_RISK: 4,
-    ProgressStatus.DELAYED: 5,
-}
+STATUS_ORDER = progress.CODES
+REPORTED = tuple(progress.SEVERITY)  # the statuses holders report
 
 
 # The report's own words for the statuses, as a progress letter to parliament uses them.
@@ -71,17 +60,13 @@ STATUS_LABELS = {
     ProgressStatus.COMPLETED: pgettext_lazy("report status", "Completed"),
     ProgressStatus.NOT_STARTED: pgettext_lazy("report status", "Not started"),
     ProgressStatus.STOPPED: pgettext_lazy("report status", "Stopped"),
+    PARTLY_REPORTED: pgettext_lazy("report status", "Partly reported"),
     NOT_REPORTED: pgettext_lazy("report status", "No approved update"),
 }
 
 
 def status_label(code: str) -> str:
     return str(STATUS_LABELS.get(code, STATUS_LABELS[NOT_REPORTED]))
-
-
-def combined_status(statuses: Iterable[str]) -> str:
-    known = [s for s in statuses if s in SEVERITY]
-    return max(known, key=lambda s: SEVERITY[s]) if known else NOT_REPORTED
 
 
 def _in_language(method: Any) -> Any:
@@ -103,6 +88,7 @@ class HolderReport:
     percent: int | None
     achievements: str  # Markdown, as written by the programme team
     obstacles: str
+    organisation_code: str = ""
 
 
 @dataclass
@@ -116,6 +102,8 @@ class ActionEntry:
     previous_status: str | None = None
     reports: list[HolderReport] = field(default_factory=list)
     language: str = "nl"
+    holder_codes: list[str] = field(default_factory=list)
+    holders_reported: int = 0
 
     @property
     @_in_language
@@ -124,12 +112,31 @@ class ActionEntry:
 
     @property
     @_in_language
+    def holders_note(self) -> str:
+        """'1 van 2 actiehouders heeft gerapporteerd' when not every holder did."""
+        return progress.holders_note(self.holders_reported, len(self.holder_codes))
+
+    @property
+    @_in_language
+    def status_text(self) -> str:
+        """The status with, when not every holder reported, how many did."""
+        note = self.holders_note
+        return f"{self.status_label} ({note})" if note else self.status_label
+
+    @property
+    @_in_language
     def previous_status_label(self) -> str:
         return status_label(self.previous_status) if self.previous_status else ""
 
     @property
     def changed(self) -> bool:
-        return self.previous_status is not None and self.previous_status != self.status
+        """Only a reported status that differs from a reported status is a change;
+        an action without a report (now or then) has not changed status."""
+        return (
+            self.previous_status in REPORTED
+            and self.status in REPORTED
+            and self.previous_status != self.status
+        )
 
 
 @dataclass
@@ -173,9 +180,21 @@ class Group:
                 _("Action holders"),
                 _("Status"),
             ],
-            [[a.code, a.title, ", ".join(a.holders) or "—", a.status_label] for a in self.actions],
+            [[a.code, a.title, ", ".join(a.holders) or "—", a.status_text] for a in self.actions],
             numeric_from=99,
         )
+
+
+@dataclass
+class Letter:
+    """The frame in which the report goes to parliament (see reporting.models.RoundLetter)."""
+
+    sender: list[str]
+    addressee: list[str]
+    date: dt.date | None
+    reference: str
+    subject: str
+    closing: list[str]
 
 
 @dataclass
@@ -194,6 +213,8 @@ class ReportContext:
     forms: list[Group]
     previous_title: str | None
     extra_sections: list[Section] = field(default_factory=list)
+    introduction: str = ""  # Markdown: opens the report, and is the letter's body
+    letter: Letter | None = None
 
     # --- derived facts, used by every renderer ---------------------------------
 
@@ -242,22 +263,61 @@ class ReportContext:
     def date_label(self) -> str:
         return date_format(self.generated_on, "j F Y")
 
+    @property
+    @_in_language
+    def letter_date_label(self) -> str:
+        day = self.letter.date if self.letter and self.letter.date else self.generated_on
+        return date_format(day, "j F Y")
+
+    @property
+    @_in_language
+    def annex_label(self) -> str:
+        return _("Annex: %(title)s, %(round)s") % {"title": self.title, "round": self.round_title}
+
+    @property
+    def reported(self) -> list[ActionEntry]:
+        """Actions with at least one approved update in the round."""
+        return [a for a in self.actions if a.status != NOT_REPORTED]
+
     @_in_language
     def summary_sentences(self) -> list[str]:
-        counts = self.counts
+        """The report's opening lines. Actions without an approved update are
+        counted as such: never as on track, never as changed."""
+        counts, total, reported = self.counts, len(self.actions), len(self.reported)
         out = [
-            _(
-                "This report covers %(total)s actions. %(on_track)s are on track, %(completed)s "
-                "completed, %(at_risk)s at risk and %(delayed)s delayed."
+            ngettext(
+                "This report covers %(count)s action.",
+                "This report covers %(count)s actions.",
+                total,
             )
-            % {
-                "total": len(self.actions),
-                "on_track": counts[ProgressStatus.ON_TRACK],
-                "completed": counts[ProgressStatus.COMPLETED],
-                "at_risk": counts[ProgressStatus.AT_RISK],
-                "delayed": counts[ProgressStatus.DELAYED],
-            }
+            % {"count": total}
         ]
+        if reported:
+            shown = [
+                f"{label.lower()} {counts[code]}"
+                for code, label in self.statuses
+                if code in REPORTED
+                and (counts[code] or code in (ProgressStatus.ON_TRACK, ProgressStatus.DELAYED))
+            ]
+            out.append(
+                ngettext(
+                    "%(count)s action has an approved update in this round: %(statuses)s.",
+                    "%(count)s actions have an approved update in this round: %(statuses)s.",
+                    reported,
+                )
+                % {"count": reported, "statuses": ", ".join(shown)}
+            )
+        if counts[PARTLY_REPORTED]:
+            out.append(
+                ngettext(
+                    "For %(count)s action not every action holder has reported; it counts as "
+                    "partly reported.",
+                    "For %(count)s actions not every action holder has reported; they count as "
+                    "partly reported.",
+                    counts[PARTLY_REPORTED],
+                )
+                % {"count": counts[PARTLY_REPORTED]}
+            )
         if counts[NOT_REPORTED]:
             out.append(
                 ngettext(
@@ -267,17 +327,43 @@ class ReportContext:
                 )
                 % {"count": counts[NOT_REPORTED]}
             )
-        if self.previous_title:
+        if counts[NOT_REPORTED] * 2 > total:
             out.append(
                 _(
+                    "Most actions have no approved update in this round, so these figures do "
+                    "not describe the plan as a whole."
+                )
+            )
+        if self.previous_title:
+            out.append(
+                ngettext(
                     "Compared with the previous round (%(previous)s), the status of %(count)s "
-                    "actions changed."
+                    "action changed; actions without an approved update then or now are not "
+                    "compared.",
+                    "Compared with the previous round (%(previous)s), the status of %(count)s "
+                    "actions changed; actions without an approved update then or now are not "
+                    "compared.",
+                    len(self.changed),
                 )
                 % {"previous": self.previous_title, "count": len(self.changed)}
             )
         else:
             out.append(_("There is no earlier round to compare with."))
         return out
+
+    @_in_language
+    def attention_sentence(self) -> str:
+        """What the section on actions at risk or delayed says when there are none."""
+        missing = self.counts[NOT_REPORTED] + self.counts[PARTLY_REPORTED]
+        if not missing:
+            return _("No action is at risk or delayed.")
+        return ngettext(
+            "None of the actions with an approved update is at risk or delayed; for %(count)s "
+            "action not every action holder has reported, so this is not known for it.",
+            "None of the actions with an approved update is at risk or delayed; for %(count)s "
+            "actions not every action holder has reported, so this is not known for them.",
+            missing,
+        ) % {"count": missing}
 
     # --- tables ---------------------------------------------------------------------
 
@@ -339,7 +425,7 @@ class ReportContext:
         return Table(
             caption,
             [_("Action"), _("Title"), _("Action holders"), _("Status")],
-            [[a.code, a.title, ", ".join(a.holders) or "—", a.status_label] for a in actions],
+            [[a.code, a.title, ", ".join(a.holders) or "—", a.status_text] for a in actions],
             numeric_from=99,
         )
 
@@ -363,7 +449,7 @@ class ReportContext:
                     a.title,
                     lines.get(str(a.line_number), "—"),
                     ", ".join(a.holders) or "—",
-                    a.status_label,
+                    a.status_text,
                 ]
                 for a in self.actions
             ],
@@ -378,19 +464,24 @@ class NotAvailable(Exception):
     """The round has no report in this layer (not closed, or not published)."""
 
 
-def build(r: ReportingRound, layer: str = "report", language: str = "nl") -> ReportContext:
-    """The report of round `r` in `layer` ("report" or "public"), in `language`."""
+def build(
+    r: ReportingRound, layer: str = "report", language: str = "nl", *, preview: bool = False
+) -> ReportContext:
+    """The report of round `r` in `layer` ("report" or "public"), in `language`.
+
+    `preview=True` with the public layer: what publishing `r` would make public,
+    before it is published (the texts that `publication.publish_round` copies)."""
     if layer not in LAYERS:
         raise ValueError(f"layer must be one of {LAYERS}")
     if r.status != ReportingRound.Status.CLOSED or r.snapshot is None:
         raise NotAvailable(_("Only a closed round has a progress report."))
-    if layer == "public" and not access.is_published(r):
+    if layer == "public" and not access.is_published(r) and not preview:
         raise NotAvailable(_("This round has not been published."))
     with translation.override(language):
-        return _build(r, layer, language)
+        return _build(r, layer, language, preview and not access.is_published(r))
 
 
-def _build(r: ReportingRound, layer: str, language: str) -> ReportContext:
+def _build(r: ReportingRound, layer: str, language: str, preview: bool = False) -> ReportContext:
     names = dict(Organisation.objects.values_list("code", "short_name"))
     lines = {line.number: line for line in ActionLine.objects.all()}
     forms = list(ExploitationForm.objects.all())
@@ -406,6 +497,7 @@ def _build(r: ReportingRound, layer: str, language: str) -> ReportContext:
                 holders=[names.get(c, c) for c in data.get("holders", [])],
                 forms=list(data.get("exploitation_forms", [])),
                 language=language,
+                holder_codes=list(data.get("holders", [])),
             )
         return actions[code]
 
@@ -429,19 +521,28 @@ def _build(r: ReportingRound, layer: str, language: str) -> ReportContext:
                 "exploitation_forms": [f.code for f in action.exploitation_forms.all()],
             }
         )
-    for code, report in _reports(r, layer):
+    for code, report in _reports(r, layer, preview):
         if code in actions:
             actions[code].reports.append(report)
     for a in actions.values():
-        a.status = combined_status(rep.status for rep in a.reports)
+        combined = progress.combine(
+            {rep.organisation_code: rep.status for rep in a.reports}, a.holder_codes
+        )
+        a.status, a.holders_reported = combined.status, combined.reported
 
     previous = _previous_round(r, layer)
     if previous is not None:
-        before: dict[str, list[str]] = {}
+        before: dict[str, dict[str, str]] = {}
         for code, report in _reports(previous, layer):
-            before.setdefault(code, []).append(report.status)
+            before.setdefault(code, {})[report.organisation_code] = report.status
+        holders_then = {
+            item["action"]["code"]: item["action"].get("holders", [])
+            for item in (previous.snapshot or {}).get("updates", [])
+        }
         for a in actions.values():
-            a.previous_status = combined_status(before.get(a.code, []))
+            a.previous_status = progress.combine(
+                before.get(a.code, {}), holders_then.get(a.code, [])
+            ).status
 
     ordered = sorted(
         actions.values(),
@@ -476,9 +577,60 @@ def _build(r: ReportingRound, layer: str, language: str) -> ReportContext:
         forms=form_groups,
         previous_title=previous.title if previous else None,
     )
+    ctx.introduction, ctx.letter = _letter(r, layer, preview)
     for path in getattr(settings, "SAMEN_REPORT_SECTIONS", []):
         ctx.extra_sections.extend(import_string(path)(ctx))
     return ctx
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _letter(r: ReportingRound, layer: str, preview: bool) -> tuple[str, Letter | None]:
+    """The introduction in `layer` (the public one only once published; the
+    preview shows what publishing will copy) and the letter frame."""
+    from samen.reporting.models import RoundLetter
+
+    found = RoundLetter.objects.filter(round=r).first()
+    if found is None:
+        return "", None
+    text = (
+        found.public_introduction
+        if layer == "public" and not preview
+        else found.report_introduction
+    )
+    frame = Letter(
+        sender=_lines(found.sender),
+        addressee=_lines(found.addressee),
+        date=found.letter_date,
+        reference=found.reference,
+        subject=found.subject,
+        closing=_lines(found.closing),
+    )
+    return text, frame
+
+
+def letter_source(r: ReportingRound, layer: str) -> dict[str, Any] | None:
+    """What of the letter a stored file depends on (for its fingerprint)."""
+    from samen.reporting.models import RoundLetter
+
+    found = RoundLetter.objects.filter(round=r).first()
+    if found is None:
+        return None
+    return {
+        "introduction": found.public_introduction
+        if layer == "public"
+        else found.report_introduction,
+        "frame": [
+            found.sender,
+            found.addressee,
+            found.letter_date,
+            found.reference,
+            found.subject,
+            found.closing,
+        ],
+    }
 
 
 def _natural(code: str) -> str:
@@ -487,8 +639,11 @@ def _natural(code: str) -> str:
     return natural_sort_key(code)
 
 
-def _reports(r: ReportingRound, layer: str) -> Iterable[tuple[str, HolderReport]]:
-    """(action code, report) for every approved update of `r` in `layer`."""
+def _reports(
+    r: ReportingRound, layer: str, preview: bool = False
+) -> Iterable[tuple[str, HolderReport]]:
+    """(action code, report) for every approved update of `r` in `layer`; with
+    `preview`, the public layer as publishing would make it."""
     if layer == "report":
         for item in r.snapshot["updates"] if r.snapshot else []:
             if item["review_state"] != "approved":
@@ -502,12 +657,18 @@ def _reports(r: ReportingRound, layer: str) -> Iterable[tuple[str, HolderReport]
                     percent=item["percent_complete"],
                     achievements=item["achievements"],
                     obstacles=item["obstacles"],
+                    organisation_code=item["organisation"]["code"],
                 ),
             )
         return
-    from samen.reporting.publication import public_updates
+    from samen.reporting.publication import public_updates, to_publish
 
-    for u in public_updates(r):
+    # Publishing copies report_* into public_*: the preview reads what will be copied.
+    prefix = "report_" if preview else "public_"
+    updates = (
+        to_publish(r).select_related("action", "organisation") if preview else public_updates(r)
+    )
+    for u in updates:
         yield (
             u.action.code,
             HolderReport(
@@ -515,8 +676,9 @@ def _reports(r: ReportingRound, layer: str) -> Iterable[tuple[str, HolderReport]
                 status=u.progress_status or NOT_REPORTED,
                 status_label=status_label(u.progress_status),
                 percent=u.percent_complete,
-                achievements=u.public_achievements,
-                obstacles=u.public_obstacles,
+                achievements=getattr(u, f"{prefix}achievements"),
+                obstacles=getattr(u, f"{prefix}obstacles"),
+                organisation_code=u.organisation.code,
             ),
         )
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class GeneratedReport(models.Model):
-    """One file of one round's report: per format, language and text layer.
+    """One file of one round's report: per format, language, text layer and
+    frame (the report alone, or inside the letter to parliament).
 
     `source` is a fingerprint of what went into it (the snapshot, the
     publication); when that changes, the file is made again.
@@ -37,6 +38,8 @@ class GeneratedReport(models.Model):
     format = models.CharField(max_length=4)
     language = models.CharField(max_length=2, default="nl")
     layer = models.CharField(max_length=6, default="report")
+    # "report": the report on its own; "letter": inside the letter to parliament.
+    frame = models.CharField(max_length=6, default="report")
     source = models.CharField(max_length=64)
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -59,12 +62,13 @@ class GeneratedReport(models.Model):
         verbose_name_plural = _("generated reports")
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "format", "language", "layer"], name="one_file_per_report_variant"
+                fields=["round", "format", "language", "layer", "frame"],
+                name="one_file_per_report_variant",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.round} {self.layer} {self.language} {self.format}"
+        return f"{self.round} {self.layer} {self.frame} {self.language} {self.format}"
 
     @property
     def step_label(self) -> str:

@@ -33,20 +33,30 @@ class Rendered:
     content_type: str
 
 
-def filename(ctx: ReportContext, fmt: str) -> str:
+def filename(ctx: ReportContext, fmt: str, frame: str = "report") -> str:
     stem = "voortgangsrapportage" if ctx.language == "nl" else "progress-report"
+    if frame == "letter":
+        stem = ("kamerbrief-" if ctx.language == "nl" else "letter-") + stem
     suffix = "-openbaar" if ctx.layer == "public" and ctx.language == "nl" else ""
     suffix = "-public" if ctx.layer == "public" and ctx.language != "nl" else suffix
     return f"{stem}-{ctx.period_start:%Y-%m}-{ctx.period_end:%Y-%m}{suffix}.{fmt}"
 
 
-def html(ctx: ReportContext, charts: list[chart_specs.Chart] | None = None) -> str:
-    """The report as one self-contained HTML document (styles and charts inline)."""
+def html(
+    ctx: ReportContext, charts: list[chart_specs.Chart] | None = None, frame: str = "report"
+) -> str:
+    """The report as one self-contained HTML document (styles and charts inline);
+    `frame="letter"`: the letter to parliament with the report as its annex."""
     with translation.override(ctx.language):
         charts = chart_specs.charts(ctx) if charts is None else charts
         document = render_to_string(
             "documents/report_document.html",
-            {"report": ctx, "charts": charts, "stylesheet": STYLESHEET.read_text()},
+            {
+                "report": ctx,
+                "charts": charts,
+                "stylesheet": STYLESHEET.read_text(),
+                "in_letter": frame == "letter",
+            },
         )
     # Defence in depth: texts stored before the input boundary existed may hold
     # characters that no XML/HTML parser or UTF-8 encoder accepts.
@@ -61,18 +71,23 @@ def body(ctx: ReportContext, charts: list[chart_specs.Chart]) -> str:
         )
 
 
-def pdf(ctx: ReportContext, charts: list[chart_specs.Chart] | None = None) -> bytes:
+def pdf(
+    ctx: ReportContext, charts: list[chart_specs.Chart] | None = None, frame: str = "report"
+) -> bytes:
     from weasyprint import HTML
 
-    document = html(ctx, charts)
+    document = html(ctx, charts, frame)
     return HTML(string=document, base_url=str(STYLESHEET.parent)).write_pdf(
         pdf_variant="pdf/ua-1", custom_metadata=True
     )
 
 
-def render(ctx: ReportContext, fmt: str, progress: Progress | None = None) -> Rendered:
+def render(
+    ctx: ReportContext, fmt: str, progress: Progress | None = None, frame: str = "report"
+) -> Rendered:
     """The report of `ctx` in `fmt`; `progress(percent, step)` is told how far it is
-    (`step` is a key of models.GeneratedReport.STEPS)."""
+    (`step` is a key of models.GeneratedReport.STEPS); `frame="letter"` puts it in
+    the letter to parliament, as its annex."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
     tell = progress or (lambda percent, step: None)
@@ -86,14 +101,14 @@ def render(ctx: ReportContext, fmt: str, progress: Progress | None = None) -> Re
             for chart in charts:
                 chart.png()
             tell(50, "docx")
-            content = docx(ctx, charts)
+            content = docx(ctx, charts, frame)
         elif fmt == "pdf":
             for chart in charts:
                 chart.svg()
             tell(50, "pdf")
-            content = pdf(ctx, charts)
+            content = pdf(ctx, charts, frame)
         else:
             tell(50, "html")
-            content = html(ctx, charts).encode()
+            content = html(ctx, charts, frame).encode()
         tell(100, "done")
-    return Rendered(content, filename(ctx, fmt), CONTENT_TYPES[fmt])
+    return Rendered(content, filename(ctx, fmt, frame), CONTENT_TYPES[fmt])

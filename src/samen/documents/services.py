@@ -30,6 +30,7 @@ from .models import GeneratedReport
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("nl", "en")
+FRAMES = ("report", "letter")
 # Raise when the report's layout changes, so stored files are made again.
 LAYOUT_VERSION = "1"
 # A file still "being made" after this long was abandoned (a worker stopped): queue it again.
@@ -53,6 +54,7 @@ def source_fingerprint(r: ReportingRound, layer: str) -> str:
             for p in ReportingRound.objects.filter(status="closed", period_end__lt=r.period_end)
         ],
         "sections": [source(r, layer) for source in _section_sources()],
+        "letter": context.letter_source(r, layer),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -63,7 +65,9 @@ def _section_sources() -> list[Any]:
     return [module.source for module in modules if callable(getattr(module, "source", None))]
 
 
-def check_request(user: Any, r: ReportingRound, fmt: str, language: str, layer: str) -> None:
+def check_request(
+    user: Any, r: ReportingRound, fmt: str, language: str, layer: str, frame: str = "report"
+) -> None:
     if fmt not in render.FORMATS:
         raise Unavailable(
             _("Unknown format '%(value)s'; choose one of: %(choices)s")
@@ -73,6 +77,11 @@ def check_request(user: Any, r: ReportingRound, fmt: str, language: str, layer: 
         raise Unavailable(
             _("Unknown language '%(value)s'; choose one of: %(choices)s")
             % {"value": language, "choices": ", ".join(LANGUAGES)}
+        )
+    if frame not in FRAMES:
+        raise Unavailable(
+            _("Unknown frame '%(value)s'; choose one of: %(choices)s")
+            % {"value": frame, "choices": ", ".join(FRAMES)}
         )
     if layer == "public":
         if not access.is_published(r):
@@ -87,14 +96,25 @@ def check_request(user: Any, r: ReportingRound, fmt: str, language: str, layer: 
 
 
 def request_report(
-    user: Any, r: ReportingRound, fmt: str, language: str = "nl", layer: str = "report"
+    user: Any,
+    r: ReportingRound,
+    fmt: str,
+    language: str = "nl",
+    layer: str = "report",
+    frame: str = "report",
 ) -> GeneratedReport:
-    """The stored file when it is current, else a queued job that will make it."""
-    check_request(user, r, fmt, language, layer)
+    """The stored file when it is current, else a queued job that will make it.
+    `frame="letter"`: the report as the annex of the letter to parliament."""
+    check_request(user, r, fmt, language, layer, frame)
     source = source_fingerprint(r, layer)
     with transaction.atomic():
         report, created = GeneratedReport.objects.select_for_update().get_or_create(
-            round=r, format=fmt, language=language, layer=layer, defaults={"source": source}
+            round=r,
+            format=fmt,
+            language=language,
+            layer=layer,
+            frame=frame,
+            defaults={"source": source},
         )
         current = report.source == source
         stale = (
@@ -114,7 +134,13 @@ def request_report(
             kind="create" if created else "update",
             obj=report,
             verb="request-report",
-            after={"round": r.pk, "format": fmt, "language": language, "layer": layer},
+            after={
+                "round": r.pk,
+                "format": fmt,
+                "language": language,
+                "layer": layer,
+                "frame": frame,
+            },
         )
         transaction.on_commit(lambda: _enqueue(report.pk))
     return report
@@ -142,7 +168,7 @@ def generate(report_id: int) -> GeneratedReport:
     try:
         tell(5, "collect")
         ctx = context.build(report.round, report.layer, report.language)
-        rendered = render.render(ctx, report.format, tell)
+        rendered = render.render(ctx, report.format, tell, frame=report.frame)
     except Exception as exc:
         log.exception("report %s failed", report_id)
         GeneratedReport.objects.filter(pk=report_id).update(

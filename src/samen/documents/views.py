@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from samen.accounts import access
 from samen.accounts.access import Denied
+from samen.reporting import publication
 from samen.reporting.models import ReportingRound
 
 from . import charts, context, services
@@ -43,7 +44,9 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = context.build(r, "report", language)
     files = {
         (g.format, g.language): g
-        for g in GeneratedReport.objects.filter(round=r, layer="report").defer("content")
+        for g in GeneratedReport.objects.filter(round=r, layer="report", frame="report").defer(
+            "content"
+        )
     }
     return render(
         request,
@@ -56,6 +59,35 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             "formats": renderers.FORMATS,
             "files": files,
             "can_publish": access.can_publish_round(request.user) and not r.published_at,
+            "can_edit_letter": access.can_edit_letter(request.user, r),
+        },
+    )
+
+
+@login_required
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation page of publishing: exactly what becomes public, as the
+    public report will show it. The step itself is a POST to round-transition."""
+    if not access.can_publish_round(request.user):
+        return _forbidden(request, _("Only the programme team publishes reporting rounds."))
+    r = get_object_or_404(ReportingRound, pk=pk)
+    if not access.can_generate_report(request.user, r) or r.published_at:
+        return redirect("report", pk=pk)
+    language = _language(request)
+    ctx = context.build(r, "public", language, preview=True)
+    approved = publication.to_publish(r).count()
+    return render(
+        request,
+        "documents/publish.html",
+        {
+            "round": r,
+            "report": ctx,
+            "report_body": renderers.body(ctx, charts.charts(ctx)),
+            "language": language,
+            "problems": publication.publish_problems(r),
+            "approved": approved,
+            "actions": sum(1 for a in ctx.actions if a.reports),
+            "internal": r.updates.count() - approved,
         },
     )
 
@@ -65,7 +97,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 def request_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     r = get_object_or_404(access.visible_rounds(request.user), pk=pk)
     try:
-        report = services.request_report(request.user, r, fmt, _language(request))
+        frame = "letter" if request.POST.get("kader") == "brief" else "report"
+        report = services.request_report(request.user, r, fmt, _language(request), frame=frame)
     except Denied as exc:
         return _forbidden(request, str(exc))
     except services.Unavailable as exc:

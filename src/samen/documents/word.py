@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 BLUE = "154273"
 
 
-def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
+def docx(ctx: ReportContext, charts: list[Chart], frame: str = "report") -> bytes:
+    """The report as DOCX; `frame="letter"`: the letter to parliament first, with
+    the introduction as its body and the report as its annex."""
     from docx import Document
     from docx.enum.text import WD_BREAK
 
@@ -29,6 +31,10 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
     doc = Document()
     _set_up(doc, ctx)
     by_key = {c.key: c for c in charts}
+    in_letter = frame == "letter"
+    if in_letter:
+        _letter(doc, ctx)
+        doc.add_paragraph(ctx.annex_label.upper(), style="Subtitle")
 
     # Title page
     doc.add_paragraph(_("Together against human trafficking").upper(), style="Subtitle")
@@ -47,6 +53,10 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
     contents.add_run(_("Contents")).bold = True
     toc = doc.add_paragraph()  # filled in once every heading exists (_fill_toc)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    if ctx.introduction and not in_letter:
+        _heading(doc, _("Introduction"), 1)
+        _markdown(doc, ctx.introduction)
 
     _heading(doc, _("Summary"), 1)
     for sentence in ctx.summary_sentences():
@@ -75,7 +85,7 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
             meta.add_run(_("Action holders") + ": ").bold = True
             meta.add_run(", ".join(action.holders) or "—")
             meta.add_run("   " + _("Status") + ": ").bold = True
-            status = action.status_label
+            status = action.status_text
             if action.changed:
                 status += (
                     " (" + _("was: %(before)s") % {"before": action.previous_status_label} + ")"
@@ -120,7 +130,7 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
     if ctx.at_risk:
         _table(doc, ctx.at_risk_table())
     if not ctx.delayed and not ctx.at_risk:
-        doc.add_paragraph(_("No action is at risk or delayed."))
+        doc.add_paragraph(ctx.attention_sentence())
 
     for section in ctx.extra_sections:
         _heading(doc, section.title, 1)
@@ -139,6 +149,41 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
 
 
 # --- pieces ----------------------------------------------------------------------------
+
+
+def _letter(doc: Any, ctx: ReportContext) -> None:
+    """The letter's page: sender block, addressee, date, reference, subject, the
+    introduction as its body, the closing, and a line naming the annex."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Pt
+
+    letter = ctx.letter
+    for line in letter.sender if letter else []:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.space_after = Pt(0)
+        p.add_run(line).font.size = Pt(9)
+    doc.add_paragraph()
+    for line in letter.addressee if letter else []:
+        doc.add_paragraph(line).paragraph_format.space_after = Pt(0)
+    doc.add_paragraph()
+    meta = [(_("Date"), ctx.letter_date_label)]
+    if letter and letter.reference:
+        meta.append((_("Reference"), letter.reference))
+    meta.append((_("Subject"), (letter.subject if letter else "") or ctx.title))
+    for label, value in meta:
+        p = doc.add_paragraph()
+        p.paragraph_format.space_after = Pt(0)
+        p.add_run(f"{label}\t").bold = True
+        p.add_run(value)
+    doc.add_paragraph()
+    if ctx.introduction:
+        _markdown(doc, ctx.introduction)
+    for line in letter.closing if letter else []:
+        doc.add_paragraph(line).paragraph_format.space_after = Pt(0)
+    doc.add_paragraph()
+    doc.add_paragraph(ctx.annex_label).runs[0].italic = True
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _styled(doc: Any, text: str, style_id: str) -> Any:

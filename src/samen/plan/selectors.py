@@ -7,10 +7,13 @@ the plan (see bench/plan_pages.py).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import import_module
+from types import ModuleType
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -108,6 +111,7 @@ class ActionFilter:
     organisations: tuple[str, ...] = ()
     role: str = ""
     statuses: tuple[str, ...] = ()
+    reported_statuses: tuple[str, ...] = ()
     q: str = ""
 
     def is_empty(self) -> bool:
@@ -137,6 +141,7 @@ MULTI_PARAMS = {
     "ageGroup": "age_groups",
     "organisation": "organisations",
     "status": "statuses",
+    "reportedStatus": "reported_statuses",
 }
 FILTER_PARAMS = (*MULTI_PARAMS, "role", "q")
 ROLES = ("holder", "involved")
@@ -151,6 +156,7 @@ def filter_choices() -> dict[str, list[str]]:
         "ageGroup": list(AgeGroup.objects.values_list("code", flat=True)),
         "organisation": list(Organisation.objects.values_list("code", flat=True)),
         "status": list(Action.Status.values),
+        "reportedStatus": list(progress.CODES) if (progress := progress_provider()) else [],
     }
 
 
@@ -174,8 +180,11 @@ def parse_action_filter(
     return ActionFilter(role=role, q=q, **values)
 
 
-def filter_actions(f: ActionFilter, qs: QuerySet[Action] | None = None) -> QuerySet[Action]:
-    """Within a dimension values are alternatives (OR); dimensions combine (AND)."""
+def filter_actions(
+    f: ActionFilter, qs: QuerySet[Action] | None = None, user: Any = None
+) -> QuerySet[Action]:
+    """Within a dimension values are alternatives (OR); dimensions combine (AND).
+    The reported status is the one `user` may see (see `reported_progress`)."""
     qs = qs if qs is not None else Action.objects.all()
     if f.action_lines:
         condition = Q(action_line__code__in=[c for c in f.action_lines if c != NONE])
@@ -199,6 +208,13 @@ def filter_actions(f: ActionFilter, qs: QuerySet[Action] | None = None) -> Query
         qs = qs.filter(pk__in=roles.values("action_id"))
     if f.statuses:
         qs = qs.filter(status__in=f.statuses)
+    if f.reported_statuses:
+        known = reported_progress(user)
+        wanted = set(f.reported_statuses)
+        condition = Q(pk__in=[pk for pk, p in known.items() if p.status in wanted])
+        if wanted & {"not_reported"}:  # nothing was ever approved
+            condition |= ~Q(pk__in=list(known))
+        qs = qs.filter(condition)
     if f.q:
         for word in f.q.split():
             qs = qs.filter(
@@ -209,6 +225,30 @@ def filter_actions(f: ActionFilter, qs: QuerySet[Action] | None = None) -> Query
                 | Q(description_en__icontains=word)
             )
     return qs
+
+
+# --- the reported progress (provided by another app) ---------------------------
+
+
+def progress_provider() -> ModuleType | None:
+    """The module that knows each action's reported progress, named by
+    settings.SAMEN_ACTION_PROGRESS (samen.reporting.progress): the plan shows it
+    without depending on the reporting app. None when no app provides it."""
+    path = getattr(settings, "SAMEN_ACTION_PROGRESS", "")
+    return import_module(path) if path else None
+
+
+def reported_progress(user: Any, action_ids: Iterable[int] | None = None) -> dict[int, Any]:
+    """Action id -> reported progress that `user` may see (a fixed number of
+    queries); actions without an approved update are absent."""
+    provider = progress_provider()
+    return provider.for_actions(user, action_ids) if provider else {}
+
+
+def progress_of(progress: Mapping[int, Any], action: Action) -> Any:
+    """One action's progress from `reported_progress`, "not recorded" when absent."""
+    provider = progress_provider()
+    return progress.get(action.pk) or (provider.NOTHING if provider else None)
 
 
 # --- coverage ------------------------------------------------------------------
@@ -285,7 +325,10 @@ class Coverage:
 
 
 def coverage(
-    rows: str = "actionLine", columns: str = "exploitationForm", f: ActionFilter | None = None
+    rows: str = "actionLine",
+    columns: str = "exploitationForm",
+    f: ActionFilter | None = None,
+    user: Any = None,
 ) -> Coverage:
     """Count distinct actions per (row, column) cell; an empty cell is a gap."""
     if rows not in DIMENSIONS:
@@ -295,7 +338,7 @@ def coverage(
     if rows == columns:
         raise FilterError("columns", columns, [d for d in DIMENSIONS if d != rows])
     rdim, cdim = DIMENSIONS[rows], DIMENSIONS[columns]
-    qs = filter_actions(f or ActionFilter())
+    qs = filter_actions(f or ActionFilter(), user=user)
 
     def key(dim: Dimension, value: str | None) -> str | None:
         # Only the action line is optional on an action; its absence is a row of its own.

@@ -87,8 +87,19 @@ def _filter_options(choices: dict[str, list[str]]) -> dict[str, Any]:
         "ages": list(AgeGroup.objects.all()),
         "organisations": list(Organisation.objects.order_by("short_name")),
         "statuses": Action.Status.choices,
+        "reported_statuses": _reported_status_choices(),
         "roles": [("holder", _("as action holder")), ("involved", _("as involved organisation"))],
     }
+
+
+def _reported_codes() -> list[str]:
+    provider = selectors.progress_provider()
+    return list(provider.CODES) if provider else []
+
+
+def _reported_status_choices() -> list[tuple[str, str]]:
+    provider = selectors.progress_provider()
+    return [(c, str(provider.LABELS[c])) for c in provider.CODES] if provider else []
 
 
 def explorer(request: HttpRequest) -> HttpResponse:
@@ -98,13 +109,14 @@ def explorer(request: HttpRequest) -> HttpResponse:
         f = selectors.parse_action_filter(request.GET.getlist, choices)
     except selectors.FilterError as exc:
         f, error = selectors.ActionFilter(), str(exc)
-    qs = selectors.filter_actions(f, Action.objects.with_relations())
+    qs = selectors.filter_actions(f, Action.objects.with_relations(), user=request.user)
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "filter": f,
         "params": f.as_params(),
         "page": page,
+        "progress": selectors.reported_progress(request.user, [a.pk for a in page]),
         "count": paginator.count,
         "error": error,
         **_filter_options(choices),
@@ -118,7 +130,7 @@ def explorer_export(request: HttpRequest, fmt: str) -> HttpResponse:
         f = selectors.parse_action_filter(request.GET.getlist)
     except selectors.FilterError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    actions = selectors.filter_actions(f, Action.objects.with_relations())
+    actions = selectors.filter_actions(f, Action.objects.with_relations(), user=request.user)
     filename = "acties" if (request.LANGUAGE_CODE or "nl").startswith("nl") else "actions"
     if fmt == "xlsx":
         response = HttpResponse(
@@ -153,7 +165,15 @@ def action_detail(request: HttpRequest, code: str) -> HttpResponse:
         Action.objects.with_relations().prefetch_related("milestones"), code=code
     )
     versions = [v for v in PlanVersion.objects.all() if any(a["code"] == code for a in v.snapshot)]
-    return render(request, "plan/action_detail.html", {"action": action, "versions": versions})
+    return render(
+        request,
+        "plan/action_detail.html",
+        {
+            "action": action,
+            "versions": versions,
+            "progress": selectors.reported_progress(request.user, [action.pk]),
+        },
+    )
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -220,7 +240,17 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
     money = coverage_money(request, rows, columns)
     table = money.get("table_template", "plan/_coverage_table.html")
-    matrix = None if "money_matrix" in money else selectors.coverage(rows, columns)
+    reported = [code for code in request.GET.getlist("reportedStatus") if code in _reported_codes()]
+    matrix = (
+        None
+        if "money_matrix" in money
+        else selectors.coverage(
+            rows,
+            columns,
+            selectors.ActionFilter(reported_statuses=tuple(reported)),
+            user=request.user,
+        )
+    )
     template = table if is_htmx(request) else "plan/coverage.html"
     return render(
         request,
@@ -230,6 +260,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "views": [(c, selectors.DIMENSIONS[c].label) for c in COVERAGE_VIEWS],
             "table_template": table,
+            "reported": reported,
+            "reported_statuses": _reported_status_choices(),
             **money,
         },
     )

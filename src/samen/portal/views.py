@@ -18,7 +18,7 @@ from samen.documents import services as documents
 from samen.plan import selectors as plan_selectors
 from samen.plan.models import ExploitationForm, Plan
 from samen.reporting.models import ReportingRound
-from samen.reporting.publication import published_rounds
+from samen.reporting.publication import published_rounds, withdrawn_rounds
 
 from . import open_data
 from .selectors import RoundFilter, filter_actions
@@ -41,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "plan": Plan.objects.first(),
             "summaries": plan_selectors.line_summaries(),
             "rounds": rounds,
+            "withdrawn": withdrawn_rounds(),
             "latest": latest,
             "charts": charts.charts(latest) if latest else [],
         },
@@ -48,6 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    withdrawn = withdrawn_rounds().filter(pk=pk).first()
+    if withdrawn is not None:  # its title and the date of withdrawal, nothing else
+        return render(request, "portal/withdrawn.html", {"round": withdrawn}, status=410)
     r = _published(pk)
     ctx = context.build(r, "public", request.LANGUAGE_CODE)
     f = RoundFilter.from_query(request.GET, ctx)
@@ -73,7 +77,10 @@ def round_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     r = _published(pk)
     language = request.POST.get("taal", request.LANGUAGE_CODE)
     try:
-        report = documents.request_report(request.user, r, fmt, language, layer="public")
+        frame = "letter" if request.POST.get("kader") == "brief" else "report"
+        report = documents.request_report(
+            request.user, r, fmt, language, layer="public", frame=frame
+        )
     except (Denied, documents.Unavailable) as exc:
         raise Http404(str(exc)) from exc
     if report.is_ready:

@@ -6,3 +6,8 @@ class ReportingConfig(AppConfig):
     name = "samen.reporting"
     label = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self) -> None:
+        from .notices import register_kinds
+
+        register_kinds()

@@ -119,6 +119,12 @@ class ReturnForm(forms.Form):
     )
 
 
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+    )
+
+
 class ReportTextForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     report_achievements = forms.CharField(
@@ -186,3 +192,60 @@ class ExtensionForm(forms.Form):
     def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(o.code, o.name) for o in organisations]
+
+
+class ReasonForm(forms.Form):
+    """A way back (reopen, withdraw, take back an approval) always says why."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2_000,
+        help_text=_("Kept in the audit trail."),
+    )
+
+
+class ReopenForm(ReasonForm):
+    deadline = forms.DateTimeField(
+        label=_("New deadline (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Leave empty to keep the current deadline."),
+    )
+
+
+class LetterForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Opens the progress report, and is the body of the letter. You can use Markdown."
+        ),
+    )
+    subject = forms.CharField(label=_("Subject"), required=False, max_length=300)
+    reference = forms.CharField(
+        label=_("Reference"), required=False, max_length=100, help_text=_("The letter's kenmerk.")
+    )
+    letter_date = forms.DateField(
+        label=_("Date of the letter"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty to use the date on which the file is made."),
+    )
+    sender = forms.CharField(
+        label=_("Sender"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One line per line of the sender block."),
+    )
+    addressee = forms.CharField(
+        label=_("Addressee"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    closing = forms.CharField(
+        label=_("Closing and signature"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example the minister's title and name."),
+    )

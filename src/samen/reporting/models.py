@@ -42,6 +42,9 @@ class ReportingRound(models.Model):
     # data changes afterwards.
     snapshot = models.JSONField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Set when a publication is withdrawn: the portal says so, and when; nothing
+    # of the round stays public (see reporting.publication.withdraw_publication).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     objects = RoundQuerySet.as_manager()
@@ -62,6 +65,15 @@ class ReportingRound(models.Model):
 
     def deadline_passed(self, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) > self.deadline
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def period_ended(self) -> bool:
+        """A round reports on a period; it can be published only after that period."""
+        return timezone.localdate() > self.period_end
 
 
 class ReviewState(models.TextChoices):
@@ -235,3 +247,90 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} {self.organisation} {self.kind}"
+
+
+class Submission(models.Model):
+    """What the holder submitted, each time: kept so that the reviewer can see
+    what changed between two submissions, and so that the history survives
+    later edits."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="submissions")
+    number = models.PositiveIntegerField()
+    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["update", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["update", "number"], name="one_submission_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.update_id} #{self.number}"
+
+
+class ReviewMessage(models.Model):
+    """The review conversation of one update between the programme team and the
+    holder's organisation: return comments, replies, and the reason an
+    approval was taken back. It is never edited or deleted, so it survives
+    resubmission."""
+
+    class Kind(models.TextChoices):
+        RETURN = "return", _("returned with a comment")
+        REPLY = "reply", _("reply")
+        UNAPPROVE = "unapprove", _("approval taken back")
+
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.CASCADE, related_name="review_messages"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "plan.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    # The update's version when the message was written: which submission it is about.
+    update_version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text[:40]}"
+
+
+class RoundLetter(models.Model):
+    """The letter around a round's progress report: the programme team's
+    introduction that opens the report, and the frame in which ministries send
+    it to parliament (sender, date, reference, subject, addressee, closing).
+
+    The introduction has three layers, like the texts of an update: the team's
+    working text (`introduction`), the text the report uses
+    (`report_introduction`, set when the team adopts its text) and the public
+    text (`public_introduction`, copied on publication, cleared on withdrawal).
+    """
+
+    round = models.OneToOneField(ReportingRound, on_delete=models.CASCADE, related_name="letter")
+    introduction = models.TextField(_("introduction (working text)"), blank=True)
+    report_introduction = models.TextField(_("introduction in the report"), blank=True)
+    public_introduction = models.TextField(blank=True)
+    sender = models.TextField(_("sender"), blank=True)
+    addressee = models.TextField(_("addressee"), blank=True)
+    letter_date = models.DateField(_("date of the letter"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    closing = models.TextField(_("closing and signature"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.subject}"

@@ -1,5 +1,6 @@
-"""Reminder e-mails: before the deadline and when overdue, only to
-organisations that have not submitted everything, never twice."""
+"""Reminders: before the deadline and when overdue, only to organisations that
+have not submitted everything, never twice. They reach people as notifications
+(samen.notifications): in the list in samen and by e-mail as each person chose."""
 
 from __future__ import annotations
 
@@ -7,16 +8,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from samen.accounts.models import User
 from samen.core import audit
+from samen.notifications.services import deliver
 
+from . import notices
 from .models import Extension, ProgressUpdate, Reminder, ReportingRound
 from .selectors import OPEN_WORK
 
@@ -64,21 +63,18 @@ def send_reminders(now: dt.datetime | None = None) -> ReminderRun:
 def _send_one(
     r: ReportingRound, org_id: int, kind: str, deadline: dt.datetime, count: int, run: ReminderRun
 ) -> None:
-    recipients = list(
-        User.objects.filter(organisation_id=org_id, role=User.Role.HOLDER, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    people = notices.holders_of([org_id])
+    recipients = [u.email for u in people if u.email]
     try:
         with transaction.atomic():
             # The row is the promise "sent once": created first, in the same
-            # transaction as the sending, so a failed send is retried next run.
+            # transaction as the notifications, so a failed run is retried next time.
             reminder = Reminder.objects.create(
                 round=r, organisation_id=org_id, kind=kind, recipients=recipients
             )
             org = reminder.organisation
+            told = notices.deadline_reminder(reminder, deadline, count, people)
             if recipients:
-                _mail(r, org, kind, deadline, count, recipients)
                 run.sent.append((r.title, org.short_name, kind, len(recipients)))
             else:
                 run.without_recipients.append((r.title, org.short_name))
@@ -96,26 +92,5 @@ def _send_one(
             )
     except IntegrityError:
         return  # already sent in an earlier run
-
-
-def _mail(
-    r: ReportingRound,
-    org: object,
-    kind: str,
-    deadline: dt.datetime,
-    count: int,
-    recipients: list[str],
-) -> None:
-    context = {
-        "round": r,
-        "organisation": org,
-        "kind": kind,
-        "deadline": deadline,
-        "count": count,
-        "url": settings.SAMEN_BASE_URL.rstrip("/") + reverse("my-tasks"),
-    }
-    with translation.override("nl"):
-        subject = render_to_string("reporting/email/reminder_subject.txt", context).strip()
-        body = render_to_string("reporting/email/reminder.txt", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=recipients)
-    message.send()
+    # Also when this runs inside a longer transaction (the e-mails otherwise wait for its commit).
+    deliver([n.pk for n in told])

@@ -115,6 +115,7 @@ class Dashboard:
     by_line: list[Progress] = field(default_factory=list)
     overdue: list[tuple[Organisation, int, dt.datetime]] = field(default_factory=list)
     review_queue: list[ProgressUpdate] = field(default_factory=list)
+    approved_updates: list[ProgressUpdate] = field(default_factory=list)
     actions_without_holder: int = 0
 
     @property
@@ -176,5 +177,79 @@ def dashboard(r: ReportingRound) -> Dashboard:
     board.review_queue = list(
         with_context(updates.filter(review_state__in=TO_REVIEW)).order_by("submitted_at", "pk")
     )
+    board.approved_updates = list(
+        with_context(updates.filter(review_state=ReviewState.APPROVED)).order_by(
+            "action__sort_key", "organisation__name"
+        )
+    )
     board.actions_without_holder = r.actions.exclude(roles__role="holder").count()
     return board
+
+
+# --- what a step will do (the confirmation pages) -------------------------------------
+
+
+@dataclass
+class OpenPreview:
+    updates: int
+    organisations: int
+    actions: int
+    actions_without_holder: int
+    holders_to_tell: int
+
+
+def open_preview(r: ReportingRound) -> OpenPreview:
+    """What opening `r` will create: one update per action per holder organisation."""
+    from samen.accounts.models import User
+    from samen.plan.models import ActionOrganisation
+
+    pairs = ActionOrganisation.objects.filter(
+        action__in=r.actions.all(), role=ActionOrganisation.Role.HOLDER
+    )
+    organisations = pairs.values("organisation_id").distinct()
+    return OpenPreview(
+        updates=pairs.count(),
+        organisations=organisations.count(),
+        actions=r.actions.count(),
+        actions_without_holder=r.actions.exclude(roles__role="holder").count(),
+        holders_to_tell=User.objects.filter(
+            organisation_id__in=organisations, role=User.Role.HOLDER, is_active=True
+        ).count(),
+    )
+
+
+@dataclass
+class ClosePreview:
+    """What closing a round does to its updates, counted by review state."""
+
+    states: Counter[str]
+    organisations_with_open_work: int
+    deadline: dt.datetime
+    deadline_passed: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.states.values())
+
+    @property
+    def approved(self) -> int:
+        return self.states[ReviewState.APPROVED]
+
+    @property
+    def not_submitted(self) -> int:
+        return sum(self.states[s] for s in OPEN_WORK)
+
+    @property
+    def not_reviewed(self) -> int:
+        return sum(self.states[s] for s in TO_REVIEW)
+
+
+def close_preview(r: ReportingRound) -> ClosePreview:
+    updates = ProgressUpdate.objects.filter(round=r)
+    states: Counter[str] = Counter()
+    for row in updates.values("review_state").annotate(n=Count("pk")).order_by():
+        states[row["review_state"]] = row["n"]
+    open_orgs = (
+        updates.filter(review_state__in=OPEN_WORK).values("organisation_id").distinct().count()
+    )
+    return ClosePreview(states, open_orgs, r.deadline, r.deadline_passed())

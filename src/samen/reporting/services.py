@@ -19,6 +19,7 @@ from samen.core import audit
 from samen.core.errors import Invalid
 from samen.plan.models import Action, ActionOrganisation, Milestone
 
+from . import notices, review
 from .models import (
     TEXT_FIELDS,
     Comment,
@@ -26,6 +27,7 @@ from .models import (
     ProgressStatus,
     ProgressUpdate,
     ReportingRound,
+    ReviewMessage,
     ReviewState,
 )
 
@@ -79,6 +81,7 @@ def round_state(r: ReportingRound) -> dict[str, Any]:
         "deadline": r.deadline,
         "status": r.status,
         "published": r.published_at is not None,
+        "withdrawn": r.withdrawn_at is not None,
     }
 
 
@@ -100,16 +103,32 @@ def default_round_actions() -> Iterable[Action]:
     return Action.objects.exclude(status__in=[Action.Status.COMPLETED, Action.Status.STOPPED])
 
 
+def round_date_problems(
+    period_start: dt.date, period_end: dt.date, opens_on: dt.date, deadline: dt.datetime
+) -> dict[str, str]:
+    """What is wrong with a round's dates, per field (empty when nothing is)."""
+    errors = {}
+    if period_end < period_start:
+        errors["period_end"] = _("The period ends before it starts.")
+    deadline_day = (
+        timezone.localtime(deadline).date() if timezone.is_aware(deadline) else deadline.date()
+    )
+    if deadline_day < period_start:
+        errors["deadline"] = _("The deadline is before the reporting period starts.")
+    elif deadline_day < opens_on:
+        errors["opens_on"] = _("The round would open after its deadline.")
+    return errors
+
+
 def create_round(user: Any, data: RoundData) -> ReportingRound:
     if not access.can_manage_rounds(user):
         raise Denied(_("Only the programme team creates reporting rounds."))
     errors = {}
     if not data.title.strip():
         errors["title"] = _("A title is required.")
-    if data.period_end < data.period_start:
-        errors["period_end"] = _("The period ends before it starts.")
-    if data.deadline.date() < data.opens_on:
-        errors["deadline"] = _("The deadline is before the opening date.")
+    errors.update(
+        round_date_problems(data.period_start, data.period_end, data.opens_on, data.deadline)
+    )
     actions = list(default_round_actions())
     if data.action_codes is not None:
         found = {a.code: a for a in Action.objects.filter(code__in=data.action_codes)}
@@ -168,6 +187,7 @@ def open_round(user: Any, r: ReportingRound) -> int:
             before=before,
             after={**round_state(r), "updates_created": len(updates)},
         )
+        notices.round_opened(r)
     return len(updates)
 
 
@@ -194,6 +214,54 @@ def close_round(user: Any, r: ReportingRound) -> ReportingRound:
             before=before,
             after={**round_state(r), "snapshot_updates": len(r.snapshot["updates"])},
         )
+    return r
+
+
+MAX_REASON = 2_000
+
+
+def require_reason(reason: str) -> str:
+    """A way back is always explained: the reason goes into the audit trail."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid({"reason": _("Give a reason: it is kept in the audit trail.")})
+    if len(reason) > MAX_REASON:
+        raise Invalid({"reason": _("At most %(max)s characters.") % {"max": MAX_REASON}})
+    return reason
+
+
+def reopen_round(
+    user: Any, r: ReportingRound, reason: str, deadline: dt.datetime | None = None
+) -> ReportingRound:
+    """Open a closed round again, until it is published: its frozen result is
+    dropped (closing again freezes a new one). A new deadline is optional."""
+    if not access.can_manage_rounds(user):
+        raise Denied(_("Only the programme team reopens reporting rounds."))
+    reason = require_reason(reason)
+    with transaction.atomic():
+        r = ReportingRound.objects.select_for_update().get(pk=r.pk)
+        if not access.can_reopen_round(user, r):
+            raise Invalid(
+                {"status": _("Only a closed round that has not been published can be reopened.")}
+            )
+        if deadline is not None and deadline <= timezone.now():
+            raise Invalid({"deadline": _("The new deadline must be in the future.")})
+        before = round_state(r)
+        r.status = ReportingRound.Status.OPEN
+        r.closed_at = None
+        r.snapshot = None
+        if deadline is not None:
+            r.deadline = deadline
+        r.save(update_fields=["status", "closed_at", "snapshot", "deadline"])
+        audit.record(
+            actor=user,
+            kind="update",
+            obj=r,
+            verb="reopen",
+            before=before,
+            after={**round_state(r), "reason": reason},
+        )
+        notices.round_opened(r, reopened_at=timezone.now())
     return r
 
 
@@ -303,13 +371,24 @@ def _indicator_problem(indicators: Any) -> str:
     return ""
 
 
-def _save_audited(user: Any, update: ProgressUpdate, before: dict[str, Any], verb: str) -> None:
+def _save_audited(
+    user: Any,
+    update: ProgressUpdate,
+    before: dict[str, Any],
+    verb: str,
+    extra: dict[str, Any] | None = None,
+) -> None:
     """Every change raises the version (optimistic locking) and is audited."""
     update.version += 1
     update.updated_by = user
     update.save()
     audit.record(
-        actor=user, kind="update", obj=update, verb=verb, before=before, after=update_state(update)
+        actor=user,
+        kind="update",
+        obj=update,
+        verb=verb,
+        before=before,
+        after={**update_state(update), **(extra or {})},
     )
 
 
@@ -366,6 +445,8 @@ def submit(user: Any, update_id: int, expected_version: int | None = None) -> Pr
         )
         update.submitted_at = timezone.now()
         _save_audited(user, update, before, "submit")
+        review.record_submission(user, update)
+        notices.update_submitted(update)
     return update
 
 
@@ -382,6 +463,8 @@ def return_update(user: Any, update_id: int, comment: str) -> ProgressUpdate:
         update.review_comment = comment.strip()[:MAX_TEXT]
         update.reviewed_at, update.reviewed_by = timezone.now(), user
         _save_audited(user, update, before, "return")
+        review.add_message(user, update, ReviewMessage.Kind.RETURN, update.review_comment)
+        notices.update_returned(update)
     return update
 
 
@@ -398,6 +481,25 @@ def approve(user: Any, update_id: int) -> ProgressUpdate:
             if not getattr(update, f"report_{name}"):
                 setattr(update, f"report_{name}", getattr(update, name))
         _save_audited(user, update, before, "approve")
+        notices.update_approved(update)
+    return update
+
+
+def unapprove(user: Any, update_id: int, reason: str) -> ProgressUpdate:
+    """Take back an approval while the round is open: the update goes back to
+    review, from where it can be returned to the holder or approved again."""
+    reason = require_reason(reason)
+    with transaction.atomic():
+        update = _locked(update_id)
+        access.check_review(user, update)
+        if update.review_state != ReviewState.APPROVED:
+            raise Invalid({"review_state": _("Only an approved update can be taken back.")})
+        before = update_state(update)
+        update.review_state = ReviewState.SUBMITTED
+        update.reviewed_at, update.reviewed_by = timezone.now(), user
+        _save_audited(user, update, before, "unapprove", extra={"reason": reason})
+        review.add_message(user, update, ReviewMessage.Kind.UNAPPROVE, reason)
+        notices.approval_taken_back(update, reason)
     return update
 
 
@@ -467,4 +569,5 @@ def add_comment(user: Any, update: ProgressUpdate, text: str) -> Comment:
         audit.record(
             actor=user, kind="create", obj=comment, after={"update": update.pk, "text": text}
         )
+        notices.comment_added(comment)
     return comment

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,11 +22,13 @@ from samen.accounts.access import Denied
 from samen.core.forms import add_errors, rebound_at_version
 from samen.plan.models import Action, Organisation
 
-from . import selectors, services
+from . import review, selectors, services
 from .forms import (
     CommentForm,
     ExtensionForm,
     ProgressUpdateForm,
+    ReasonForm,
+    ReplyForm,
     ReportTextForm,
     ReturnForm,
     RoundForm,
@@ -155,6 +158,7 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "reporting/update.html",
         {
+            **_review_context(request, update),
             "update": update,
             "form": form,
             "editable": editable,
@@ -169,9 +173,40 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and update.review_state in selectors.TO_REVIEW,
             "report_form": _report_form(request.user, update),
             "return_form": ReturnForm(),
+            "unapprove_form": ReasonForm() if access.can_unapprove(request.user, update) else None,
         },
         status=status,
     )
+
+
+def _review_context(request: HttpRequest, update: ProgressUpdate) -> dict[str, Any]:
+    """The review thread and, from two submissions on, what changed between two
+    of them (`?van=1&tot=2`; by default the last two)."""
+    if not access.can_see_review_comment(request.user, update):
+        return {}
+    kept = list(review.submissions(update).select_related("submitted_by"))
+    context: dict[str, Any] = {
+        "review_history": review.history(update),
+        "reply_form": ReplyForm() if access.can_reply_in_review(request.user, update) else None,
+        "submissions": kept,
+    }
+    if len(kept) >= 2:
+        by_number = {s.number: s for s in kept}
+
+        def pick(param: str, default: int) -> int:
+            value = request.GET.get(param, "")
+            return int(value) if value.isdigit() and int(value) in by_number else default
+
+        old = pick("van", kept[-2].number)
+        new = pick("tot", kept[-1].number)
+        fields = review.diff(by_number[old], by_number[new])
+        context.update(
+            compare_from=old,
+            compare_to=new,
+            changes=[f for f in fields if f.changed],
+            unchanged=[f.label for f in fields if not f.changed],
+        )
+    return context
 
 
 def _report_form(user: Any, update: ProgressUpdate) -> ReportTextForm | None:
@@ -213,6 +248,24 @@ def update_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         except (Denied, services.Invalid) as exc:
             context["message"] = str(exc)
     return render(request, "reporting/_autosave.html", context)
+
+
+@login_required
+@require_POST
+def update_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reply in the review thread (programme team or the holder's organisation)."""
+    update = _update(request, pk)
+    form = ReplyForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.Invalid({"text": _("Write a reply first.")})
+        review.reply(request.user, update.pk, form.cleaned_data["text"])
+        messages.success(request, _("Reply added to the review."))
+    except Denied as exc:
+        return forbidden(request, str(exc))
+    except services.Invalid as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("update", args=[pk]) + "#review-history-title")
 
 
 @login_required
@@ -292,7 +345,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     r = _round(request, pk)
     if not access.can_see_round_dashboard(request.user):
-        return forbidden(request, _("Only the programme team sees the round dashboard."))
+        return _round_updates(request, r)
     board = selectors.dashboard(r)
     organisations = (
         Organisation.objects.filter(progress_updates__round=r).distinct().order_by("name")
@@ -310,36 +363,14 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def round_transition(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
-    r = _round(request, pk)
-    try:
-        if transition == "open":
-            count = services.open_round(request.user, r)
-            messages.success(
-                request, _("The round is open: %(count)s updates were created.") % {"count": count}
-            )
-        elif transition == "close":
-            services.close_round(request.user, r)
-            messages.success(
-                request, _("The round is closed and its result is frozen for the report.")
-            )
-        elif transition == "publish":
-            from .publication import publish_round
-
-            publish_round(request.user, r)
-            messages.success(
-                request, _("The round is published: its approved results are now public.")
-            )
-            return redirect("report", pk=pk)
-        else:
-            return forbidden(request, _("Unknown step."))
-    except Denied as exc:
-        return forbidden(request, str(exc))
-    except services.Invalid as exc:
-        messages.error(request, str(exc))
-    return redirect("round", pk=pk)
+def _round_updates(request: HttpRequest, r: ReportingRound) -> HttpResponse:
+    """Other roles: the round's approved updates that they may read."""
+    if not access.visible_rounds(request.user).filter(pk=r.pk).exists():
+        return forbidden(request, _("You cannot see this reporting round."))
+    updates = selectors.with_context(
+        access.visible_updates(request.user, r.updates.filter(review_state=ReviewState.APPROVED))
+    ).order_by("action__sort_key", "organisation__name")
+    return render(request, "reporting/round_updates.html", {"round": r, "updates": updates})
 
 
 @login_required
@@ -405,6 +436,11 @@ def update_review(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         if decision == "approve":
             services.approve(request.user, pk)
             messages.success(request, _("Approved."))
+        elif decision == "unapprove":
+            services.unapprove(request.user, pk, request.POST.get("reason", ""))
+            messages.success(
+                request, _("The approval is taken back; the update is waiting for review again.")
+            )
         elif decision == "return":
             services.return_update(request.user, pk, request.POST.get("comment", ""))
             messages.success(

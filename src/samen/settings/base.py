@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "samen.plan",
     "samen.accounts",
     "samen.reporting",
+    "samen.notifications",
     # budget and parliament (issue 6): funding, allocations, spending; motions
     "samen.budget",
     "samen.parliament",
@@ -242,6 +243,10 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "samen@example.org")
 SAMEN_BASE_URL = os.environ.get("SAMEN_BASE_URL", "http://127.0.0.1:8000")
+# Each action's reported progress on the plan's pages comes from the reporting app.
+SAMEN_ACTION_PROGRESS = "samen.reporting.progress"
+# The daily notification digest goes out from this local hour on (samen send-digests).
+SAMEN_DIGEST_HOUR = int(os.environ.get("SAMEN_DIGEST_HOUR", "7"))
 
 LOGGING = {
     "version": 1,

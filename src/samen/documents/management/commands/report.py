@@ -1,7 +1,7 @@
 """`samen report`: list the rounds, or write a round's progress report to a file.
 
 samen report --list
-samen report ROUND --format docx|pdf|html [--lang nl|en] [--public] -o FILE
+samen report ROUND --format docx|pdf|html [--lang nl|en] [--public] [--letter] -o FILE
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--lang", choices=("nl", "en"), default="nl")
         parser.add_argument(
             "--public", action="store_true", help="the published text (published rounds only)"
+        )
+        parser.add_argument(
+            "--letter", action="store_true", help="inside the letter to parliament, as its annex"
         )
         parser.add_argument("-o", "--output", help="file to write (default: its own name)")
 
@@ -54,7 +57,8 @@ class Command(BaseCommand):
         def progress(percent: int, step: str) -> None:
             sys.stderr.write(f"  {percent:3d}%  {step}\n")
 
-        out = render.render(ctx, options["format"], progress)
+        frame = "letter" if options["letter"] else "report"
+        out = render.render(ctx, options["format"], progress, frame=frame)
         path = Path(options["output"] or out.filename)
         path.write_bytes(out.content)
         self.stdout.write(f"{path}\t{len(out.content)} bytes\t{len(ctx.actions)} actions")
