@@ -439,25 +439,27 @@ def _audit_and_repair(
             attack.witness(point)
 
 
-def _colour(system: _System, cells: NDArray[np.int64]) -> list[NDArray[np.int64]]:
-    """Split ``cells`` into groups in which no two share a relation (greedy, in order)."""
+def _colour(system: _System, cells: NDArray[np.int64], limit: int = 4) -> list[NDArray[np.int64]]:
+    """Split ``cells`` into at most ``limit`` groups, sharing relations as little as can be.
+
+    Greedy in order: each cell joins the group it shares the fewest relations with (the
+    first such group on a tie), so cells in one row land in different groups while there
+    are groups enough.
+    """
     by_cell = system.by_cell
-    colour_of: dict[int, int] = {}
-    used_in: dict[int, set[int]] = {}  # relation -> colours already in it
-    groups: list[list[int]] = []
+    members: dict[int, list[int]] = {}  # relation -> groups of the cells already in it
+    groups: list[list[int]] = [[] for _ in range(limit)]
     for q in (int(c) for c in cells):
         rels = by_cell.indices[by_cell.indptr[q] : by_cell.indptr[q + 1]]
-        taken: set[int] = set()
+        clash = np.zeros(limit)
         for r in rels:
-            taken |= used_in.get(int(r), set())
-        colour = next(k for k in range(len(groups) + 1) if k not in taken)
-        if colour == len(groups):
-            groups.append([])
-        groups[colour].append(q)
-        colour_of[q] = colour
+            for g in members.get(int(r), ()):
+                clash[g] += 1
+        g = int(np.argmin(clash))
+        groups[g].append(q)
         for r in rels:
-            used_in.setdefault(int(r), set()).add(colour)
-    return [np.array(g, dtype=np.int64) for g in groups]
+            members.setdefault(int(r), []).append(g)
+    return [np.array(g, dtype=np.int64) for g in groups if g]
 
 
 def _raise(
@@ -521,6 +523,7 @@ class _Attack:
     def __init__(
         self, system: _System, known: NDArray[np.bool_], base: FloatArray | None = None
     ) -> None:
+        self.system = system
         a = system.matrix
         n = a.shape[1]
         x = np.where(known, system.values, 0.0)
@@ -643,18 +646,29 @@ class _Attack:
             c[local] = sense / span
             self._solve(c, m, b, cols)
 
+    def _open(self, cells: NDArray[np.int64], sense: float) -> NDArray[np.int64]:
+        """Cells whose lower (sense 1) or upper (sense -1) end no witness has reached."""
+        if sense > 0:
+            return cells[self.wmin[cells] > self.lo[cells] + _TOL]
+        return cells[self.wmax[cells] < self.hi[cells] - _TOL]
+
     def settle(self, cells: NDArray[np.int64]) -> None:
-        """Find witnesses reaching the outer bounds of ``cells`` in a few aggregate LPs."""
+        """Find witnesses reaching the outer bounds of ``cells`` with few aggregate LPs.
+
+        Rounds repeat while each still settles several open cells (an exact LP per cell
+        settles one or two); exact LPs per cell do the rest.
+        """
         cells = cells[self.pos[cells] >= 0]
         for sense in (1.0, -1.0):
-            for _ in range(3):
-                if sense > 0:
-                    open_ = cells[self.wmin[cells] > self.lo[cells] + _TOL]
-                else:
-                    open_ = cells[self.wmax[cells] < self.hi[cells] - _TOL]
+            open_ = self._open(cells, sense)
+            for _ in range(50):
                 if open_.size < 2:
                     break
                 self._aggregate(open_, sense)
+                still = self._open(cells, sense)
+                if open_.size - still.size < 3:
+                    break
+                open_ = still
 
     def _lower(self, cell: int) -> float:
         if self.wmin[cell] <= self.lo[cell] + _TOL:
