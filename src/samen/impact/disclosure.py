@@ -5,7 +5,8 @@ application. It suppresses
 
 * **primary** cells: every count ``0 < value < threshold`` (totals included), and every
   zero that is a part of a relation whose total is itself primary (in a group of fewer than
-  ``threshold`` people an empty category tells something about each of them);
+  ``threshold`` people an empty category tells something about each of them), unless a
+  published zero above it already says the same;
 * **secondary** (complementary) cells, chosen so that no primary cell can be worked out,
   exactly or to within the protection interval, from the published cells and the additive
   relations between them (row, column and grand totals, hierarchies, and cells that several
@@ -20,12 +21,14 @@ non-negative real solutions consistent with everything published) satisfies
 Method: Cox's cell suppression seen as linear programming (Cox 1995; Fischetti & Salazar-
 Gonzalez 2000), solved heuristically. A combinatorial pass first makes every relation
 that holds a suppressed cell hold at least two, with at least ``protection`` counts between
-its suppressed parts; then each primary cell is audited with the attacker's LP and, where its
-interval is too narrow, repaired by a small LP that finds two consistent versions of the
-table whose values of that cell lie ``protection`` apart while changing as few published
-(and as small) cells as possible; the published cells that have to change are suppressed.
-Suppressing more can only widen intervals, so a repaired cell stays protected and the loop
-ends. References: Hundepool et al., *Statistical Disclosure Control* (Wiley, 2012),
+its suppressed parts. Then every primary cell must be *proven* protected by two witnesses:
+consistent versions of the tables (non-negative, every relation holding, every published
+value kept) whose values of that cell lie ``protection`` apart. The true table is one; the
+attacker's LP solutions supply the rest. A cell no witness proves is raised: an LP finds a
+consistent version in which it lies ``protection`` above its lowest witness while changing
+as few published (and as small) cells as possible, and the published cells it changes are
+suppressed. Suppressing more keeps every witness consistent, so a proven cell stays proven
+and the procedure ends. References: Hundepool et al., *Statistical Disclosure Control* (Wiley, 2012),
 ch. 4-5, doi:10.1002/9781118348239; L.H. Cox, "Network models for complementary cell
 suppression", JASA 90 (1995) 1453-1462, doi:10.1080/01621459.1995.10476651;
 M. Fischetti & J.J. Salazar-Gonzalez, "Models and algorithms for optimizing cell suppression
@@ -37,6 +40,7 @@ Pure Python, numpy and scipy (HiGHS through :func:`scipy.optimize.linprog`); no 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -357,10 +361,10 @@ def _complete_relations(system: _System, suppressed: NDArray[np.bool_], width: f
     """
     v, cost = system.values, system.cost
     n_rel = system.matrix.shape[0]
-    queue = list(range(n_rel))
+    queue = deque(range(n_rel))
     queued = np.ones(n_rel, dtype=bool)
     while queue:
-        r = queue.pop(0)
+        r = queue.popleft()
         queued[r] = False
         cells = system.members(r)
         sup = suppressed[cells]
