@@ -295,6 +295,22 @@ def test_feasible_ranges_of_a_cell_nothing_bounds_is_infinite():
     assert ranges == {"all": (12.0, math.inf), "a": (0.0, math.inf)}
 
 
+def test_a_small_cell_in_no_relation_is_hidden_and_nothing_bounds_it():
+    result = protect({"organ removal": 3, "all forms": 812}, [])
+    assert result.published == {"organ removal": None, "all forms": 812}
+    assert feasible_ranges(result.published, []) == {"organ removal": (0.0, math.inf)}
+
+
+def test_feasible_ranges_for_chosen_cells_only():
+    published = {"all": 20, "a": None, "b": None, "c": 5}
+    relations = [Relation("all", ("a", "b", "c"))]
+    assert feasible_ranges(published, relations, cells=["b"]) == {"b": (0.0, 15.0)}
+    with pytest.raises(ValueError, match="only for suppressed cells"):
+        feasible_ranges(published, relations, cells=["c"])
+    with pytest.raises(ValueError, match="'d' is not in the published set"):
+        feasible_ranges(published, relations, cells=["d"])
+
+
 def test_feasible_ranges_refuse_published_values_no_table_fits():
     with pytest.raises(ValueError, match="no non-negative table"):
         feasible_ranges({"all": 5, "a": None, "b": 9}, [Relation("all", ("a", "b"))])

@@ -237,6 +237,9 @@ def feasible_ranges(
     known = np.array([published[c] is not None for c in ids])
     wanted = np.flatnonzero(~known)
     if cells is not None:
+        missing = [c for c in cells if c not in system.index]
+        if missing:
+            raise ValueError(f"cell {missing[0]!r} is not in the published set")
         order = [system.index[c] for c in cells]
         if any(known[i] for i in order):
             raise ValueError("feasible_ranges answers only for suppressed cells")
@@ -312,7 +315,7 @@ class _System:
         return cls(ids, index, v, matrix, matrix.tocsc(), totals, cost)
 
     def members(self, r: int) -> NDArray[np.int32]:
-        """Cells of relation ``r``: the total first, then the parts in order."""
+        """Cells of relation ``r``: the total first, then the parts (ascending index)."""
         start, end = self.matrix.indptr[r], self.matrix.indptr[r + 1]
         cols = self.matrix.indices[start:end]
         t = self.totals[r]
