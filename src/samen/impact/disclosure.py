@@ -619,7 +619,9 @@ class _Attack:
         self, c: FloatArray, m: sp.csr_matrix, b: FloatArray, cols: NDArray[np.int64]
     ) -> float:
         """Minimise ``c @ x`` over one component; record the solution as a witness."""
-        res = linprog(c, A_eq=m, b_eq=b, bounds=(0, None), method="highs-ds", options={"presolve": False})
+        res = linprog(
+            c, A_eq=m, b_eq=b, bounds=(0, None), method="highs-ds", options={"presolve": False}
+        )
         self.lps += 1
         if res.status == 3:
             return -np.inf
