@@ -142,7 +142,7 @@ class ReturnIn(Body):
     comment: str = Field(..., max_length=services.MAX_TEXT, pattern=NOT_BLANK)
 
 
-class ReasonIn(Schema):
+class ReasonIn(Body):
     reason: str = Field(description="Why this step back is taken; kept in the audit trail.")
 
 
