@@ -9,41 +9,20 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from samen.mse.checks import model_checks, overlap_warnings
-from samen.mse.design import all_histories, term_names
+from samen.mse.design import all_histories, parse_terms, term_names
+from samen.mse.estimate import Options
 from samen.mse.gof import POOR_FIT_P, GoodnessOfFit, cell_labels, goodness_of_fit
 from samen.mse.loglinear import LoglinearFit, ModelSpec, fit_loglinear
 from samen.mse.messages import CaptureDataError, MseMessage
 from samen.mse.results import MseResult
 from samen.mse.search import SearchResult
 from samen.mse.table import CaptureTable
-
-
-@dataclass(frozen=True)
-class Options:
-    """The options of :func:`samen.mse.estimate.estimate`, checked."""
-
-    criterion: str
-    terms: str | Sequence[str] | None
-    heterogeneity: str | None
-    theta: float | None
-    select: str | None
-    bootstrap: int | None
-    seed: int | None
-    level: float
-    n_jobs: int | None
-    search: SearchResult | None
-    progress: Callable[[int, int], None] | None
-    delta: float | None
-    prior: str
-    grid_max: int | None
-    top: int
 
 
 def best_usable(
@@ -193,6 +172,7 @@ def _normal(
         unobserved=fit.abundance - table.observed,
         aic=fit.aic,
         bic=fit.bic,
+        identifiability=None if fit.identifiable else False,
         warnings=tuple(warn),
         details=details,
     )
@@ -448,3 +428,51 @@ def average(table: CaptureTable, warn: list[MseMessage], o: Options) -> MseResul
             "models": [m.to_json() for m in avg.models],
         },
     )
+
+
+def dispatch(table: CaptureTable, method: str, o: Options) -> MseResult:
+    """Run ``method`` on ``table`` with checked options (see :func:`samen.mse.estimate.estimate`)."""
+    if method == "covariates" or (table.covariates and method == "loglinear"):
+        return covariates(table, o)
+    table = table.without_covariates() if table.covariates else table
+    warn = overlap_warnings(table)
+    if method in ("petersen", "chapman"):
+        return two_list(table, method, warn, o.level)
+    _hist, counts = table.full()
+    k = table.k
+    if method == "dga":
+        return dga_result(table, warn, o)
+    if method == "average":
+        return average(table, warn, o)
+    if method == "chao":
+        if k < 3:
+            raise CaptureDataError("needs_lists", method="chao", minimum=3, k=k)
+        return heterogeneous(table, method, (), "chao", None, warn, o.level)
+    if method == "independence":
+        if o.heterogeneity:
+            return heterogeneous(table, method, (), o.heterogeneity, o.theta, warn, o.level)
+        fit = fit_loglinear(counts, ModelSpec("Mt"), k)
+        return loglinear_result(table, fit, method, (), warn, o.level)
+    if method == "loglinear":
+        if o.terms:
+            pairs = tuple(parse_terms(o.terms, table.lists))
+            if o.heterogeneity:
+                return heterogeneous(table, method, pairs, o.heterogeneity, o.theta, warn, o.level)
+            chosen = "given terms"
+        else:
+            from samen.mse.search import search_models
+
+            result = o.search or search_models(counts, k, o.criterion, o.n_jobs)
+            pairs, passed, found = best_usable(table, result.ranked(o.criterion))
+            crit = o.criterion.upper()
+            chosen = f"best {crit} of {len(result.models)} models ({result.method} search)"
+            if not found:
+                chosen = "main effects: no searched model passes the checks"
+                warn.append(MseMessage("no_usable_model", searched=len(result.models)))
+            elif passed:
+                chosen += f" that passes the checks ({passed} better-ranked models passed over)"
+                warn.append(MseMessage("models_passed_over", passed=passed, criterion=crit))
+        fit = fit_loglinear(counts, ModelSpec("pairs", pairs), k)
+        res = loglinear_result(table, fit, method, term_names(pairs, table.lists), warn, o.level)
+        return with_details(res, {"modelChoice": chosen})
+    return sparse(table, warn, o)

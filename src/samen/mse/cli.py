@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from samen.mse.estimate import CRITERIA, DGA_PRIORS, HETEROGENEITY_FORMS
 from samen.mse.messages import CaptureDataError, MseMessage
 from samen.mse.results import METHODS
 
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     from samen.mse.table import CaptureTable
 
 EXIT_BAD_INPUT = 2
-#: Heterogeneity forms offered by the CLI (``samen.mse.estimate.HETEROGENEITY_FORMS``).
-HETEROGENEITY_CHOICES = ("chao", "poisson", "darroch", "gamma", "normal")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,11 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--method", choices=[m for m in METHODS if m != "covariates"], default="sparsemse"
     )
-    e.add_argument("--criterion", choices=["aic", "bic"], default="aic")
+    e.add_argument("--criterion", choices=CRITERIA, default="aic")
     e.add_argument("--terms", help="model terms, e.g. LA:NG,PF:GP (with --covariates also P:year)")
     e.add_argument(
         "--heterogeneity",
-        choices=HETEROGENEITY_CHOICES,
+        choices=HETEROGENEITY_FORMS,
         help="independence/loglinear: cases differ in how easily they are found",
     )
     e.add_argument(
@@ -54,21 +53,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--stratum", help="estimate separately for each value of this column")
     e.add_argument("--covariates", help="covariate columns for a covariate model, e.g. year,sex")
-    e.add_argument(
-        "--select", choices=["aic", "bic"], help="covariate model: choose the terms stepwise"
-    )
+    e.add_argument("--select", choices=CRITERIA, help="covariate model: choose the terms stepwise")
     e.add_argument(
         "--bootstrap", type=int, metavar="N", help="sparsemse: BCa bootstrap, N replicates"
     )
     e.add_argument("--seed", type=int, help="bootstrap seed (default 1234)")
     e.add_argument("--delta", type=float, help="dga: prior count per cell (default 2^-lists)")
-    e.add_argument("--prior", choices=["1/N", "uniform"], default="1/N", help="dga: prior of N")
+    e.add_argument("--prior", choices=DGA_PRIORS, default="1/N", help="dga: prior of N")
     e.add_argument("--grid", type=int, metavar="MAX", help="dga: unobserved counts 1..MAX")
     e.add_argument("--top", type=int, default=5, metavar="K", help="dga and average: models shown")
     _add_common(e)
     m = sub.add_parser("models", help="list the log-linear models searched, best first")
     m.add_argument("file")
-    m.add_argument("--criterion", choices=["aic", "bic"], default="aic")
+    m.add_argument("--criterion", choices=CRITERIA, default="aic")
     m.add_argument("--top", type=int, default=10, metavar="K")
     _add_common(m)
     c = sub.add_parser("compare", help="likelihood-ratio test of two nested log-linear models")

@@ -36,27 +36,53 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from samen.mse import _methods as build
-from samen.mse._methods import Options
-from samen.mse.checks import flag_problems, overlap_warnings
-from samen.mse.design import parse_terms, term_names
-from samen.mse.limits import Limits, check_feasible
-from samen.mse.loglinear import HETEROGENEITY, ModelSpec, fit_loglinear
-from samen.mse.messages import CaptureDataError, MseMessage
+from samen.mse.messages import CaptureDataError
 from samen.mse.results import METHODS, MseResult
-from samen.mse.search import CRITERIA, SearchResult
-from samen.mse.table import CaptureTable
 
-__all__ = ["METHODS", "combine_strata", "estimate", "overlap_warnings"]
+if TYPE_CHECKING:
+    from samen.mse.limits import Limits
+    from samen.mse.search import SearchResult
+    from samen.mse.table import CaptureTable
+
+# This module imports nothing heavy at the top: ``samen.mse`` exports ``estimate``
+# eagerly, and the command line's ``--help`` must not wait for numpy and scipy.
+
+__all__ = ["METHODS", "combine_strata", "estimate"]
+
+#: Model-choice criteria.
+CRITERIA = ("aic", "bic")
 
 #: Methods that use ``terms``.
 TERM_METHODS = ("loglinear", "covariates")
 #: Forms of heterogeneity for ``independence`` and ``loglinear``: Rcapture's four
 #: log-linear forms and the Normal model of Rivest (2011).
-HETEROGENEITY_FORMS = (*HETEROGENEITY, "normal")
+HETEROGENEITY_FORMS = ("chao", "poisson", "darroch", "gamma", "normal")
 #: Priors of the population size for ``dga``.
 DGA_PRIORS = ("1/N", "uniform")
+
+
+@dataclass(frozen=True)
+class Options:
+    """The options of :func:`estimate`, checked, as the methods receive them."""
+
+    criterion: str
+    terms: str | Sequence[str] | None
+    heterogeneity: str | None
+    theta: float | None
+    select: str | None
+    bootstrap: int | None
+    seed: int | None
+    level: float
+    n_jobs: int | None
+    search: SearchResult | None
+    progress: Callable[[int, int], None] | None
+    delta: float | None
+    prior: str
+    grid_max: int | None
+    top: int
 
 
 def estimate(
@@ -154,8 +180,12 @@ def estimate(
         top=top,
     )
     _validate(table, method, opts)
+    from samen.mse._methods import dispatch
+    from samen.mse.checks import flag_problems
+    from samen.mse.limits import check_feasible
+
     check_feasible(table, method, bootstrap=bootstrap or 0, limits=limits)
-    return flag_problems(_estimate(table, method, opts))
+    return flag_problems(dispatch(table, method, opts))
 
 
 def _validate(table: CaptureTable, method: str, o: Options) -> None:
@@ -224,57 +254,6 @@ def _validate(table: CaptureTable, method: str, o: Options) -> None:
         raise CaptureDataError("top_positive", value=o.top)
 
 
-def _estimate(table: CaptureTable, method: str, o: Options) -> MseResult:
-    if method == "covariates" or (table.covariates and method == "loglinear"):
-        return build.covariates(table, o)
-    table = table.without_covariates() if table.covariates else table
-    warn = overlap_warnings(table)
-    if method in ("petersen", "chapman"):
-        return build.two_list(table, method, warn, o.level)
-    _hist, counts = table.full()
-    k = table.k
-    if method == "dga":
-        return build.dga_result(table, warn, o)
-    if method == "average":
-        return build.average(table, warn, o)
-    if method == "chao":
-        if k < 3:
-            raise CaptureDataError("needs_lists", method="chao", minimum=3, k=k)
-        return build.heterogeneous(table, method, (), "chao", None, warn, o.level)
-    if method == "independence":
-        if o.heterogeneity:
-            return build.heterogeneous(table, method, (), o.heterogeneity, o.theta, warn, o.level)
-        fit = fit_loglinear(counts, ModelSpec("Mt"), k)
-        return build.loglinear_result(table, fit, method, (), warn, o.level)
-    if method == "loglinear":
-        if o.terms:
-            pairs = tuple(parse_terms(o.terms, table.lists))
-            if o.heterogeneity:
-                return build.heterogeneous(
-                    table, method, pairs, o.heterogeneity, o.theta, warn, o.level
-                )
-            chosen = "given terms"
-        else:
-            from samen.mse.search import search_models
-
-            result = o.search or search_models(counts, k, o.criterion, o.n_jobs)
-            pairs, passed, found = build.best_usable(table, result.ranked(o.criterion))
-            crit = o.criterion.upper()
-            chosen = f"best {crit} of {len(result.models)} models ({result.method} search)"
-            if not found:
-                chosen = "main effects: no searched model passes the checks"
-                warn.append(MseMessage("no_usable_model", searched=len(result.models)))
-            elif passed:
-                chosen += f" that passes the checks ({passed} better-ranked models passed over)"
-                warn.append(MseMessage("models_passed_over", passed=passed, criterion=crit))
-        fit = fit_loglinear(counts, ModelSpec("pairs", pairs), k)
-        res = build.loglinear_result(
-            table, fit, method, term_names(pairs, table.lists), warn, o.level
-        )
-        return build.with_details(res, {"modelChoice": chosen})
-    return build.sparse(table, warn, o)
-
-
 def combine_strata(results: Sequence[MseResult]) -> MseResult:
     """Sum per-stratum estimates; the interval adds the strata's spreads.
 
@@ -284,6 +263,8 @@ def combine_strata(results: Sequence[MseResult]) -> MseResult:
     then the sum of the strata's lower limits.
     """
     from scipy.stats import norm
+
+    from samen.mse.checks import flag_problems
 
     z = float(norm.ppf(0.5 + results[0].level / 2))
     observed = sum(r.observed for r in results)

@@ -90,6 +90,11 @@ class NormalFit:
     converged: bool
 
     @property
+    def identifiable(self) -> bool:
+        """Whether the Hessian pinned the intercept down (a finite standard error)."""
+        return math.isfinite(self.stderr)
+
+    @property
     def sigma(self) -> float:
         """Standard deviation of the normal shift in catchability (logit scale)."""
         return float(self.coef[-1])
@@ -175,7 +180,12 @@ def fit_normal(
     # gradient says whether it got there.
     converged = bool(res.success) or float(np.abs(_gradient(objective, theta, 1e-5)).max()) < 1e-3
     dev = float(res.fun)
-    var_b0 = float(np.linalg.inv(_hessian(objective, theta))[0, 0])
+    try:
+        var_b0 = float(np.linalg.inv(_hessian(objective, theta))[0, 0])
+    except np.linalg.LinAlgError:
+        var_b0 = math.inf  # a flat direction: the data do not pin b0 down
+    if not var_b0 >= 0:
+        var_b0 = math.inf
     unseen = exp_or_inf(float(theta[0]))
     stderr = math.sqrt(max(unseen + unseen**2 * var_b0, 0.0))
     abundance = n + unseen
