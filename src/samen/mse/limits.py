@@ -39,7 +39,9 @@ MEMORY_FRACTION = 0.25
 _FIT_SECONDS = 7e-6
 _CHAO_SECONDS = 5e-5
 _SPARSE_SECONDS = 4e-8
-_SEARCH_SECONDS = 3e-7
+_SEARCH_SECONDS = 2e-7
+#: The libraries themselves (numpy, scipy) before any table.
+_BASE_BYTES = 1e8
 #: Copies of the largest arrays held at once.
 _COPIES = 4
 #: Methods suggested instead, in order of preference.
@@ -97,11 +99,13 @@ def estimate_cost(method: str, k: int, *, bootstrap: int = 0, histories: int = 0
     histories : int
         Observed histories (a bootstrap also refits one jackknife table each).
     """
-    if method in ("petersen", "chapman", "dga"):
-        return Cost(1.0, 1e8)
+    if method in ("petersen", "chapman", "dga", "lcmcr"):
+        # No complete table: cheap whatever the lists (dga has 3 to 5, the others 2;
+        # LCMCR's cost grows with the observed histories, not with 2^k).
+        return Cost(1.0, _BASE_BYTES)
     cells = 2.0**k - 1.0
     pairs = k * (k - 1) / 2.0
-    table_bytes = 3 * 8.0 * cells * k
+    table_bytes = _BASE_BYTES + 3 * 8.0 * cells * k
     if method in ("independence", "covariates"):
         p = k + 1.0
         return Cost(_FIT_SECONDS * cells * p * p, table_bytes + _COPIES * 8.0 * cells * p)
@@ -115,7 +119,7 @@ def estimate_cost(method: str, k: int, *, bootstrap: int = 0, histories: int = 0
         return Cost(one * runs, table_bytes + _COPIES * 8.0 * cells * p)
     # loglinear and average: exhaustive up to 6 lists, stepwise beyond.
     if k <= 6:
-        return Cost(0.0002 * 2.0**pairs + _FIT_SECONDS * cells * (1 + pairs) ** 2, 2e8)
+        return Cost(0.0002 * 2.0**pairs + _FIT_SECONDS * cells * (1 + pairs) ** 2, 2 * _BASE_BYTES)
     big_p = 1.0 + k + pairs
     return Cost(
         _SEARCH_SECONDS * k * cells * big_p * big_p,
