@@ -25,6 +25,33 @@ from samen.mse.search import SearchResult
 from samen.mse.table import CaptureTable
 
 
+def make_result(
+    table: CaptureTable,
+    method: str,
+    estimate: float,
+    interval: tuple[float, float],
+    level: float,
+    kind: str,
+    *,
+    observed: int | None = None,
+    **fields: Any,
+) -> MseResult:
+    """An :class:`MseResult` for ``table``: lists, observed and unobserved filled in."""
+    n = table.observed if observed is None else observed
+    return MseResult(
+        method=method,
+        lists=table.lists,
+        estimate=estimate,
+        ci_lower=interval[0],
+        ci_upper=interval[1],
+        level=level,
+        interval_kind=kind,
+        observed=n,
+        unobserved=estimate - n,
+        **fields,
+    )
+
+
 def best_usable(
     table: CaptureTable, ranked: SearchResult
 ) -> tuple[tuple[tuple[int, int], ...], int, bool]:
@@ -83,17 +110,14 @@ def loglinear_result(
     )
     details = {"stderr": fit.stderr, "deviance": fit.deviance, "df": fit.df}
     details.update(_fit_details(gof, warn))
-    return MseResult(
-        method=method,
-        lists=table.lists,
+    return make_result(
+        table,
+        method,
+        ci.abundance,
+        (ci.lower, ci.upper),
+        level,
+        "profile likelihood (multinomial, Cormack's correction)",
         model=model,
-        estimate=ci.abundance,
-        ci_lower=ci.lower,
-        ci_upper=ci.upper,
-        level=level,
-        interval_kind="profile likelihood (multinomial, Cormack's correction)",
-        observed=table.observed,
-        unobserved=ci.abundance - table.observed,
         aic=fit.aic,
         bic=fit.bic,
         existence=exists,
@@ -159,17 +183,14 @@ def _normal(
         "heterogeneity": "normal",
     }
     details.update(_fit_details(gof, warn))
-    return MseResult(
-        method=method,
-        lists=table.lists,
+    return make_result(
+        table,
+        method,
+        fit.abundance,
+        (fit.lower, fit.upper),
+        level,
+        "log-transformed (Chao 1987), as Rcapture for the Normal model",
         model=(*term_names(pairs, table.lists), "normal heterogeneity"),
-        estimate=fit.abundance,
-        ci_lower=fit.lower,
-        ci_upper=fit.upper,
-        level=level,
-        interval_kind="log-transformed (Chao 1987), as Rcapture for the Normal model",
-        observed=table.observed,
-        unobserved=fit.abundance - table.observed,
         aic=fit.aic,
         bic=fit.bic,
         identifiability=None if fit.identifiable else False,
@@ -235,17 +256,14 @@ def sparse(table: CaptureTable, warn: list[MseMessage], o: Options) -> MseResult
                 float(v) for v in np.quantile(boot.replicates, [0.025, 0.5, 0.975])
             ],
         )
-    return MseResult(
-        method="sparsemse",
-        lists=table.lists,
+    return make_result(
+        table,
+        "sparsemse",
+        wald.estimate,
+        (lower, upper),
+        o.level,
+        kind,
         model=term_names(model.pairs, table.lists),
-        estimate=wald.estimate,
-        ci_lower=lower,
-        ci_upper=upper,
-        level=o.level,
-        interval_kind=kind,
-        observed=table.observed,
-        unobserved=wald.estimate - table.observed,
         aic=model.aic,
         bic=model.aic + (math.log(table.observed) - 2.0) * model.fit.rank,
         existence=exists,
@@ -287,17 +305,15 @@ def covariates(table: CaptureTable, o: Options) -> MseResult:
         warn.append(MseMessage("not_converged"))
     gof = goodness_of_fit(fit.cells, fit.y, fit.fit.fitted, fit.fit.deviance, fit.fit.df_residual)
     details.update(_fit_details(gof, warn))
-    return MseResult(
-        method="covariates",
-        lists=table.lists,
+    return make_result(
+        table,
+        "covariates",
+        tot.estimate,
+        (tot.ci_lower, tot.ci_upper),
+        o.level,
+        "Wald on the log of the unobserved count (delta method over covariate cells)",
         model=fit.terms,
-        estimate=tot.estimate,
-        ci_lower=tot.ci_lower,
-        ci_upper=tot.ci_upper,
-        level=o.level,
-        interval_kind="Wald on the log of the unobserved count (delta method over covariate cells)",
         observed=tot.observed,
-        unobserved=tot.estimate - tot.observed,
         aic=fit.aic,
         bic=fit.bic,
         existence=fit.existence,
@@ -341,17 +357,15 @@ def dga_result(table: CaptureTable, warn: list[MseMessage], o: Options) -> MseRe
         }
         for i in order
     ]
-    return MseResult(
-        method="dga",
-        lists=table.lists,
+    return make_result(
+        table,
+        "dga",
+        float(res.median),
+        (float(res.ci_lower), float(res.ci_upper)),
+        float(res.level),
+        "posterior quantiles (Bayesian model averaging over decomposable graphs)",
         model=(),
-        estimate=float(res.median),
-        ci_lower=float(res.ci_lower),
-        ci_upper=float(res.ci_upper),
-        level=float(res.level),
-        interval_kind="posterior quantiles (Bayesian model averaging over decomposable graphs)",
         observed=int(res.observed),
-        unobserved=float(res.median) - int(res.observed),
         warnings=tuple(warn) + tuple(res.warnings),
         details={
             "posteriorMean": float(res.mean),
@@ -371,17 +385,15 @@ def two_list(table: CaptureTable, method: str, warn: list[MseMessage], level: fl
 
     est = two_list_estimate(table, method, level)
     other = two_list_estimate(table, "petersen" if method == "chapman" else "chapman", level)
-    return MseResult(
-        method=method,
-        lists=table.lists,
+    return make_result(
+        table,
+        method,
+        est.estimate,
+        (est.lower, est.upper),
+        level,
+        "log-transformed (Chao 1987), variance of Seber (1982)",
         model=(),
-        estimate=est.estimate,
-        ci_lower=est.lower,
-        ci_upper=est.upper,
-        level=level,
-        interval_kind="log-transformed (Chao 1987), variance of Seber (1982)",
         observed=est.observed,
-        unobserved=est.estimate - est.observed,
         warnings=tuple(warn),
         details={
             "n1": est.n1,
@@ -404,20 +416,18 @@ def average(table: CaptureTable, warn: list[MseMessage], o: Options) -> MseResul
         warn.append(
             MseMessage("models_passed_over", passed=avg.excluded, criterion=o.criterion.upper())
         )
-    return MseResult(
-        method="average",
-        lists=table.lists,
-        model=(),
-        estimate=avg.estimate,
-        ci_lower=avg.lower,
-        ci_upper=avg.upper,
-        level=o.level,
-        interval_kind=(
+    return make_result(
+        table,
+        "average",
+        avg.estimate,
+        (avg.lower, avg.upper),
+        o.level,
+        (
             "log-transformed (Chao 1987) with the unconditional standard error "
             "(Buckland, Burnham & Augustin 1997)"
         ),
+        model=(),
         observed=avg.observed,
-        unobserved=avg.estimate - avg.observed,
         warnings=tuple(warn),
         details={
             "criterion": o.criterion,
