@@ -145,3 +145,17 @@ def test_any_text_is_read_or_refused_with_a_coded_message(
         return
     assert table.k >= 2 and table.observed > 0
     assert (table.histories.sum(axis=1) > 0).all()
+
+
+def test_bounds_are_checked_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from samen.mse import table as table_module
+
+    path = write(tmp_path, "A,B,count\n1,0,3\n0,1,2\n1,1,1\n")
+    monkeypatch.setattr(table_module, "MAX_FILE_BYTES", 10)
+    with pytest.raises(CaptureDataError) as caught:
+        read_capture_csv(path)
+    assert caught.value.code == "file_too_large"
+    monkeypatch.undo()
+    wide = ",".join(f"L{i}" for i in range(61))
+    with pytest.raises(CaptureDataError, match="works with 2 to 60 lists; this table has 61"):
+        read_capture_csv(write(tmp_path, wide + "\n" + ",".join(["1"] * 61) + "\n"))

@@ -210,3 +210,13 @@ def test_every_method_gives_a_flagged_result_or_a_clear_error(
         assert codes(res) & FLAGS, (res.estimate, res.ci_upper, codes(res))
     json.dumps(res.to_json(), allow_nan=False)
     np.testing.assert_equal(res.observed, tab.observed)
+
+
+def test_a_stratum_without_cases_is_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    f = tmp_path / "strata.csv"
+    f.write_text("A,B,year,count\n1,0,2020,40\n0,1,2020,30\n1,1,2020,6\n1,0,2021,0\n")
+    code, out, err = run(capsys, "estimate", str(f), "--stratum", "year")
+    assert code == 2 and out == ""
+    assert "stratum year=2021: all counts are zero; nothing was observed" in err
