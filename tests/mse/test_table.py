@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from samen.mse.table import CaptureDataError, CaptureDataWarning, CaptureTable, read_capture_csv
 
@@ -124,3 +126,36 @@ def test_a_twenty_digit_count_is_a_row_and_column_error(tmp_path: Path) -> None:
 def test_a_directory_is_not_a_file(tmp_path: Path) -> None:
     with pytest.raises(CaptureDataError, match="file not found"):
         read_capture_csv(tmp_path)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    st.text(alphabet="01 ,;\t\nABcount-.9e", max_size=80),
+    st.sampled_from(["", "A,B,count\n", "A;B;n\n", "A\tB\n"]),
+)
+def test_any_text_is_read_or_refused_with_a_coded_message(
+    tmp_path_factory: pytest.TempPathFactory, body: str, header: str
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "lists.csv"
+    path.write_text(header + body)
+    try:
+        table = read_capture_csv(path)
+    except CaptureDataError as exc:
+        assert exc.code and str(exc).startswith(str(path))
+        return
+    assert table.k >= 2 and table.observed > 0
+    assert (table.histories.sum(axis=1) > 0).all()
+
+
+def test_bounds_are_checked_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from samen.mse import table as table_module
+
+    path = write(tmp_path, "A,B,count\n1,0,3\n0,1,2\n1,1,1\n")
+    monkeypatch.setattr(table_module, "MAX_FILE_BYTES", 10)
+    with pytest.raises(CaptureDataError) as caught:
+        read_capture_csv(path)
+    assert caught.value.code == "file_too_large"
+    monkeypatch.undo()
+    wide = ",".join(f"L{i}" for i in range(61))
+    with pytest.raises(CaptureDataError, match="works with 2 to 60 lists; this table has 61"):
+        read_capture_csv(write(tmp_path, wide + "\n" + ",".join(["1"] * 61) + "\n"))

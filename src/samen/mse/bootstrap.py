@@ -211,6 +211,8 @@ def bootstrap_estimate(
     jack[jack_idx] = results[nboot:]
     w = obs_counts.astype(float)
     resid = np.sum(w * jack) / w.sum() - jack
-    ahat = float(np.sum(w * resid**3) / (6.0 * np.sum(w * resid**2) ** 1.5))
+    spread = float(np.sum(w * resid**2))
+    # All jackknife estimates equal (a degenerate table): no acceleration.
+    ahat = float(np.sum(w * resid**3) / (6.0 * spread**1.5)) if spread > 0 else 0.0
     z0, limits = bca_limits(replicates, estimate, ahat, alpha)
     return BootstrapResult(estimate, fit, replicates, ahat, z0, tuple(alpha), limits)

@@ -1,35 +1,28 @@
 """``samen mse``: estimate a hidden population from a capture-history CSV.
 
 No Django here: ``samen.cli`` hands ``samen mse ...`` straight to :func:`main`.
+The parser imports nothing heavy, so ``samen mse --help`` answers at once;
+numpy and scipy are imported only when a command runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from samen.mse.estimate import METHODS, combine_strata, estimate
-from samen.mse.results import MseResult
-from samen.mse.search import search_models
-from samen.mse.table import CaptureDataError, CaptureDataWarning, CaptureTable, read_capture_csv
+from samen.mse.estimate import CRITERIA, DGA_PRIORS, HETEROGENEITY_FORMS
+from samen.mse.messages import CaptureDataError, MseMessage
+from samen.mse.results import METHODS
+
+if TYPE_CHECKING:
+    from samen.mse.results import MseResult
+    from samen.mse.table import CaptureTable
 
 EXIT_BAD_INPUT = 2
-
-_METHOD_TEXT = {
-    "independence": "independence model (Rcapture Mt): the lists are assumed unrelated",
-    "loglinear": "log-linear model with list interactions (Rcapture)",
-    "chao": "Chao lower-bound heterogeneity model (Rcapture Mth Chao)",
-    "sparsemse": (
-        "SparseMSE stepwise model (Chan, Silverman & Vincent 2021), the UK Home Office method"
-    ),
-    "covariates": "log-linear model with covariates (Cruyff, van Dijk & van der Heijden 2017)",
-    "dga": "Bayesian model averaging over decomposable graphs (dga, Madigan & York 1997)",
-}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,27 +34,55 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="samen mse", description="Multiple systems estimation (capture-recapture).")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     e = sub.add_parser("estimate", help="estimate the total number of cases")
-    e.add_argument("file", help="CSV: one 0/1 column per list plus 'count', or one row per case")
+    e.add_argument(
+        "file",
+        help="CSV (, ; or tab): one 0/1 column per list plus count, n or freq; or one row per case",
+    )
     e.add_argument(
         "--method", choices=[m for m in METHODS if m != "covariates"], default="sparsemse"
     )
-    e.add_argument("--criterion", choices=["aic", "bic"], default="aic")
+    e.add_argument("--criterion", choices=CRITERIA, default="aic")
     e.add_argument("--terms", help="model terms, e.g. LA:NG,PF:GP (with --covariates also P:year)")
+    e.add_argument(
+        "--heterogeneity",
+        choices=HETEROGENEITY_FORMS,
+        help="independence/loglinear: cases differ in how easily they are found",
+    )
+    e.add_argument(
+        "--theta", type=float, help="theta of --heterogeneity poisson (2) or gamma (3.5)"
+    )
     e.add_argument("--stratum", help="estimate separately for each value of this column")
     e.add_argument("--covariates", help="covariate columns for a covariate model, e.g. year,sex")
+    e.add_argument("--select", choices=CRITERIA, help="covariate model: choose the terms stepwise")
     e.add_argument(
         "--bootstrap", type=int, metavar="N", help="sparsemse: BCa bootstrap, N replicates"
     )
     e.add_argument("--seed", type=int, help="bootstrap seed (default 1234)")
-    e.add_argument("--jobs", type=int, help="worker processes (default: all CPUs)")
-    e.add_argument("--json", action="store_true", help="print JSON")
+    e.add_argument("--delta", type=float, help="dga: prior count per cell (default 2^-lists)")
+    e.add_argument("--prior", choices=DGA_PRIORS, default="1/N", help="dga: prior of N")
+    e.add_argument("--grid", type=int, metavar="MAX", help="dga: unobserved counts 1..MAX")
+    e.add_argument("--top", type=int, default=5, metavar="K", help="dga and average: models shown")
+    _add_common(e)
     m = sub.add_parser("models", help="list the log-linear models searched, best first")
     m.add_argument("file")
-    m.add_argument("--criterion", choices=["aic", "bic"], default="aic")
+    m.add_argument("--criterion", choices=CRITERIA, default="aic")
     m.add_argument("--top", type=int, default=10, metavar="K")
-    m.add_argument("--jobs", type=int)
-    m.add_argument("--json", action="store_true")
+    _add_common(m)
+    c = sub.add_parser("compare", help="likelihood-ratio test of two nested log-linear models")
+    c.add_argument("file")
+    c.add_argument("--smaller", default="", help="terms of the smaller model ('' = main effects)")
+    c.add_argument("--larger", required=True, help="terms of the larger model")
+    c.add_argument("--json", action="store_true", help="print JSON")
     return p
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", type=int, help="worker processes (default: all CPUs)")
+    p.add_argument(
+        "--max-time", type=float, metavar="SECONDS", help="refuse work estimated to take longer"
+    )
+    p.add_argument("--max-memory", type=float, metavar="GB", help="refuse work needing more memory")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
 
 def main(argv: list[str]) -> int:
@@ -73,19 +94,22 @@ def main(argv: list[str]) -> int:
     except CaptureDataError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return EXIT_BAD_INPUT
+    commands: dict[str, Callable[[argparse.Namespace], str]] = {
+        "estimate": _estimate,
+        "models": _models,
+        "compare": _compare,
+    }
     try:
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", CaptureDataWarning)
-            out = _models(args) if args.command == "models" else _estimate(args)
+            warnings.simplefilter("always")
+            out = commands[args.command](args)
         for w in caught:
-            if issubclass(w.category, CaptureDataWarning):
-                sys.stderr.write(f"warning: {w.message}\n")
-    except (CaptureDataError, ValueError) as exc:
-        sys.stderr.write(
-            f"error: {args.file}: {exc}\n"
-            if not str(exc).startswith(args.file)
-            else f"error: {exc}\n"
-        )
+            message = w.message.args[0] if isinstance(w.message, Warning) else w.message
+            if isinstance(message, MseMessage):
+                sys.stderr.write(f"warning: {message}\n")
+    except CaptureDataError as exc:
+        text = str(exc)
+        sys.stderr.write(f"error: {text}\n" if exc.file else f"error: {args.file}: {text}\n")
         return EXIT_BAD_INPUT
     sys.stdout.write(out)
     return 0
@@ -95,38 +119,79 @@ def _split(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
 
 
+#: Work estimated to take longer than this is announced before it starts.
+ANNOUNCE_SECONDS = 10.0
+
+
+def _announce(method: str, table: CaptureTable, bootstrap: int | None, limits: Any) -> None:
+    from samen.mse.limits import check_feasible
+
+    cost = check_feasible(table, method, bootstrap=bootstrap or 0, limits=limits)
+    if cost.seconds > ANNOUNCE_SECONDS:
+        sys.stderr.write(
+            f"note: {method} on {table.k} lists will take about {cost.seconds:,.0f} seconds\n"
+        )
+
+
+def _limits(args: argparse.Namespace) -> Any:
+    from samen.mse.limits import Limits
+
+    base = Limits.default()
+    return Limits(
+        seconds=base.seconds if args.max_time is None else args.max_time,
+        memory_bytes=base.memory_bytes if args.max_memory is None else args.max_memory * 1e9,
+    )
+
+
 def _estimate(args: argparse.Namespace) -> str:
+    from dataclasses import replace
+
+    from samen.mse._report import human
+    from samen.mse.estimate import combine_strata, estimate
+    from samen.mse.table import read_capture_csv
+
     covs = _split(args.covariates)
     strata = [args.stratum] if args.stratum else []
     table = read_capture_csv(args.file, covariates=[*strata, *[c for c in covs if c not in strata]])
-    if args.bootstrap is not None and args.bootstrap < 1:
-        raise CaptureDataError("bootstrap_positive", value=args.bootstrap)
-    if args.bootstrap and args.method != "sparsemse":
-        raise CaptureDataError("bootstrap_sparsemse_only", method=args.method)
     opts: dict[str, Any] = {
         "criterion": args.criterion,
         "terms": args.terms,
+        "heterogeneity": args.heterogeneity,
+        "theta": args.theta,
+        "select": args.select,
         "bootstrap": args.bootstrap,
         "seed": args.seed,
         "n_jobs": args.jobs,
+        "delta": args.delta,
+        "prior": args.prior,
+        "grid_max": args.grid,
+        "top": args.top,
+        "limits": _limits(args),
         "progress": _progress_line() if args.bootstrap and sys.stderr.isatty() else None,
     }
     # Covariates only make sense in a log-linear model that holds them.
     method = "covariates" if covs else args.method
+    _announce(method, table, args.bootstrap, opts["limits"])
     results: list[MseResult] = []
     if args.stratum:
-        from dataclasses import replace
-
         for level, sub in _strata(table, args.stratum, covs).items():
-            res = estimate(sub, method, **opts)
-            results.append(replace(res, stratum=f"{args.stratum}={level}"))
+            name = f"{args.stratum}={level}"
+            if sub.observed == 0:
+                raise CaptureDataError(
+                    "stratum_failed", stratum=name, reason=MseMessage("counts_all_zero")
+                )
+            try:
+                res = estimate(sub, method, **opts)
+            except CaptureDataError as exc:
+                raise CaptureDataError("stratum_failed", stratum=name, reason=str(exc)) from exc
+            results.append(replace(res, stratum=name))
         results.append(combine_strata(results))
     else:
         results.append(estimate(table, method, **opts))
     if args.json:
         payload: Any = results[0].to_json() if len(results) == 1 else [r.to_json() for r in results]
         return json.dumps(payload, indent=2) + "\n"
-    return "\n".join(_human(r) for r in results)
+    return "\n".join(human(r) for r in results)
 
 
 def _progress_line() -> Callable[[int, int], None]:
@@ -145,6 +210,8 @@ def _strata(table: CaptureTable, column: str, covs: list[str]) -> dict[str, Capt
         return table.stratify(column)
     import numpy as np
 
+    from samen.mse.table import CaptureTable
+
     col = table.covariates.index(column)
     out = {}
     rest = [i for i, c in enumerate(table.covariates) if c != column]
@@ -160,91 +227,40 @@ def _strata(table: CaptureTable, column: str, covs: list[str]) -> dict[str, Capt
     return out
 
 
-def _fmt(v: float) -> str:
-    return "no upper limit found" if not math.isfinite(v) else f"{v:,.0f}"
-
-
-def _human(r: MseResult) -> str:
-    pct = f"{r.level:.0%}"
-    head = f"[{r.stratum}]\n" if r.stratum else ""
-    lines = [
-        f"{head}Estimated total: {r.estimate:,.0f}  "
-        f"({pct} interval {_fmt(r.ci_lower)} to {_fmt(r.ci_upper)})",
-        f"  seen on at least one list:   {r.observed:,}",
-        f"  estimated on no list at all: {r.unobserved:,.0f}",
-        f"Method:   {_METHOD_TEXT.get(r.method, r.method)}",
-        f"Interval: {r.interval_kind}",
-    ]
-    if r.stratum != "total":
-        terms = ", ".join(r.model) if r.model else "none (main effects only)"
-        lines.append(
-            f"Model:    {len(r.lists)} lists ({', '.join(r.lists)}); interaction terms: {terms}"
-        )
-    if r.aic is not None and r.bic is not None:
-        lines.append(
-            f"Fit:      AIC {r.aic:.2f}, BIC {r.bic:.2f} "
-            "(lower is better; compare only on the same data)"
-        )
-    if r.existence is not None:
-        ok = "the estimate exists" if r.existence else "NO finite estimate exists for this model"
-        idn = "parameters identifiable" if r.identifiability else "parameters NOT identifiable"
-        lines.append(f"Checks:   {ok}; {idn}")
-    by_level = r.details.get("byLevel")
-    if by_level:
-        lines.append("By level:")
-        for row in by_level:
-            lines.append(
-                f"  {row['covariate']}={row['level']}: {row['estimate']:,.0f} "
-                f"({_fmt(row['ciLower'])} to {_fmt(row['ciUpper'])}), observed {row['observed']:,}"
-            )
-    for w in r.warnings:
-        lines.append(f"Warning:  {w}")
-    return "\n".join(lines) + "\n"
-
-
 def _models(args: argparse.Namespace) -> str:
+    from samen.mse._report import models_table
+    from samen.mse.limits import check_feasible
+    from samen.mse.search import search_models
+    from samen.mse.table import read_capture_csv
+
+    if args.top < 1:
+        raise CaptureDataError("top_positive", value=args.top)
     table = read_capture_csv(args.file)
+    check_feasible(table, "loglinear", limits=_limits(args))
     _hist, counts = table.full()
     res = search_models(counts, table.k, args.criterion, args.jobs).ranked(args.criterion)
-    top = res.models[: max(args.top, 1)]
-    names = table.lists
-    rows = [
-        {
-            "model": [f"{names[i]}:{names[j]}" for i, j in m.pairs],
-            "rcaptureName": m.name,
-            "estimate": m.abundance,
-            "stderr": m.stderr,
-            "aic": m.aic,
-            "bic": m.bic,
-            "deviance": m.deviance,
-            "df": m.df,
-            "converged": m.converged,
-        }
-        for m in top
-    ]
+    return models_table(table, res, args.criterion, args.top, as_json=args.json)
+
+
+def _compare(args: argparse.Namespace) -> str:
+    from samen.mse.gof import likelihood_ratio_test
+    from samen.mse.limits import check_feasible
+    from samen.mse.table import read_capture_csv
+
+    table = read_capture_csv(args.file)
+    check_feasible(table, "independence")
+    test = likelihood_ratio_test(table, args.smaller, args.larger)
     if args.json:
-        payload = {
-            "criterion": args.criterion,
-            "search": res.method,
-            "modelsSearched": len(res.models),
-            "observed": table.observed,
-            "models": rows,
-        }
-        return json.dumps(payload, indent=2, allow_nan=False, default=str) + "\n"
-    out = [
-        f"{len(res.models):,} models searched ({res.method}); "
-        f"best {len(top)} by {args.criterion.upper()}, "
-        f"{table.observed:,} cases observed.",
-        f"{'rank':>4}  {args.criterion.upper():>9}  {'estimate':>12}  model (interaction terms)",
-    ]
-    for i, m in enumerate(top, 1):
-        terms = ", ".join(f"{names[a]}:{names[b]}" for a, b in m.pairs) or "none (independence)"
-        flag = "" if m.converged else "  [fit did not converge]"
-        out.append(
-            f"{i:>4}  {m.criterion(args.criterion):9.2f}  {m.abundance:12,.0f}  {terms}{flag}"
+        return json.dumps(test.to_json(), indent=2) + "\n"
+    smaller = ", ".join(test.smaller) or "main effects only"
+    return (
+        f"Smaller model: {smaller} (deviance {test.deviance_smaller:.3f})\n"
+        f"Larger model:  {', '.join(test.larger)} (deviance {test.deviance_larger:.3f})\n"
+        f"Likelihood-ratio statistic {test.statistic:.3f} on {test.df} degrees of freedom, "
+        f"p = {test.p_value:.4g}\n"
+        + (
+            "The larger model fits significantly better (p < 0.05).\n"
+            if test.p_value < 0.05
+            else "The extra terms do not improve the fit significantly (p >= 0.05).\n"
         )
-    out.append(
-        "Estimates here are Poisson estimates n + exp(b0); "
-        "`estimate --method loglinear` adds an interval."
     )
-    return "\n".join(out) + "\n"

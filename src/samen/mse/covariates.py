@@ -29,12 +29,12 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.stats import norm
 
-from samen.mse.design import FloatArray, IntArray, all_histories, history_codes
+from samen.mse.design import FloatArray, IntArray, all_histories, exp_or_inf, history_codes
 from samen.mse.glm import PoissonFit, fit_poisson
 from samen.mse.messages import CaptureDataError
 from samen.mse.table import CaptureTable
@@ -67,6 +67,14 @@ class CovariateFit:
     fit : PoissonFit
         The Poisson GLM over (covariate cell x history).
     aic, bic : float
+    cells : tuple of str
+        A label per row of the GLM (``"A+C, year=2020"``), for the goodness of fit.
+    y : ndarray
+        The observed count of each row.
+    existence, identifiability : bool
+        Whether the maximum likelihood estimate exists (the linear program of
+        Fienberg & Rinaldo, as SparseMSE's ``checkident``) and whether every
+        parameter is identifiable (no aliased column).
     """
 
     terms: tuple[str, ...]
@@ -76,6 +84,10 @@ class CovariateFit:
     aic: float
     bic: float
     level: float
+    cells: tuple[str, ...] = ()
+    y: FloatArray = field(default_factory=lambda: np.zeros(0))
+    existence: bool = True
+    identifiability: bool = True
 
 
 def _dummies(values: Sequence[str], levels: Sequence[str]) -> FloatArray:
@@ -167,14 +179,9 @@ def fit_covariate_model(
         grad = (dark[sel][:, None] * x0[sel]).sum(axis=0)
         se_log = math.sqrt(max(float(grad @ cov @ grad), 0.0)) / d if d > 0 else math.nan
         n_obs = int(obs_per_cell[sel].sum())
-        return LevelEstimate(
-            cov_name,
-            lv,
-            n_obs,
-            n_obs + d,
-            n_obs + d * math.exp(-z * se_log),
-            n_obs + d * math.exp(z * se_log),
-        )
+        lower = n_obs + (d * math.exp(-z * se_log) if d > 0 else 0.0)
+        upper = n_obs + (d * exp_or_inf(z * se_log) if d > 0 else 0.0)
+        return LevelEstimate(cov_name, lv, n_obs, n_obs + d, lower, upper)
 
     rows = []
     for j, c in enumerate(table.covariates):
@@ -183,6 +190,13 @@ def fit_covariate_model(
             rows.append(summarise(c, lv, sel))
     total = summarise(None, None, np.ones(len(cells), dtype=bool))
     n = float(y.sum())
+    lists = table.lists
+    labels = tuple(
+        "+".join(nm for nm, h in zip(lists, hist_row, strict=True) if h)
+        + ", "
+        + ", ".join(f"{c}={v}" for c, v in zip(table.covariates, cells[ci], strict=True))
+        for hist_row, ci in zip(h_all[obs].tolist(), cell_idx[obs].tolist(), strict=True)
+    )
     return CovariateFit(
         terms=tuple(clean_terms),
         total=total,
@@ -191,7 +205,85 @@ def fit_covariate_model(
         aic=fit.aic,
         bic=fit.aic + (math.log(n) - 2.0) * fit.rank,
         level=level,
+        cells=labels,
+        y=y[obs],
+        existence=_mle_exists(x[obs], y[obs]),
+        identifiability=fit.rank == x.shape[1],
     )
+
+
+def _mle_exists(x: FloatArray, y: FloatArray) -> bool:
+    """Whether the Poisson MLE of the design ``x`` exists for the counts ``y``.
+
+    The same test as SparseMSE's ``checkident``: the exact rank shortcut first,
+    then the linear program of Fienberg & Rinaldo (2012).
+    """
+    from samen.mse.sparse import _lp_no_mle, _mle_exists_by_rank
+
+    rank = int(np.linalg.matrix_rank(x))
+    if _mle_exists_by_rank(x, y > 0, rank):
+        return True
+    return not _lp_no_mle(x.T, x.T @ y)
+
+
+def _term_key(term: str) -> frozenset[str]:
+    return frozenset(p.strip() for p in term.split(":"))
+
+
+def candidate_terms(table: CaptureTable) -> list[str]:
+    """Every two-way term a covariate model can hold: list pairs, list:covariate, covariate pairs."""
+    names = [*table.lists, *table.covariates]
+    return [f"{a}:{b}" for a, b in itertools.combinations(names, 2)]
+
+
+def select_covariate_model(
+    table: CaptureTable,
+    criterion: str = "aic",
+    start: Sequence[str] = (),
+    level: float = 0.95,
+) -> tuple[CovariateFit, list[tuple[str, str, float]]]:
+    """Choose the terms of a covariate model stepwise, as R's ``step(direction = "both")``.
+
+    From the model with the main effects and ``start``, each step fits every
+    model one two-way term away (a term of :func:`candidate_terms` added, or a
+    term of the model dropped) and moves to the one with the smallest criterion,
+    while that is smaller than the current model's. Main effects always stay.
+
+    Parameters
+    ----------
+    criterion : {"aic", "bic"}
+        AIC is R's (``-2 loglik + 2 p``), so the steps are those of
+        ``step(glm(...), scope = list(lower = ~ main effects, upper = ~ .^2))``;
+        BIC is Rcapture's ``AIC + (log n - 2) p`` with ``n`` the observed cases.
+    start : sequence of str
+        Terms to start from.
+
+    Returns
+    -------
+    fit : CovariateFit
+        The chosen model.
+    steps : list of (term, "add" or "drop", criterion after the step)
+    """
+    current = [t.strip() for t in start if t.strip()]
+    fit = fit_covariate_model(table, current, level)
+    value = fit.aic if criterion == "aic" else fit.bic
+    steps: list[tuple[str, str, float]] = []
+    while True:
+        keys = {_term_key(t) for t in current}
+        moves = [(t, "drop") for t in current]
+        moves += [(t, "add") for t in candidate_terms(table) if _term_key(t) not in keys]
+        best: tuple[float, str, str, CovariateFit] | None = None
+        for term, action in moves:
+            terms = [t for t in current if t != term] if action == "drop" else [*current, term]
+            cand = fit_covariate_model(table, terms, level)
+            cand_value = cand.aic if criterion == "aic" else cand.bic
+            if best is None or cand_value < best[0]:
+                best = (cand_value, term, action, cand)
+        if best is None or not best[0] < value:
+            return fit, steps
+        value, term, action, fit = best
+        current = [t for t in current if t != term] if action == "drop" else [*current, term]
+        steps.append((term, action, value))
 
 
 def simulate_covariate_population(

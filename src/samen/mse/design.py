@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -13,6 +14,15 @@ from samen.mse.messages import CaptureDataError
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 Pair = tuple[int, int]
+
+
+#: ``math.exp`` overflows above this argument.
+_EXP_MAX = 709.0
+
+
+def exp_or_inf(x: float) -> float:
+    """``exp(x)``, or ``inf`` where the float would overflow (R gives ``Inf`` there too)."""
+    return math.exp(x) if x < _EXP_MAX else math.inf
 
 
 def all_histories(k: int) -> IntArray:

@@ -53,6 +53,16 @@ AUTO_MAX_NMAX = 100_000_000
 AUTO_MAX_POINTS = 250_000
 #: Points of the coarse grids used only to find how far the grid must reach.
 AUTO_SEARCH_POINTS = 2_000
+#: After the doubling, a probe on a logarithmic grid up to this many unobserved cases looks
+#: for posterior mass the doubling cannot see: a second mode far beyond the grid (lists that
+#: barely overlap favour graphs without edges, whose posterior sits at a huge N, while graphs
+#: with edges pile up near the observed count). With more than ``PROBE_MISS`` of the mass
+#: beyond the grid, the grid is rebuilt to reach it.
+PROBE_MAX = 10**11
+PROBE_POINTS = 3_000
+PROBE_MISS = 0.01
+#: A rebuilt grid keeps step one up to here, then takes geometrically growing steps.
+DENSE_END = 10_000
 
 #: Work in blocks of at most this many (graph, grid value) cells: bounded memory for any grid.
 _BLOCK_CELLS = 1 << 21
@@ -336,14 +346,23 @@ class _Model:
         self.log_factorial_counts = float(np.sum(gammaln(counts + 1.0)))
 
     def log_sums(
-        self, grid: IntArray, log_prior_n: Callable[[FloatArray], FloatArray]
+        self,
+        grid: IntArray,
+        log_prior_n: Callable[[FloatArray], FloatArray],
+        log_widths: FloatArray | None = None,
     ) -> tuple[FloatArray, FloatArray]:
-        """Log of the unnormalised column sums (per grid value) and row sums (per graph)."""
+        """Log of the unnormalised column sums (per grid value) and row sums (per graph).
+
+        ``log_widths`` (optional) weights each grid value by the log of the stretch of
+        ``n_missing`` it stands for; a grid of unit steps needs none.
+        """
         m = grid.astype(np.float64)
         sizes = m + self.observed
         common = (
             gammaln(sizes + 1.0) - gammaln(m + 1.0) - self.log_factorial_counts
         ) + _checked_log_prior(log_prior_n, sizes)
+        if log_widths is not None:
+            common = common + log_widths
         n_graphs = self.design.shape[0]
         block = max(1, _BLOCK_CELLS // n_graphs)
         log_columns = np.empty(grid.size, dtype=np.float64)
@@ -421,7 +440,11 @@ def _unit_grid(nmax: int, points: int) -> IntArray:
 def _auto_grid(
     model: _Model, log_prior_n: Callable[[FloatArray], FloatArray], notes: list[MseMessage]
 ) -> tuple[IntArray, FloatArray, FloatArray]:
-    """Widen ``1..Nmax`` by doubling until the tail mass is below the tolerance."""
+    """Widen ``1..Nmax`` by doubling until the tail mass is below the tolerance.
+
+    Then a probe on a logarithmic grid checks that no posterior mass lies beyond the
+    grid (see :data:`PROBE_MAX`); if it does, the grid is rebuilt to reach it.
+    """
     nmax = max(AUTO_START_MULTIPLE * model.observed, AUTO_MIN_NMAX)
     while True:
         # A cheap coarse grid finds the reach; the tail fraction hardly depends on the step.
@@ -435,19 +458,49 @@ def _auto_grid(
         grid = _unit_grid(nmax, AUTO_MAX_POINTS)
         columns, rows = model.log_sums(grid, log_prior_n)
         tail = _tail_mass(grid, np.exp(columns - logsumexp(columns)))
-        if tail < TAIL_TOLERANCE:
-            return grid, columns, rows
-        if nmax >= AUTO_MAX_NMAX:
-            notes.append(
-                MseMessage(
-                    "dga_tail_unbounded",
-                    tolerance=TAIL_TOLERANCE,
-                    grid_max=int(grid[-1]),
-                    tail=tail,
-                )
-            )
-            return grid, columns, rows
+        if tail < TAIL_TOLERANCE or nmax >= AUTO_MAX_NMAX:
+            break
         nmax *= 2
+    reach = _probe_reach(model, log_prior_n, int(grid[-1]))
+    if reach is not None:
+        grid, widths = _growing_grid(reach)
+        columns, rows = model.log_sums(grid, log_prior_n, np.log(widths))
+        tail = _tail_mass(grid, np.exp(columns - logsumexp(columns)))
+    if tail >= TAIL_TOLERANCE:
+        notes.append(
+            MseMessage(
+                "dga_tail_unbounded",
+                tolerance=TAIL_TOLERANCE,
+                grid_max=int(grid[-1]),
+                tail=tail,
+            )
+        )
+    return grid, columns, rows
+
+
+def _probe_reach(
+    model: _Model, log_prior_n: Callable[[FloatArray], FloatArray], grid_end: int
+) -> int | None:
+    """How far a grid must reach, when more than :data:`PROBE_MISS` lies beyond ``grid_end``."""
+    probe = np.unique(np.geomspace(1, PROBE_MAX, PROBE_POINTS).round().astype(np.int64))
+    widths = np.gradient(probe.astype(np.float64))
+    columns, _ = model.log_sums(probe, log_prior_n, np.log(widths))
+    mass = np.exp(columns - logsumexp(columns))
+    if mass[probe > grid_end].sum() <= PROBE_MISS:
+        return None
+    cdf = np.cumsum(mass)
+    # The probe's resolution is coarse: go one probe step past the 1 - 1e-6 point.
+    index = min(int(np.searchsorted(cdf, 1.0 - 1e-6)) + 1, probe.size - 1)
+    return int(probe[index])
+
+
+def _growing_grid(reach: int) -> tuple[IntArray, FloatArray]:
+    """Step one up to :data:`DENSE_END`, then geometric steps to ``reach``; and each width."""
+    dense = np.arange(1, min(DENSE_END, reach) + 1, dtype=np.int64)
+    far = np.geomspace(DENSE_END, max(reach, DENSE_END + 1), AUTO_MAX_POINTS - dense.size)
+    grid = np.unique(np.r_[dense, far.round().astype(np.int64)])
+    edges = np.r_[grid[0] - 0.5, (grid[1:] + grid[:-1]) / 2.0, grid[-1] + 0.5]
+    return grid, np.diff(edges)
 
 
 def _validate_delta(delta: float) -> float:

@@ -3,128 +3,86 @@
 Methods (``method=``):
 
 ``independence``
-    Rcapture's Mt: lists independent, profile-likelihood interval.
+    Rcapture's Mt: lists independent, profile-likelihood interval. With
+    ``heterogeneity`` Rcapture's Mth of that form.
 ``loglinear``
     A log-linear model with two-list terms: the given ``terms``, or the best
-    model by AIC/BIC from the exhaustive search (stepwise beyond 6 lists);
-    profile-likelihood interval (``closedpCI.t(mX = ...)``).
+    model by AIC/BIC from the exhaustive search (stepwise beyond 6 lists) that
+    passes SparseMSE's ``checkident``; profile-likelihood interval
+    (``closedpCI.t(mX = ...)``). With ``terms`` and ``heterogeneity``:
+    ``closedpCI.t(mX = ..., h = ...)``.
 ``chao``
     Rcapture's Mth Chao lower bound (list effects plus heterogeneity).
 ``sparsemse``
     SparseMSE's stepwise model; Wald interval, or with ``bootstrap=N`` the
     BCa bootstrap interval of ``estimatepopulation``.
 ``covariates``
-    Log-linear model with covariates (terms like ``P:year``), Wald interval.
+    Log-linear model with covariates (terms like ``P:year``, or chosen by
+    ``select="aic"``), Wald interval.
 ``dga``
     Bayesian model averaging over decomposable graphs (``samen.mse.dga``),
     posterior median and 95% credible interval.
+``petersen``, ``chapman``
+    The two-list estimators of Lincoln–Petersen and Chapman (``samen.mse.twolist``).
+``average``
+    Model averaging with AIC/BIC weights over the searched log-linear models
+    (``samen.mse.averaging``).
+
+Every result passes :func:`samen.mse.checks.flag_problems`: a number that
+cannot be taken at face value always comes with a warning.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+from samen.mse.messages import CaptureDataError
+from samen.mse.results import METHODS, MseResult
 
-from samen.mse.bootstrap import DEFAULT_SEED, bootstrap_estimate
-from samen.mse.covariates import fit_covariate_model
-from samen.mse.design import all_pairs, parse_terms, term_names
-from samen.mse.loglinear import LoglinearFit, ModelSpec, fit_loglinear, profile_interval
-from samen.mse.messages import CaptureDataError, MseMessage
-from samen.mse.results import MseResult
-from samen.mse.search import SearchedModel, SearchResult, search_models
-from samen.mse.sparse import checkident, estimate_population0
-from samen.mse.table import CaptureTable
+if TYPE_CHECKING:
+    from samen.mse.limits import Limits
+    from samen.mse.search import SearchResult
+    from samen.mse.table import CaptureTable
 
-METHODS = ("independence", "loglinear", "chao", "sparsemse", "covariates", "dga")
+# This module imports nothing heavy at the top: ``samen.mse`` exports ``estimate``
+# eagerly, and the command line's ``--help`` must not wait for numpy and scipy.
 
+__all__ = ["METHODS", "combine_strata", "estimate"]
 
-def overlap_warnings(table: CaptureTable) -> list[MseMessage]:
-    """Plain-language warnings about lists that never overlap."""
-    ov = table.pair_overlaps()
-    out = []
-    for i in range(table.k):
-        others = [j for j in range(table.k) if j != i]
-        if ov[i, i] == 0:
-            out.append(MseMessage("list_no_cases", list=table.lists[i]))
-        elif all(ov[i, j] == 0 for j in others):
-            out.append(MseMessage("list_isolated", list=table.lists[i]))
-    empty = [f"{table.lists[i]}:{table.lists[j]}" for i, j in all_pairs(table.k) if ov[i, j] == 0]
-    if empty:
-        out.append(MseMessage("empty_pairs", pairs=", ".join(empty)))
-    small = int((table.counts > 0).sum())
-    if table.observed < 50:
-        out.append(MseMessage("few_cases", observed=table.observed))
-    if small < table.k + 1:
-        out.append(MseMessage("few_histories"))
-    return out
+#: Model-choice criteria.
+CRITERIA = ("aic", "bic")
+
+#: Methods that use ``terms``.
+TERM_METHODS = ("loglinear", "covariates")
+#: Forms of heterogeneity for ``independence`` and ``loglinear``: Rcapture's four
+#: log-linear forms and the Normal model of Rivest (2011).
+HETEROGENEITY_FORMS = ("chao", "poisson", "darroch", "gamma", "normal")
+#: Priors of the population size for ``dga``.
+DGA_PRIORS = ("1/N", "uniform")
 
 
-def _checks(table: CaptureTable, pairs: Sequence[tuple[int, int]]) -> tuple[bool, bool]:
-    hist, counts = table.full()
-    verdict = checkident(hist, counts, list(pairs))
-    return verdict & 1 == 0, verdict & 2 == 0
+@dataclass(frozen=True)
+class Options:
+    """The options of :func:`estimate`, checked, as the methods receive them."""
 
-
-def _best_estimable(table: CaptureTable, ranked: SearchResult) -> tuple[SearchedModel, int]:
-    """The best-ranked model whose estimate exists, and how many were passed over.
-
-    A criterion ranks models by fit alone; a model whose maximum likelihood
-    estimate does not exist (SparseMSE's linear-programming check, with terms
-    for lists that never overlap treated as minus infinity, as SparseMSE does)
-    can fit "well" with an unbounded estimate. Such models are skipped. When no
-    model qualifies the best one is returned (its result carries the existence
-    verdict and warnings).
-    """
-    hist, counts = table.full()
-    for passed, model in enumerate(ranked.models):
-        if math.isfinite(model.abundance) and checkident(hist, counts, model.pairs) & 1 == 0:
-            return model, passed
-    return ranked.best, 0
-
-
-def _loglinear_result(
-    table: CaptureTable,
-    fit: LoglinearFit,
-    method: str,
-    model: tuple[str, ...],
-    warn: list[MseMessage],
-    level: float,
-) -> MseResult:
-    ci = profile_interval(fit, level)
-    if not fit.converged:
-        warn.append(MseMessage("not_converged"))
-    if not math.isfinite(ci.upper):
-        warn.append(MseMessage("no_upper_bound", limit=ci.upper_search))
-    if fit.abundance > 1e3 * max(table.observed, 1):
-        warn.append(
-            MseMessage(
-                "estimate_absurd", estimate=fit.abundance, factor=1000, observed=table.observed
-            )
-        )
-    pairs = fit.spec.pairs
-    exists, ident = _checks(table, pairs) if fit.spec.heterogeneity is None else (None, None)
-    return MseResult(
-        method=method,
-        lists=table.lists,
-        model=model,
-        estimate=ci.abundance,
-        ci_lower=ci.lower,
-        ci_upper=ci.upper,
-        level=level,
-        interval_kind="profile likelihood (multinomial, Cormack's correction)",
-        observed=table.observed,
-        unobserved=ci.abundance - table.observed,
-        aic=fit.aic,
-        bic=fit.bic,
-        existence=exists,
-        identifiability=ident,
-        warnings=tuple(warn),
-        poisson_estimate=fit.abundance,
-        details={"stderr": fit.stderr, "deviance": fit.deviance, "df": fit.df},
-    )
+    criterion: str
+    terms: str | Sequence[str] | None
+    heterogeneity: str | None
+    theta: float | None
+    select: str | None
+    bootstrap: int | None
+    seed: int | None
+    level: float
+    n_jobs: int | None
+    search: SearchResult | None
+    progress: Callable[[int, int], None] | None
+    delta: float | None
+    prior: str
+    grid_max: int | None
+    top: int
 
 
 def estimate(
@@ -133,36 +91,69 @@ def estimate(
     *,
     criterion: str = "aic",
     terms: str | Sequence[str] | None = None,
+    heterogeneity: str | None = None,
+    theta: float | None = None,
+    select: str | None = None,
     bootstrap: int | None = None,
     seed: int | None = None,
     level: float = 0.95,
     n_jobs: int | None = None,
     search: SearchResult | None = None,
     progress: Callable[[int, int], None] | None = None,
+    delta: float | None = None,
+    prior: str = "1/N",
+    grid_max: int | None = None,
+    top: int = 5,
+    limits: Limits | None = None,
 ) -> MseResult:
     """Estimate the total population from a capture-history table.
 
     Parameters
     ----------
     table : CaptureTable
-    method : {"independence", "loglinear", "chao", "sparsemse", "covariates", "dga"}
+    method : str
+        One of :data:`METHODS` (see the module docstring).
     criterion : {"aic", "bic"}
-        Model choice for ``loglinear`` without ``terms``.
+        Model choice for ``loglinear`` without ``terms``, weights for ``average``,
+        and the criterion of ``select``.
     terms : str or sequence of str, optional
         Two-list terms (``"LA:NG,PF:GP"``); with covariates also ``"P:year"``.
+        Only ``loglinear`` and ``covariates`` use them.
+    heterogeneity : {"chao", "poisson", "darroch", "gamma", "normal"}, optional
+        Heterogeneous catchability for ``independence`` and ``loglinear`` (the
+        latter with ``terms``).
+    theta : float, optional
+        The parameter of the ``poisson`` (default 2) and ``gamma`` (default 3.5) forms.
+    select : {"aic", "bic"}, optional
+        ``covariates``: choose the terms stepwise by this criterion, starting from ``terms``.
     bootstrap : int, optional
         ``sparsemse`` only: BCa bootstrap with this many replicates.
     seed : int, optional
         Bootstrap seed (default SparseMSE's 1234).
     level : float
-        Interval level.
+        Interval level, strictly between 0 and 1.
     n_jobs : int, optional
         Worker processes for the search and the bootstrap.
     search : SearchResult, optional
-        A search already done on this table (reused by ``loglinear``).
+        A search already done on this table (reused by ``loglinear`` and ``average``).
     progress : callable, optional
         ``progress(done, total)`` while a bootstrap runs (see
         :func:`samen.mse.bootstrap.bootstrap_estimate`).
+    delta, prior, grid_max : optional
+        ``dga``: the hyper-Dirichlet prior count per cell (default ``2^-k``), the
+        prior of ``N`` (``"1/N"``, dga's default, or ``"uniform"``), and the
+        largest number of unobserved cases on the grid (default: automatic).
+    top : int
+        ``average``: how many of the heaviest models to report with their intervals.
+    limits : Limits, optional
+        Time and memory budget; the default refuses work beyond about a minute or
+        a quarter of the memory (see :mod:`samen.mse.limits`).
+
+    Raises
+    ------
+    CaptureDataError
+        For an option the method does not use or cannot take, a table the method
+        cannot handle, or work beyond the budget; before any work is done.
 
     Assumptions
     -----------
@@ -171,212 +162,132 @@ def estimate(
     captured by the model. No method can see heterogeneity that leaves no trace
     in the overlaps.
     """
+    opts = Options(
+        criterion=criterion,
+        terms=terms,
+        heterogeneity=heterogeneity,
+        theta=theta,
+        select=select,
+        bootstrap=bootstrap,
+        seed=seed,
+        level=level,
+        n_jobs=n_jobs,
+        search=search,
+        progress=progress,
+        delta=delta,
+        prior=prior,
+        grid_max=grid_max,
+        top=top,
+    )
+    _validate(table, method, opts)
+    from samen.mse._methods import dispatch
+    from samen.mse.checks import flag_problems
+    from samen.mse.limits import check_feasible
+
+    check_feasible(table, method, bootstrap=bootstrap or 0, limits=limits)
+    return flag_problems(dispatch(table, method, opts))
+
+
+def _validate(table: CaptureTable, method: str, o: Options) -> None:
+    """Refuse options the method would ignore or cannot use, before any work."""
     if method not in METHODS:
         raise CaptureDataError("unknown_method", allowed=", ".join(METHODS), method=method)
-    if method == "covariates" or (table.covariates and method == "loglinear"):
-        return _covariates(table, terms, level)
-    table = table.without_covariates() if table.covariates else table
-    warn = overlap_warnings(table)
-    _hist, counts = table.full()
-    k = table.k
-    if method == "dga":
-        return _dga(table, warn)
-    if method == "independence":
-        fit = fit_loglinear(counts, ModelSpec("Mt"), k)
-        return _loglinear_result(table, fit, method, (), warn, level)
-    if method == "chao":
-        if k < 3:
-            raise CaptureDataError("needs_lists", method="chao", minimum=3, k=k)
-        fit = fit_loglinear(counts, ModelSpec("Mt", heterogeneity="chao"), k)
-        dropped = [f"eta{j}" for j in fit.dropped_eta]
-        model = tuple(f"eta{j}" for j in range(3, k + 1) if f"eta{j}" not in dropped)
-        if dropped:
-            warn.append(MseMessage("eta_dropped", terms=", ".join(dropped)))
-        return _loglinear_result(table, fit, method, model, warn, level)
-    if method == "loglinear":
-        if terms:
-            pairs = parse_terms(terms, table.lists)
-            chosen = "given terms"
-        else:
-            result = search if search is not None else search_models(counts, k, criterion, n_jobs)
-            best, passed = _best_estimable(table, result.ranked(criterion))
-            pairs = list(best.pairs)
-            chosen = (
-                f"best {criterion.upper()} of {len(result.models)} models ({result.method} search)"
-            )
-            if passed:
-                chosen += f" with a finite estimate ({passed} better-ranked models passed over)"
-                warn.append(
-                    MseMessage("models_passed_over", passed=passed, criterion=criterion.upper())
-                )
-        fit = fit_loglinear(counts, ModelSpec("pairs", tuple(pairs)), k)
-        res = _loglinear_result(table, fit, method, term_names(pairs, table.lists), warn, level)
-        return _with_details(res, {"modelChoice": chosen})
-    return _sparse(table, warn, bootstrap, seed, level, n_jobs, progress)
-
-
-def _with_details(res: MseResult, extra: dict[str, Any]) -> MseResult:
-    from dataclasses import replace
-
-    return replace(res, details={**res.details, **extra})
-
-
-def _sparse(
-    table: CaptureTable,
-    warn: list[MseMessage],
-    bootstrap: int | None,
-    seed: int | None,
-    level: float,
-    n_jobs: int | None,
-    progress: Callable[[int, int], None] | None = None,
-) -> MseResult:
-    hist, counts = table.full()
-    wald = estimate_population0(hist, counts, "stepwise", level=level)
-    model = wald.model
-    exists, ident = _checks(table, model.pairs)
-    empty = term_names(model.empty_pairs, table.lists)
-    if empty:
-        warn.append(MseMessage("empty_terms_minus_inf", terms=", ".join(empty)))
-    details: dict[str, Any] = {
-        "lpChecks": wald.lp_checks,
-        "emptyOverlaps": list(empty),
-        "poisspempty": list(model.poisspempty),
-    }
-    lower, upper, kind = wald.lower, wald.upper, "Wald on the log of the unobserved count"
-    if bootstrap:
-        used_seed = DEFAULT_SEED if seed is None else seed
-        boot = bootstrap_estimate(
-            table.histories,
-            table.counts,
-            nboot=bootstrap,
-            seed=used_seed,
-            n_jobs=n_jobs,
-            alpha=((1 - level) / 2, 0.5 + level / 2),
-            progress=progress,
-        )
-        lower, upper = boot.interval(level)
-        if not (math.isfinite(lower) and math.isfinite(upper)):
-            warn.append(MseMessage("bca_undefined"))
-        kind = f"BCa bootstrap ({bootstrap} replicates, model selection redone in each)"
-        details.update(
-            replicates=bootstrap,
-            seed=used_seed,
-            ahat=boot.ahat,
-            z0=boot.z0,
-            bootstrapQuantiles=[
-                float(v) for v in np.quantile(boot.replicates, [0.025, 0.5, 0.975])
-            ],
-        )
-    return MseResult(
-        method="sparsemse",
-        lists=table.lists,
-        model=term_names(model.pairs, table.lists),
-        estimate=wald.estimate,
-        ci_lower=lower,
-        ci_upper=upper,
-        level=level,
-        interval_kind=kind,
-        observed=table.observed,
-        unobserved=wald.estimate - table.observed,
-        aic=model.aic,
-        bic=model.aic + (math.log(table.observed) - 2.0) * model.fit.rank,
-        existence=exists,
-        identifiability=ident,
-        warnings=tuple(warn),
-        details=details,
-    )
-
-
-def _covariates(table: CaptureTable, terms: str | Sequence[str] | None, level: float) -> MseResult:
-    items = [t.strip() for t in terms.split(",")] if isinstance(terms, str) else list(terms or [])
-    fit = fit_covariate_model(table, [t for t in items if t], level)
-    tot = fit.total
-    by_level = [
-        {
-            "covariate": r.covariate,
-            "level": r.level,
-            "observed": r.observed,
-            "estimate": r.estimate,
-            "ciLower": r.ci_lower,
-            "ciUpper": r.ci_upper,
-        }
-        for r in fit.by_level
-    ]
-    warn = overlap_warnings(table.without_covariates())
-    if not fit.fit.converged:
-        warn.append(MseMessage("not_converged"))
-    return MseResult(
-        method="covariates",
-        lists=table.lists,
-        model=fit.terms,
-        estimate=tot.estimate,
-        ci_lower=tot.ci_lower,
-        ci_upper=tot.ci_upper,
-        level=level,
-        interval_kind="Wald on the log of the unobserved count (delta method over covariate cells)",
-        observed=tot.observed,
-        unobserved=tot.estimate - tot.observed,
-        aic=fit.aic,
-        bic=fit.bic,
-        warnings=tuple(warn),
-        details={"covariates": list(table.covariates), "byLevel": by_level},
-    )
-
-
-def _dga(table: CaptureTable, warn: list[MseMessage]) -> MseResult:
-    from samen.mse import dga
-
-    if not dga.MIN_LISTS <= table.k <= dga.MAX_LISTS:
+    if o.criterion not in CRITERIA:
         raise CaptureDataError(
-            "lists_out_of_range",
-            method="dga",
-            minimum=dga.MIN_LISTS,
-            maximum=dga.MAX_LISTS,
-            k=table.k,
-            lists=", ".join(table.lists),
-            alternative="--method sparsemse or loglinear",
+            "unknown_criterion", allowed=", ".join(CRITERIA), criterion=o.criterion
         )
-    res = dga.bma_cr(table.histories, table.counts)
-    return MseResult(
-        method="dga",
-        lists=table.lists,
-        model=(),
-        estimate=float(res.median),
-        ci_lower=float(res.ci_lower),
-        ci_upper=float(res.ci_upper),
-        level=float(res.level),
-        interval_kind="posterior quantiles (Bayesian model averaging over decomposable graphs)",
-        observed=int(res.observed),
-        unobserved=float(res.median) - int(res.observed),
-        warnings=tuple(warn) + tuple(res.warnings),
-        details={"posteriorMean": float(res.mean), "topModelWeight": float(res.top_model_weight)},
-    )
+    if not 0.0 < o.level < 1.0:
+        raise CaptureDataError(
+            "option_range", option="level", expected="strictly between 0 and 1", value=o.level
+        )
+    covariate_model = method == "covariates" or (bool(table.covariates) and method == "loglinear")
+    if o.terms and method not in TERM_METHODS:
+        raise CaptureDataError("terms_not_used", method=method)
+    if o.select is not None:
+        if not covariate_model:
+            raise CaptureDataError("select_needs_covariates", method=method)
+        if o.select not in CRITERIA:
+            raise CaptureDataError(
+                "unknown_criterion", allowed=", ".join(CRITERIA), criterion=o.select
+            )
+    if o.heterogeneity is not None:
+        if o.heterogeneity not in HETEROGENEITY_FORMS:
+            raise CaptureDataError(
+                "unknown_heterogeneity",
+                form=o.heterogeneity,
+                allowed=", ".join(HETEROGENEITY_FORMS),
+            )
+        if method not in ("independence", "loglinear") or covariate_model:
+            raise CaptureDataError("heterogeneity_needs_loglinear", method=method)
+        if method == "loglinear" and not o.terms:
+            raise CaptureDataError("heterogeneity_needs_terms")
+        if table.k < 3 and o.heterogeneity != "normal":
+            raise CaptureDataError(
+                "needs_lists", method=f"{o.heterogeneity} heterogeneity", minimum=3, k=table.k
+            )
+    if o.theta is not None:
+        if o.heterogeneity not in ("poisson", "gamma"):
+            raise CaptureDataError("theta_needs_form")
+        if not (math.isfinite(o.theta) and o.theta > 0):
+            raise CaptureDataError(
+                "option_range", option="--theta", expected="a positive number", value=o.theta
+            )
+    if o.bootstrap is not None:
+        if o.bootstrap < 1:
+            raise CaptureDataError("bootstrap_positive", value=o.bootstrap)
+        if method != "sparsemse":
+            raise CaptureDataError("bootstrap_sparsemse_only", method=method)
+    dga_options = o.delta is not None or o.grid_max is not None or o.prior != "1/N"
+    if dga_options and method != "dga":
+        raise CaptureDataError("dga_options_only", method=method)
+    if o.prior not in DGA_PRIORS:
+        raise CaptureDataError("unknown_prior", prior=o.prior, allowed=", ".join(DGA_PRIORS))
+    if o.delta is not None and not (math.isfinite(o.delta) and o.delta > 0):
+        raise CaptureDataError(
+            "option_range", option="--delta", expected="a positive number", value=o.delta
+        )
+    if o.grid_max is not None and o.grid_max < 1:
+        raise CaptureDataError(
+            "option_range", option="--grid", expected="a positive whole number", value=o.grid_max
+        )
+    if o.top < 1:
+        raise CaptureDataError("top_positive", value=o.top)
 
 
 def combine_strata(results: Sequence[MseResult]) -> MseResult:
     """Sum per-stratum estimates; the interval adds the strata's spreads.
 
     Each stratum's interval is read as a normal one (half-width / z) and the
-    variances are added: a rough interval, labelled as such.
+    variances are added: a rough interval, labelled as such. When a stratum has
+    no finite estimate or upper limit, neither has the total; its lower limit is
+    then the sum of the strata's lower limits.
     """
     from scipy.stats import norm
 
+    from samen.mse.checks import flag_problems
+
     z = float(norm.ppf(0.5 + results[0].level / 2))
+    observed = sum(r.observed for r in results)
     est = sum(r.estimate for r in results)
-    var = sum(((r.ci_upper - r.ci_lower) / (2 * z)) ** 2 for r in results)
-    se = math.sqrt(var)
+    if all(math.isfinite(r.estimate) and math.isfinite(r.ci_upper) for r in results):
+        se = math.sqrt(sum(((r.ci_upper - r.ci_lower) / (2 * z)) ** 2 for r in results))
+        lower, upper = max(observed, est - z * se), est + z * se
+    else:
+        lower, upper = sum(r.ci_lower for r in results), math.inf
     first = results[0]
-    return MseResult(
-        method=first.method,
-        lists=first.lists,
-        model=(),
-        estimate=est,
-        ci_lower=max(sum(r.observed for r in results), est - z * se),
-        ci_upper=est + z * se,
-        level=first.level,
-        interval_kind="sum of strata (normal approximation, strata independent)",
-        observed=sum(r.observed for r in results),
-        unobserved=est - sum(r.observed for r in results),
-        warnings=tuple(w for r in results for w in r.warnings if r.stratum is None),
-        stratum="total",
+    return flag_problems(
+        MseResult(
+            method=first.method,
+            lists=first.lists,
+            model=(),
+            estimate=est,
+            ci_lower=lower,
+            ci_upper=upper,
+            level=first.level,
+            interval_kind="sum of strata (normal approximation, strata independent)",
+            observed=observed,
+            unobserved=est - observed,
+            warnings=tuple(w for r in results for w in r.warnings if r.stratum is None),
+            stratum="total",
+        )
     )

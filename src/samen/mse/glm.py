@@ -147,6 +147,36 @@ def aliased_columns(x: FloatArray, tol: float = 1e-7) -> BoolArray:
     return aliased
 
 
+def _solve(a: FloatArray, b: FloatArray) -> FloatArray:
+    """``a^-1 b``; the minimum-norm least-squares solution when ``a`` is singular.
+
+    A fit whose means underflow to R's floor (a model without a finite estimate on a
+    tiny table) can make the weighted normal equations exactly singular, where R's QR
+    drops a column; the least-squares step keeps the iteration going instead of
+    raising, and the result is flagged by the existence check.
+    """
+    try:
+        return np.asarray(np.linalg.solve(a, b), dtype=float)
+    except np.linalg.LinAlgError:
+        return np.asarray(np.linalg.lstsq(a, b, rcond=None)[0], dtype=float)
+
+
+def _inverse(a: FloatArray) -> FloatArray:
+    """``a^-1``, or the pseudo-inverse when ``a`` is singular (see :func:`_solve`)."""
+    try:
+        return np.asarray(np.linalg.inv(a), dtype=float)
+    except np.linalg.LinAlgError:
+        return np.asarray(np.linalg.pinv(a), dtype=float)
+
+
+def _solve_stack(a: FloatArray, b: FloatArray) -> FloatArray:
+    """:func:`_solve` for a stack of systems ``a[i] x = b[i]``."""
+    try:
+        return np.asarray(np.linalg.solve(a, b[:, :, None])[:, :, 0], dtype=np.float64)
+    except np.linalg.LinAlgError:
+        return np.stack([_solve(a[i], b[i]) for i in range(a.shape[0])])
+
+
 def fit_poisson(
     x: FloatArray,
     y: FloatArray,
@@ -196,7 +226,7 @@ def fit_poisson(
             z = (eta if off is None else eta - off) + (y - mu) / mu
             w = mu
             xtw = xa.T * w
-            beta = np.asarray(np.linalg.solve(xtw @ xa, xtw @ z), dtype=float)
+            beta = _solve(xtw @ xa, xtw @ z)
             eta = xa @ beta if off is None else xa @ beta + off
             mu = link_inverse(eta)
             dev = _deviance(y, mu)
@@ -208,7 +238,7 @@ def fit_poisson(
     coef[~aliased] = beta
     cov = np.full((p, p), np.nan)
     idx = np.flatnonzero(~aliased)
-    cov[np.ix_(idx, idx)] = np.linalg.inv((xa.T * w) @ xa)
+    cov[np.ix_(idx, idx)] = _inverse((xa.T * w) @ xa)
     rank = int(idx.size)
     loglik = poisson_loglik(y, mu)
     return PoissonFit(
@@ -332,7 +362,7 @@ def _batch_block(
         mua, etaa, mka = mu[ia], eta[ia], m[ia]
         z = etaa + (y - mua) / mua
         rhs = ((mua * z) @ x) * mka
-        ba = np.linalg.solve(normal_matrix(mua, mka), rhs[:, :, None])[:, :, 0]
+        ba = _solve_stack(normal_matrix(mua, mka), rhs)
         w[ia] = mua
         beta[ia] = ba
         eta_new = ba @ x.T
@@ -344,7 +374,7 @@ def _batch_block(
         active[ia[ok]] = False
     e0 = np.zeros((nb, p, 1))
     e0[:, 0, 0] = 1.0
-    ivar: FloatArray = np.linalg.solve(normal_matrix(w, m), e0)[:, 0, 0].astype(float)
+    ivar: FloatArray = _solve_stack(normal_matrix(w, m), e0[:, :, 0])[:, 0].astype(float)
     conv: BoolArray = np.logical_not(active)
     return beta, ivar, dev_old, conv
 

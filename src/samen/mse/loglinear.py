@@ -78,11 +78,15 @@ class ModelSpec:
         Two-list interactions (only with ``base="pairs"``).
     heterogeneity : str or None
         One of :data:`HETEROGENEITY` or ``None``.
+    theta : float or None
+        The ``theta`` of the Poisson (default 2) or Gamma (default 3.5) form
+        (Rcapture's ``h.control = list(theta = ...)``).
     """
 
     base: str = "Mt"
     pairs: tuple[Pair, ...] = ()
     heterogeneity: str | None = None
+    theta: float | None = None
 
     def columns(self, hist: IntArray) -> tuple[FloatArray, int]:
         """Design columns without the intercept, and Rcapture's ``nca``.
@@ -100,7 +104,7 @@ class ModelSpec:
         nca = x.shape[1] + 1
         if self.heterogeneity is not None:
             x = np.column_stack(
-                [x, heterogeneity_columns(nbcap, self.heterogeneity, hist.shape[1])]
+                [x, heterogeneity_columns(nbcap, self.heterogeneity, hist.shape[1], self.theta)]
             )
         return x, nca
 

@@ -77,6 +77,10 @@ MESSAGES: dict[str, str] = {
         "term '%(term)s': '%(name)s' is neither a list (%(lists)s) nor a covariate (%(covariates)s)"
     ),
     "no_covariates": "the table has no covariate columns",
+    "terms_not_used": (
+        "--terms is used by the loglinear and covariate models only; the %(method)s method "
+        "would ignore it"
+    ),
     "table_has_covariates": (
         "this step needs a table without covariates (%(names)s); sum them out or stratify first"
     ),
@@ -85,6 +89,31 @@ MESSAGES: dict[str, str] = {
         "the %(method)s method works with %(minimum)s to %(maximum)s lists; this table has "
         "%(k)s (%(lists)s). Merge lists first, or use %(alternative)s"
     ),
+    "method_too_large": (
+        "the %(method)s method on %(k)s lists would need about %(memory)s of memory and "
+        "about %(time)s, beyond the limit of %(limit)s; use %(alternative)s"
+    ),
+    "select_needs_covariates": (
+        "--select chooses the terms of a covariate model (--covariates); the %(method)s "
+        "method does not use it"
+    ),
+    "heterogeneity_needs_loglinear": (
+        "--heterogeneity applies to --method independence and loglinear, not %(method)s"
+    ),
+    "heterogeneity_needs_terms": (
+        "--heterogeneity with --method loglinear needs --terms (the model search is over "
+        "two-list terms only); use --method independence for no terms"
+    ),
+    "theta_needs_form": "--theta applies to --heterogeneity poisson or gamma only",
+    "dga_options_only": "--delta, --prior and --grid apply to --method dga, not %(method)s",
+    "unknown_prior": "unknown prior '%(prior)s'; allowed: %(allowed)s",
+    "top_positive": "--top needs a positive number of models, not %(value)s",
+    "two_lists_only": "the %(method)s estimator is for two lists; this table has %(k)s",
+    "nested_models": (
+        "the models are not nested: %(smaller)s is not strictly contained in %(larger)s, so "
+        "a likelihood-ratio test does not apply"
+    ),
+    "stratum_failed": "stratum %(stratum)s: %(reason)s",
     "bootstrap_positive": "--bootstrap needs a positive number of replicates, not %(value)s",
     "bootstrap_sparsemse_only": "--bootstrap applies to --method sparsemse only, not %(method)s",
     "option_range": "%(option)s must be %(expected)s, not %(value)s",
@@ -117,6 +146,10 @@ MESSAGES: dict[str, str] = {
     "empty_pairs": "pairs of lists with no case in common: %(pairs)s",
     "few_cases": "only %(observed)s cases observed: intervals will be very wide",
     "few_histories": "fewer observed histories than parameters of the independence model",
+    "no_overlap_at_all": (
+        "no case is on more than one list: the lists carry no information about how many "
+        "were missed, so no finite estimate exists"
+    ),
     # --- warnings about a fit or an interval ---------------------------------------
     "not_converged": "the model fit did not converge: its estimate is unreliable",
     "no_upper_bound": (
@@ -124,7 +157,30 @@ MESSAGES: dict[str, str] = {
     ),
     "estimate_absurd": (
         "the estimate (%(estimate).3g) is more than %(factor)s times the %(observed)s cases "
-        "observed: the model asks more of the data than they hold"
+        "observed: the lists overlap so little that the data say almost nothing about the "
+        "hidden number; do not use it without the interval and the checks"
+    ),
+    "estimate_infinite": (
+        "the estimate is infinite: the model's maximum likelihood estimate does not exist "
+        "for these data"
+    ),
+    "upper_limit_infinite": (
+        "the upper limit is infinite: the data cannot limit the estimate from above"
+    ),
+    "interval_absurd": (
+        "the upper limit (%(upper).3g) is more than %(factor)s times the %(observed)s cases "
+        "observed: read it as 'no upper limit'"
+    ),
+    "no_mle": (
+        "no finite maximum likelihood estimate exists for this model (the linear-programming "
+        "check): its estimate is where the fit stopped, not an estimate"
+    ),
+    "not_identifiable": (
+        "the model's parameters are not identifiable from these data: its estimate means nothing"
+    ),
+    "no_usable_model": (
+        "none of the %(searched)s models searched passes the checks (a finite estimate and "
+        "identifiable parameters); the main-effects model is reported, with its checks"
     ),
     "eta_dropped": "heterogeneity terms estimated negative and set to zero: %(terms)s",
     "models_passed_over": (
@@ -136,7 +192,12 @@ MESSAGES: dict[str, str] = {
     ),
     "bca_undefined": (
         "the BCa interval is undefined: every bootstrap replicate fell on the same side of "
-        "the estimate; use more replicates"
+        "the estimate; the Wald interval is reported instead"
+    ),
+    "gof_poor_fit": (
+        "the model fits poorly (deviance %(deviance).1f on %(df)s degrees of freedom, "
+        "p = %(p_value).2g): look at the largest residuals; its interval understates the "
+        "uncertainty"
     ),
     "dga_grid_short": (
         "the posterior mass beyond 0.9 x the largest grid value (%(grid_max)s) is %(tail).2g "

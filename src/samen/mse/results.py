@@ -8,6 +8,19 @@ from typing import Any
 
 from samen.mse.messages import MseMessage
 
+#: The estimation methods of :func:`samen.mse.estimate.estimate` (see its module).
+METHODS = (
+    "independence",
+    "loglinear",
+    "chao",
+    "sparsemse",
+    "covariates",
+    "dga",
+    "petersen",
+    "chapman",
+    "average",
+)
+
 #: JSON keys are camelCase; these fields are renamed.
 _JSON_KEYS = {
     "ci_lower": "ciLower",
@@ -25,7 +38,7 @@ class MseResult:
     Attributes
     ----------
     method : str
-        ``independence``, ``loglinear``, ``chao``, ``sparsemse``, ``covariates`` or ``dga``.
+        One of :data:`METHODS`.
     lists : tuple of str
         List names as in the input.
     model : tuple of str
@@ -94,6 +107,27 @@ class MseResult:
             {"code": w.code, "params": _clean(dict(w.params))} for w in self.warnings
         ]
         return out
+
+
+def chao_interval(observed: int, estimate: float, variance: float, z: float) -> tuple[float, float]:
+    """Chao's (1987) log-transformed interval for a population size.
+
+    With ``f0 = estimate - observed`` the estimated unseen cases and
+    ``C = exp(z sqrt(log(1 + variance / f0^2)))`` the interval is
+    ``(observed + f0 / C, observed + f0 C)``: it never falls below the number
+    observed. Rcapture uses it for the Normal heterogeneity model.
+
+    Chao, A. (1987). *Biometrics* 43, 783-791, formula 12. doi:10.2307/2531532
+    """
+    f0 = estimate - observed
+    if not math.isfinite(estimate):
+        return float(observed), math.inf
+    if f0 <= 0 or variance <= 0:
+        return float(observed), max(float(observed), estimate)
+    if not math.isfinite(variance):
+        return float(observed), math.inf
+    c = math.exp(z * math.sqrt(math.log1p(variance / f0**2)))
+    return observed + f0 / c, observed + f0 * c
 
 
 def _clean(value: Any) -> Any:

@@ -33,7 +33,7 @@ from scipy.optimize import linprog
 from scipy.special import pdtr, pdtrc
 from scipy.stats import norm
 
-from samen.mse.design import FloatArray, IntArray, Pair, all_histories, all_pairs
+from samen.mse.design import FloatArray, IntArray, Pair, all_histories, all_pairs, exp_or_inf
 from samen.mse.glm import BoolArray, PoissonFit, fit_poisson
 from samen.mse.messages import CaptureDataError
 
@@ -82,8 +82,8 @@ class SparseFit:
 
     @property
     def estimate(self) -> float:
-        """Point estimate ``n + exp(b0)``."""
-        return self.observed + math.exp(self.fit.intercept)
+        """Point estimate ``n + exp(b0)`` (``inf`` if that overflows)."""
+        return self.observed + exp_or_inf(self.fit.intercept)
 
 
 def _reduce(
@@ -187,9 +187,11 @@ def _mle_exists_by_rank(a: FloatArray, positive: BoolArray, rank_a: int) -> bool
     a_pos = a[positive]
     if a_pos.shape[0] == 0 or int(np.linalg.matrix_rank(a_pos)) != rank_a:
         return False
-    # lambda for every zero cell at once: A_S' Lambda = A_Z'.
-    lam = np.linalg.lstsq(a_pos.T, a[zero].T, rcond=None)[0]
-    z_pos = -lam.sum(axis=1)
+    # Only z = sum over zero cells of z^c is needed, and the least-squares (minimum
+    # norm) solution is linear in the right-hand side: solving once for the sum of
+    # the zero rows gives sum_c lambda^c without the (cells x cells) matrix of all of
+    # them, which held gigabytes from about 14 lists.
+    z_pos = -np.linalg.lstsq(a_pos.T, a[zero].sum(axis=0), rcond=None)[0]
     neg = float(max(0.0, -float(z_pos.min()))) if z_pos.size else 0.0
     eps = 1.0 if neg == 0.0 else min(1.0, 0.5 / neg)
     x = np.empty(a.shape[0])
@@ -350,14 +352,18 @@ class WaldEstimate:
 
 
 def wald_estimate(model: SparseFit, level: float = 0.95, lp_checks: int = 0) -> WaldEstimate:
-    """Wald interval of a fitted SparseMSE model."""
+    """Wald interval of a fitted SparseMSE model.
+
+    A limit whose exponential overflows is ``inf``, as in R (where a model
+    without a finite estimate has a huge standard error of ``b0``).
+    """
     b0 = model.fit.intercept
-    se = math.sqrt(model.fit.intercept_variance)
-    q = (1.0 - level) / 2.0
+    se = math.sqrt(max(model.fit.intercept_variance, 0.0))
+    z = float(norm.ppf(0.5 + level / 2.0))
     n = model.observed
-    lo = n + math.exp(float(norm.ppf(q, b0, se)))
-    hi = n + math.exp(float(norm.ppf(1.0 - q, b0, se)))
-    return WaldEstimate(n + math.exp(b0), lo, hi, level, model, lp_checks)
+    lo = n + exp_or_inf(b0 - z * se)
+    hi = n + exp_or_inf(b0 + z * se)
+    return WaldEstimate(n + exp_or_inf(b0), lo, hi, level, model, lp_checks)
 
 
 def estimate_population0(
