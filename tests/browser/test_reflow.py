@@ -276,3 +276,45 @@ def _axe(page) -> list[str]:
         f"axe {v['id']} ({v['help']}): {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
     ]
+
+
+def test_menus_fold_behind_a_button_on_a_phone_and_wrap_without_javascript(
+    browser, live_server, live_plan
+):
+    from playwright.sync_api import expect
+
+    phone = {"width": 320, "height": 700}
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=phone)
+    page = context.new_page()
+    page.goto("/acties")
+    menu = page.get_by_role("button", name="Menu")
+    explorer_link = page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(explorer_link.first).to_be_hidden()
+    # The login link and the language switch stay in sight.
+    expect(page.get_by_role("link", name="Inloggen")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="English")).to_be_in_viewport()
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(explorer_link.filter(has_text="Dekking")).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+    # On a wide screen all six columns of the explorer's table are in view.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(menu).to_be_hidden()
+    table = page.locator("#results .utrecht-table-container")
+    assert table.evaluate("el => el.scrollWidth <= el.clientWidth")
+    expect(page.get_by_role("columnheader", name="Status")).to_be_in_viewport()
+    context.close()
+
+    context = browser.new_context(
+        base_url=live_server.url, locale="nl-NL", viewport=phone, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto("/acties")
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    expect(page.get_by_role("link", name="Dekking")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
