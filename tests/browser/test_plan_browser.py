@@ -28,6 +28,23 @@ def test_filter_to_criminal_exploitation_of_minors_and_open_an_action(page, live
     expect(page.get_by_label("Minderjarigen")).to_be_checked()
 
 
+def test_filter_on_an_organisation_by_typing_its_name(page, live_plan):
+    page.goto("/acties")
+    field = page.get_by_label("Naam of afkorting")
+    field.press_sequentially("openbaar")
+    # While typing, the field offers the matching organisations.
+    expect(page.locator("#organisation-suggestions option")).to_have_attribute(
+        "value", "Openbaar Ministerie (OM)"
+    )
+    field.press("Enter")
+    expect(page).to_have_url(re.compile(r"organisation=openbaar"))
+    from samen.plan.models import Action
+
+    n = Action.objects.filter(roles__organisation__code="om").distinct().count()
+    assert 0 < n < Action.objects.count()
+    expect(page.get_by_role("heading", name=f"{n} acties gevonden")).to_be_visible()
+
+
 def test_shared_link_opens_the_same_view(page, live_plan):
     page.goto("/acties?exploitationForm=sexual&actionLine=AL2")
     expect(page.get_by_role("heading", name="3 acties gevonden")).to_be_visible()

@@ -85,32 +85,67 @@ def _filter_options(choices: dict[str, list[str]]) -> dict[str, Any]:
         "goals": list(StrategicGoal.objects.all()),
         "forms": list(ExploitationForm.objects.all()),
         "ages": list(AgeGroup.objects.all()),
-        "organisations": list(Organisation.objects.order_by("short_name")),
         "statuses": Action.Status.choices,
         "roles": [("holder", _("as action holder")), ("involved", _("as involved organisation"))],
     }
 
 
+def _typed_organisations(request: HttpRequest) -> list[selectors.OrganisationMatch]:
+    """The explorer's organisation field: a code (links from other pages) or what a
+    person typed. A text that finds no single organisation stays out of the filter
+    and is shown with the organisations it could mean."""
+    texts = [t for t in request.GET.getlist("organisation") if t.strip()]
+    return [selectors.match_organisation(t) for t in texts[: selectors.MAX_ORGANISATIONS]]
+
+
 def explorer(request: HttpRequest) -> HttpResponse:
     choices = selectors.filter_choices()
+    matches = _typed_organisations(request)
+    codes = [m.organisation.code for m in matches if m.organisation]
+
+    def getlist(param: str) -> list[str]:
+        return codes if param == "organisation" else request.GET.getlist(param)
+
     error = None
     try:
-        f = selectors.parse_action_filter(request.GET.getlist, choices)
+        f = selectors.parse_action_filter(getlist, choices)
     except selectors.FilterError as exc:
         f, error = selectors.ActionFilter(), str(exc)
-    qs = selectors.filter_actions(f, Action.objects.with_relations())
-    paginator = Paginator(qs, PAGE_SIZE)
+    chosen = [m.organisation for m in matches if m.organisation]
+    paginator = Paginator(selectors.filter_actions(f, Action.objects.all()), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    options = _filter_options(choices)
     context = {
         "filter": f,
         "params": f.as_params(),
         "page": page,
+        "rows": selectors.action_rows(
+            page.object_list, options["lines"], options["forms"], options["ages"]
+        ),
         "count": paginator.count,
         "error": error,
-        **_filter_options(choices),
+        "organisation_text": (
+            selectors.organisation_label(chosen[0])
+            if chosen
+            else (matches[0].text if matches else "")
+        ),
+        "more_organisations": chosen[1:],
+        "unmatched_organisations": [m for m in matches if not m.organisation],
+        **options,
     }
     template = "plan/_results.html" if is_htmx(request) else "plan/explorer.html"
     return fragment_aware(render(request, template, context, status=400 if error else 200))
+
+
+def organisation_suggestions(request: HttpRequest) -> HttpResponse:
+    """htmx: the organisations whose name contains what was typed in the explorer's
+    organisation field, as <option>s for its <datalist>."""
+    found = selectors.search_organisations(request.GET.get("organisation", ""))
+    return render(
+        request,
+        "plan/_organisation_suggestions.html",
+        {"suggestions": [selectors.organisation_label(o) for o in found]},
+    )
 
 
 def explorer_export(request: HttpRequest, fmt: str) -> HttpResponse:
