@@ -26,6 +26,7 @@ NOT_PAGES = {
     "set_language": "POST only: the language switch in the header",
     "logout": "POST only: the log-out button in the header",
     "health": "JSON for monitoring",
+    "organisation-suggestions": "htmx fragment: <option>s for the explorer's organisation field",
     "explorer-export": "a CSV/XLSX download",
     "budget-export": "a CSV/XLSX download",
     "motion-export": "a CSV download",
