@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samen.accounts import access
+from samen.core.home import panels as home_panels
 
 from . import document as doc
 from . import imports, selectors
@@ -58,11 +59,14 @@ def fragment_aware(response: HttpResponse) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The plan at a glance; above it, for a signed-in person, what their role has
+    to do or can read (the blocks of settings.SAMEN_HOME_PANELS)."""
     summaries = selectors.line_summaries()
     return render(
         request,
         "plan/home.html",
         {
+            "panels": home_panels(request),
             "plan": Plan.objects.first(),
             "goals": StrategicGoal.objects.annotate(action_count=Count("actions")).order_by(
                 "number"

@@ -50,25 +50,13 @@ def _update(request: HttpRequest, pk: int) -> ProgressUpdate:
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     tasks = selectors.inbox(request.user)
-    involved = (
-        access.visible_updates(
-            request.user,
-            ProgressUpdate.objects.filter(
-                round__status="open",
-                action__roles__organisation_id=request.user.organisation_id,
-                action__roles__role="involved",
-            ),
-        )
-        .select_related("round", "action", "organisation")
-        .distinct()
-    )
     return render(
         request,
         "reporting/my_tasks.html",
         {
             "tasks": tasks,
             "todo": sum(1 for t in tasks if t.update.review_state in selectors.OPEN_WORK),
-            "involved": involved if request.user.organisation_id else [],
+            "involved": selectors.involved_updates(request.user),
         },
     )
 

@@ -197,6 +197,12 @@ SAMEN_REPORT_SECTIONS: list[str] = [
     "samen.parliament.report.sections",
 ]
 
+# Blocks on the home page of a signed-in person: dotted paths of functions that take
+# the request and return a list of samen.core.home.Panel (see that module).
+SAMEN_HOME_PANELS: list[str] = [
+    "samen.reporting.home.panels",
+]
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 8)))
 SESSION_COOKIE_SAMESITE = "Lax"
