@@ -31,7 +31,7 @@ def test_a_typed_name_abbreviation_or_label_finds_the_organisation(db):
     assert selectors.match_organisation("ministerie").organisation == om
     several = selectors.match_organisation("meente")
     assert several.organisation is None and several.count == 3
-    assert [label for _code, label in several.choices][0] == "Gemeente Amsterdam"
+    assert several.choices[0][1] == "Gemeente Amsterdam"
     assert selectors.match_organisation("brandweer").count == 0
 
 
