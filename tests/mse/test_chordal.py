@@ -73,5 +73,5 @@ def test_cliques_and_separators_form_a_junction_tree(p: int) -> None:
 
 
 def test_more_than_five_lists_is_refused() -> None:
-    with pytest.raises(ValueError, match="2 to 5 vertices"):
+    with pytest.raises(ValueError, match="2 to 5 lists"):
         decomposable_graphs(6)

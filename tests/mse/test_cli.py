@@ -157,13 +157,7 @@ def test_stratum_estimates_and_total(capsys: pytest.CaptureFixture[str], tmp_pat
 
 
 def test_dga_method(capsys: pytest.CaptureFixture[str]) -> None:
-    from samen.mse.estimate import dga_available
-
     f = str(REFERENCE / "kosovo_4lists.csv")
-    if not dga_available():
-        code, _, err = run(capsys, "estimate", f, "--method", "dga")
-        assert code == 2 and "dga method not available in this build" in err
-    pytest.importorskip("samen.mse.dga")
     code, out, err = run(capsys, "estimate", f, "--method", "dga", "--json")
     assert code == 0, err
     data = json.loads(out)

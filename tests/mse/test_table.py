@@ -74,3 +74,53 @@ def test_strata_split_and_sum_back(tmp_path: Path) -> None:
 def test_from_arrays_validates() -> None:
     with pytest.raises(CaptureDataError, match="history is 0 on every list"):
         CaptureTable.from_arrays(np.array([[0, 0]]), np.array([3]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A;B;count\n1;0;2\n0;1;1\n1;1;1\n",  # Dutch spreadsheets save with semicolons
+        "A\tB\tcount\n1\t0\t2\n0\t1\t1\n1\t1\t1\n",
+        "A,B,Count\n1,0,2\n0,1,1\n1,1,1\n",
+        "A,B,n\n1,0,2\n0,1,1\n1,1,1\n",
+        "A,B,FREQ\n1,0,2\n0,1,1\n1,1,1\n",
+        "A,B,freq\n1,0,2\n0,1,1\n1,1,1\n0,0,0\n",  # the unobserved cell written as 0
+    ],
+    ids=["semicolon", "tab", "Count", "n", "FREQ", "all-zero row with count 0"],
+)
+def test_separators_and_count_headings_are_recognised(tmp_path: Path, text: str) -> None:
+    table = read_capture_csv(write(tmp_path, text))
+    assert table.lists == ("A", "B")
+    assert table.observed == 4
+    assert dict(zip(map(tuple, table.histories.tolist()), table.counts.tolist(), strict=True)) == {
+        (1, 0): 2,
+        (0, 1): 1,
+        (1, 1): 1,
+    }
+
+
+def test_two_count_columns_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(CaptureDataError, match="columns 'count' and 'n' can both be the count"):
+        read_capture_csv(write(tmp_path, "A,B,count,n\n1,0,2,2\n"))
+
+
+def test_a_case_on_no_list_is_refused_but_a_zero_count_is_not(tmp_path: Path) -> None:
+    with pytest.raises(CaptureDataError) as caught:
+        read_capture_csv(write(tmp_path, "A,B,count\n1,0,3\n0,0,4\n"))
+    assert (caught.value.code, caught.value.row) == ("history_all_zero", 3)
+    with pytest.raises(CaptureDataError, match="row 3: the history is 0 on every list"):
+        read_capture_csv(write(tmp_path, "A,B\n1,0\n0,0\n"))  # one row per case
+
+
+def test_a_twenty_digit_count_is_a_row_and_column_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "A,B,count\n1,0,3\n1,1,12345678901234567890\n")
+    with pytest.raises(CaptureDataError) as caught:
+        read_capture_csv(path)
+    err = caught.value
+    assert (err.code, err.row, err.column) == ("count_too_large", 3, "count")
+    assert f"{path}, row 3, column 'count': '12345678901234567890' is larger" in str(err)
+
+
+def test_a_directory_is_not_a_file(tmp_path: Path) -> None:
+    with pytest.raises(CaptureDataError, match="file not found"):
+        read_capture_csv(tmp_path)

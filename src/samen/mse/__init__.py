@@ -3,6 +3,8 @@
 Pure numpy/scipy: this package never imports Django. The public API:
 
 * :func:`read_capture_csv`, :class:`CaptureTable` — input and validation;
+* :class:`CaptureDataError`, :class:`MseMessage`, :data:`MESSAGES` — every error and
+  warning with a code and parameters, for callers that translate them;
 * :func:`estimate` — one call per method, returning :class:`MseResult`;
 * :func:`fit_loglinear`, :func:`profile_interval`, :func:`closedp_table` — Rcapture;
 * :func:`search_models` — exhaustive/stepwise AIC/BIC model search;
@@ -15,6 +17,7 @@ from samen.mse.bootstrap import BootstrapResult, bootstrap_estimate
 from samen.mse.covariates import CovariateFit, fit_covariate_model
 from samen.mse.estimate import METHODS, estimate
 from samen.mse.loglinear import LoglinearFit, ModelSpec, fit_loglinear, profile_interval
+from samen.mse.messages import MESSAGES, MseMessage
 from samen.mse.rcapture import closedp_table
 from samen.mse.results import MseResult
 from samen.mse.search import SearchResult, search_models
@@ -28,6 +31,7 @@ from samen.mse.sparse import (
 from samen.mse.table import CaptureDataError, CaptureTable, read_capture_csv
 
 __all__ = [
+    "MESSAGES",
     "METHODS",
     "BootstrapResult",
     "CaptureDataError",
@@ -35,6 +39,7 @@ __all__ = [
     "CovariateFit",
     "LoglinearFit",
     "ModelSpec",
+    "MseMessage",
     "MseResult",
     "SearchResult",
     "StepwiseFit",

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
 
+from samen.mse.messages import CaptureDataError
+
 Edge = tuple[int, int]
 VertexSet = tuple[int, ...]
 
@@ -145,12 +147,18 @@ def decomposable_graphs(p: int) -> tuple[DecomposableGraph, ...]:
 
     Raises
     ------
-    ValueError
+    CaptureDataError
         If ``p`` is outside 2..5.
     """
     if not 2 <= p <= MAX_VERTICES:
-        raise ValueError(
-            f"decomposable graphs are generated for 2 to {MAX_VERTICES} vertices, not {p}"
+        raise CaptureDataError(
+            "lists_out_of_range",
+            method="decomposable-graph",
+            minimum=2,
+            maximum=MAX_VERTICES,
+            k=p,
+            lists=", ".join(str(i + 1) for i in range(p)),
+            alternative="a log-linear method",
         )
     pairs = all_pairs(p)
     graphs: list[DecomposableGraph] = []

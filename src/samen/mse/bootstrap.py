@@ -27,6 +27,7 @@ from scipy.stats import norm
 
 from samen.mse._parallel import available_cpus, process_pool
 from samen.mse.design import FloatArray, IntArray, all_histories, history_codes
+from samen.mse.messages import CaptureDataError
 from samen.mse.sparse import PTHRESH, StepwiseFit, stepwise_fit
 
 #: ``progress(done, total)``: tables finished so far, of all tables.
@@ -75,7 +76,9 @@ class BootstrapResult:
         lo = np.flatnonzero(np.isclose(alpha, q))
         hi = np.flatnonzero(np.isclose(alpha, 1.0 - q))
         if lo.size == 0 or hi.size == 0:
-            raise ValueError(f"no BCa limits at level {level}; levels computed: {self.alpha}")
+            raise CaptureDataError(
+                "bca_level_missing", level=level, levels=", ".join(f"{a:g}" for a in self.alpha)
+            )
         return float(self.limits[lo[0]]), float(self.limits[hi[0]])
 
 

@@ -34,7 +34,7 @@ _METHOD_TEXT = {
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse would print usage and exit
-        raise CaptureDataError(f"{self.prog}: {message}")
+        raise CaptureDataError("usage", detail=f"{self.prog}: {message}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -87,9 +87,6 @@ def main(argv: list[str]) -> int:
             else f"error: {exc}\n"
         )
         return EXIT_BAD_INPUT
-    except RuntimeError as exc:
-        sys.stderr.write(f"error: {exc}\n")
-        return EXIT_BAD_INPUT
     sys.stdout.write(out)
     return 0
 
@@ -103,9 +100,9 @@ def _estimate(args: argparse.Namespace) -> str:
     strata = [args.stratum] if args.stratum else []
     table = read_capture_csv(args.file, covariates=[*strata, *[c for c in covs if c not in strata]])
     if args.bootstrap is not None and args.bootstrap < 1:
-        raise ValueError("--bootstrap needs a positive number of replicates")
+        raise CaptureDataError("bootstrap_positive", value=args.bootstrap)
     if args.bootstrap and args.method != "sparsemse":
-        raise ValueError("--bootstrap applies to --method sparsemse only")
+        raise CaptureDataError("bootstrap_sparsemse_only", method=args.method)
     opts: dict[str, Any] = {
         "criterion": args.criterion,
         "terms": args.terms,

@@ -36,6 +36,7 @@ from scipy.stats import norm
 
 from samen.mse.design import FloatArray, IntArray, all_histories, history_codes
 from samen.mse.glm import PoissonFit, fit_poisson
+from samen.mse.messages import CaptureDataError
 from samen.mse.table import CaptureTable
 
 
@@ -103,11 +104,11 @@ def fit_covariate_model(
 
     Raises
     ------
-    ValueError
+    CaptureDataError
         For an unknown name in a term or a table without covariates.
     """
     if not table.covariates:
-        raise ValueError("the table has no covariate columns")
+        raise CaptureDataError("no_covariates")
     k = table.k
     hist = all_histories(k)
     levels = {c: sorted(set(table.levels[:, j].tolist())) for j, c in enumerate(table.covariates)}
@@ -134,12 +135,15 @@ def fit_covariate_model(
     for term in terms:
         parts = [p.strip() for p in term.split(":")]
         if len(parts) != 2 or parts[0] == parts[1]:
-            raise ValueError(f"term {term!r}: expected two different names joined by ':'")
+            raise CaptureDataError("term_format", term=term)
         for p in parts:
             if p not in names and p not in table.covariates:
-                raise ValueError(
-                    f"term {term!r}: {p!r} is neither a list ({', '.join(names)}) "
-                    f"nor a covariate ({', '.join(table.covariates)})"
+                raise CaptureDataError(
+                    "term_unknown_name",
+                    term=term,
+                    name=p,
+                    lists=", ".join(names),
+                    covariates=", ".join(table.covariates),
                 )
         clean_terms.append(":".join(parts))
         blocks = []

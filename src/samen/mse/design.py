@@ -8,6 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from samen.mse.messages import CaptureDataError
+
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 Pair = tuple[int, int]
@@ -50,7 +52,7 @@ def parse_terms(terms: str | Sequence[str], lists: Sequence[str]) -> list[Pair]:
 
     Raises
     ------
-    ValueError
+    CaptureDataError
         If a term is not two distinct known list names joined by ``:``.
     """
     items = [t.strip() for t in terms.split(",")] if isinstance(terms, str) else list(terms)
@@ -61,11 +63,11 @@ def parse_terms(terms: str | Sequence[str], lists: Sequence[str]) -> list[Pair]:
             continue
         parts = term.split(":")
         if len(parts) != 2 or parts[0] == parts[1]:
-            raise ValueError(f"term {term!r}: expected two different list names joined by ':'")
+            raise CaptureDataError("term_format", term=term)
         unknown = [p for p in parts if p not in index]
         if unknown:
-            raise ValueError(
-                f"term {term!r}: unknown list {unknown[0]!r}; lists are {', '.join(lists)}"
+            raise CaptureDataError(
+                "term_unknown_list", term=term, name=unknown[0], lists=", ".join(lists)
             )
         a, b = sorted((index[parts[0]], index[parts[1]]))
         pairs.add((a, b))

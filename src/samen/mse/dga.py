@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from scipy.special import gammaln, logsumexp
 
 from samen.mse._chordal import DecomposableGraph, Edge, decomposable_graphs
+from samen.mse.messages import CaptureDataError, MseMessage
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -93,7 +94,7 @@ class DgaResult:
     tail_mass : float
         Posterior mass of ``n_missing > 0.9 * max(n_missing)``. Above 1e-3 the grid is
         too short and the upper limit and the mean are understated.
-    warnings : tuple of str
+    warnings : tuple of MseMessage
         Problems an analyst should read before using the numbers.
     """
 
@@ -110,7 +111,7 @@ class DgaResult:
     graphs: tuple[tuple[Edge, ...], ...]
     top_model_weight: float
     tail_mass: float
-    warnings: tuple[str, ...]
+    warnings: tuple[MseMessage, ...]
 
     @property
     def top_model(self) -> tuple[Edge, ...]:
@@ -185,7 +186,7 @@ def bma_cr(
 
     Raises
     ------
-    ValueError
+    CaptureDataError
         If the table has fewer than 3 or more than 5 lists, a history that is not 0/1,
         repeated or all zeros, a count that is negative or fractional, no observed case;
         or if the grid, ``delta``, ``level`` or the prior are invalid. The message names
@@ -238,12 +239,14 @@ def bma_cr(
     observed = int(table_counts.sum())
     delta_value = 2.0**-p if delta is None else _validate_delta(delta)
     if not 0.0 < level < 1.0:
-        raise ValueError(f"level must lie strictly between 0 and 1; got {level}")
+        raise CaptureDataError(
+            "option_range", option="level", expected="strictly between 0 and 1", value=level
+        )
     prior = _default_log_prior if log_prior_n is None else log_prior_n
 
     graphs = decomposable_graphs(p)
     model = _Model(masks, table_counts, p, delta_value, graphs)
-    notes: list[str] = []
+    notes: list[MseMessage] = []
     if n_missing is None:
         grid, log_columns, log_rows = _auto_grid(model, prior, notes)
     else:
@@ -260,17 +263,12 @@ def bma_cr(
     tail = _tail_mass(grid, posterior)
     if n_missing is not None and tail >= TAIL_TOLERANCE:
         notes.append(
-            f"The posterior mass beyond 0.9 x the largest grid value ({int(grid[-1])}) is "
-            f"{tail:.2g} (at least {TAIL_TOLERANCE:g}): the grid stops too early, so the "
-            "upper limit and the mean are understated. Extend n_missing."
+            MseMessage(
+                "dga_grid_short", grid_max=int(grid[-1]), tail=tail, tolerance=TAIL_TOLERANCE
+            )
         )
     if grid[0] > 0 and posterior[0] >= TAIL_TOLERANCE:
-        notes.append(
-            f"The first grid value (n_missing = {int(grid[0])}) holds {posterior[0]:.2g} of "
-            "the posterior: smaller numbers of unobserved cases are plausible but excluded "
-            "by the grid, so the lower limit may be overstated. A grid that starts at 0 "
-            "includes them."
-        )
+        notes.append(MseMessage("dga_grid_start", first=int(grid[0]), mass=float(posterior[0])))
     for note in notes:
         warnings.warn(note, DgaGridWarning, stacklevel=2)
 
@@ -397,13 +395,11 @@ def _checked_log_prior(
 ) -> FloatArray:
     values = np.asarray(log_prior_n(sizes.copy()), dtype=np.float64)
     if values.shape != sizes.shape:
-        raise ValueError(
-            f"log_prior_n returned shape {values.shape}; expected {sizes.shape}, one value per N"
-        )
+        raise CaptureDataError("prior_shape", got=str(values.shape), expected=str(sizes.shape))
     if np.isnan(values).any() or np.isposinf(values).any():
-        raise ValueError("log_prior_n returned NaN or +inf; expected finite values or -inf")
+        raise CaptureDataError("prior_invalid")
     if not np.isfinite(values).any():
-        raise ValueError("log_prior_n gives zero prior probability to every N on the grid")
+        raise CaptureDataError("prior_all_zero")
     return values
 
 
@@ -423,7 +419,7 @@ def _unit_grid(nmax: int, points: int) -> IntArray:
 
 
 def _auto_grid(
-    model: _Model, log_prior_n: Callable[[FloatArray], FloatArray], notes: list[str]
+    model: _Model, log_prior_n: Callable[[FloatArray], FloatArray], notes: list[MseMessage]
 ) -> tuple[IntArray, FloatArray, FloatArray]:
     """Widen ``1..Nmax`` by doubling until the tail mass is below the tolerance."""
     nmax = max(AUTO_START_MULTIPLE * model.observed, AUTO_MIN_NMAX)
@@ -443,10 +439,12 @@ def _auto_grid(
             return grid, columns, rows
         if nmax >= AUTO_MAX_NMAX:
             notes.append(
-                f"The posterior tail could not be brought below {TAIL_TOLERANCE:g} with a grid up "
-                f"to n_missing = {int(grid[-1])} (tail mass {tail:.2g}): the data say little "
-                "about how large N may be, and the upper limit and the mean depend on where the "
-                "grid stops. Treat them as lower bounds."
+                MseMessage(
+                    "dga_tail_unbounded",
+                    tolerance=TAIL_TOLERANCE,
+                    grid_max=int(grid[-1]),
+                    tail=tail,
+                )
             )
             return grid, columns, rows
         nmax *= 2
@@ -455,20 +453,20 @@ def _auto_grid(
 def _validate_delta(delta: float) -> float:
     value = float(delta)
     if not (np.isfinite(value) and value > 0.0):
-        raise ValueError(f"delta must be a positive number; got {delta!r}")
+        raise CaptureDataError("option_range", option="delta", expected="positive", value=delta)
     return value
 
 
 def _whole_numbers(values: NDArray[Any], name: str) -> IntArray:
     array = np.asarray(values)
     if array.dtype == np.bool_ or not np.issubdtype(array.dtype, np.number):
-        raise ValueError(f"{name} must hold numbers; got dtype {array.dtype}")
+        raise CaptureDataError("array_not_numbers", name=name, dtype=str(array.dtype))
     numeric = array.astype(np.float64)
     bad = ~np.isfinite(numeric) | (numeric < 0) | (numeric != np.round(numeric))
     if bad.any():
         index = int(np.flatnonzero(bad)[0])
-        raise ValueError(
-            f"{name}[{index}] is {array[index].item()}; expected a non-negative whole number"
+        raise CaptureDataError(
+            "array_not_whole", name=name, index=index, value=str(array[index].item())
         )
     return numeric.astype(np.int64)
 
@@ -476,16 +474,17 @@ def _whole_numbers(values: NDArray[Any], name: str) -> IntArray:
 def _validate_grid(n_missing: NDArray[Any]) -> IntArray:
     array = np.asarray(n_missing)
     if array.ndim != 1 or array.size == 0:
-        raise ValueError(
-            f"n_missing must be a non-empty 1-D grid; got an array of shape {array.shape}"
-        )
+        raise CaptureDataError("grid_shape", shape=str(array.shape))
     grid = _whole_numbers(array, "n_missing")
     steps = np.diff(grid)
     if (steps <= 0).any():
         index = int(np.flatnonzero(steps <= 0)[0]) + 1
-        raise ValueError(
-            f"n_missing[{index}] = {grid[index]} does not exceed n_missing[{index - 1}] = "
-            f"{grid[index - 1]}; the grid must be strictly increasing"
+        raise CaptureDataError(
+            "grid_not_increasing",
+            index=index,
+            value=int(grid[index]),
+            previous_index=index - 1,
+            previous=int(grid[index - 1]),
         )
     return grid
 
@@ -496,43 +495,39 @@ def _validate_table(
     """Check the capture histories and return them as bit masks (bit j = list j)."""
     rows = np.asarray(histories)
     if rows.ndim != 2:
-        raise ValueError(
-            f"histories must be a 2-D array (one row per history); got shape {rows.shape}"
-        )
+        raise CaptureDataError("histories_not_2d")
     n_rows, p = rows.shape
     if not MIN_LISTS <= p <= MAX_LISTS:
-        raise ValueError(
-            f"dga averages over decomposable graphs for {MIN_LISTS} to {MAX_LISTS} lists; "
-            f"histories has {p} columns"
+        raise CaptureDataError(
+            "lists_out_of_range",
+            method="dga",
+            minimum=MIN_LISTS,
+            maximum=MAX_LISTS,
+            k=p,
+            lists=", ".join(str(i + 1) for i in range(p)),
+            alternative="sparsemse or loglinear",
         )
     if n_rows == 0:
-        raise ValueError("histories has no rows; expected at least one observed history")
+        raise CaptureDataError("array_empty")
     if not np.issubdtype(rows.dtype, np.number) and rows.dtype != np.bool_:
-        raise ValueError(f"histories must hold 0/1 values; got dtype {rows.dtype}")
+        raise CaptureDataError("array_not_numbers", name="histories", dtype=str(rows.dtype))
     not_binary = (rows != 0) & (rows != 1)
     if not_binary.any():
         i, j = (int(k) for k in np.argwhere(not_binary)[0])
-        raise ValueError(f"histories[{i}, {j}] is {rows[i, j].item()}; expected 0 or 1")
+        raise CaptureDataError("array_not_binary", i=i, j=j, value=str(rows[i, j].item()))
     bits = rows.astype(np.int64)
     masks = bits @ (1 << np.arange(p, dtype=np.int64))
     seen: dict[int, int] = {}
     for i, mask in enumerate(masks.tolist()):
         if mask == 0:
-            raise ValueError(
-                f"histories[{i}] is all zeros; the unobserved cell is never a data row"
-            )
+            raise CaptureDataError("array_history_all_zero", index=i)
         if mask in seen:
-            raise ValueError(
-                f"histories[{i}] repeats histories[{seen[mask]}] {tuple(bits[i].tolist())}; "
-                "give each capture history once with its total count"
-            )
+            raise CaptureDataError("array_history_repeated", index=i, first=seen[mask])
         seen[mask] = i
     count_array = np.asarray(counts)
     if count_array.shape != (n_rows,):
-        raise ValueError(
-            f"counts has shape {count_array.shape}; expected ({n_rows},), one per history"
-        )
+        raise CaptureDataError("counts_shape", got=int(count_array.size), expected=n_rows)
     whole = _whole_numbers(count_array, "counts")
     if whole.sum() == 0:
-        raise ValueError("counts are all zero; expected at least one observed case")
+        raise CaptureDataError("counts_all_zero")
     return masks, whole, p

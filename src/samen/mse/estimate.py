@@ -22,8 +22,6 @@ Methods (``method=``):
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -34,6 +32,7 @@ from samen.mse.bootstrap import DEFAULT_SEED, bootstrap_estimate
 from samen.mse.covariates import fit_covariate_model
 from samen.mse.design import all_pairs, parse_terms, term_names
 from samen.mse.loglinear import LoglinearFit, ModelSpec, fit_loglinear, profile_interval
+from samen.mse.messages import CaptureDataError, MseMessage
 from samen.mse.results import MseResult
 from samen.mse.search import SearchedModel, SearchResult, search_models
 from samen.mse.sparse import checkident, estimate_population0
@@ -42,27 +41,24 @@ from samen.mse.table import CaptureTable
 METHODS = ("independence", "loglinear", "chao", "sparsemse", "covariates", "dga")
 
 
-def overlap_warnings(table: CaptureTable) -> list[str]:
+def overlap_warnings(table: CaptureTable) -> list[MseMessage]:
     """Plain-language warnings about lists that never overlap."""
     ov = table.pair_overlaps()
     out = []
     for i in range(table.k):
         others = [j for j in range(table.k) if j != i]
         if ov[i, i] == 0:
-            out.append(f"list {table.lists[i]} has no cases")
+            out.append(MseMessage("list_no_cases", list=table.lists[i]))
         elif all(ov[i, j] == 0 for j in others):
-            out.append(
-                f"list {table.lists[i]} shares no case with any other list: "
-                "it adds cases but no information about how many were missed"
-            )
+            out.append(MseMessage("list_isolated", list=table.lists[i]))
     empty = [f"{table.lists[i]}:{table.lists[j]}" for i, j in all_pairs(table.k) if ov[i, j] == 0]
     if empty:
-        out.append("pairs of lists with no case in common: " + ", ".join(empty))
+        out.append(MseMessage("empty_pairs", pairs=", ".join(empty)))
     small = int((table.counts > 0).sum())
     if table.observed < 50:
-        out.append(f"only {table.observed} cases observed: intervals will be very wide")
+        out.append(MseMessage("few_cases", observed=table.observed))
     if small < table.k + 1:
-        out.append("fewer observed histories than parameters of the independence model")
+        out.append(MseMessage("few_histories"))
     return out
 
 
@@ -94,20 +90,19 @@ def _loglinear_result(
     fit: LoglinearFit,
     method: str,
     model: tuple[str, ...],
-    warn: list[str],
+    warn: list[MseMessage],
     level: float,
 ) -> MseResult:
     ci = profile_interval(fit, level)
     if not fit.converged:
-        warn.append("the model fit did not converge: its estimate is unreliable")
+        warn.append(MseMessage("not_converged"))
     if not math.isfinite(ci.upper):
-        warn.append(
-            f"no upper bound found below {ci.upper_search:,.0f}: the data cannot limit the estimate"
-        )
+        warn.append(MseMessage("no_upper_bound", limit=ci.upper_search))
     if fit.abundance > 1e3 * max(table.observed, 1):
         warn.append(
-            "the estimate is absurdly large: the model's maximum likelihood estimate "
-            "probably does not exist"
+            MseMessage(
+                "estimate_absurd", estimate=fit.abundance, factor=1000, observed=table.observed
+            )
         )
     pairs = fit.spec.pairs
     exists, ident = _checks(table, pairs) if fit.spec.heterogeneity is None else (None, None)
@@ -177,7 +172,7 @@ def estimate(
     in the overlaps.
     """
     if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+        raise CaptureDataError("unknown_method", allowed=", ".join(METHODS), method=method)
     if method == "covariates" or (table.covariates and method == "loglinear"):
         return _covariates(table, terms, level)
     table = table.without_covariates() if table.covariates else table
@@ -191,14 +186,12 @@ def estimate(
         return _loglinear_result(table, fit, method, (), warn, level)
     if method == "chao":
         if k < 3:
-            raise ValueError("the Chao heterogeneity model needs at least 3 lists")
+            raise CaptureDataError("needs_lists", method="chao", minimum=3, k=k)
         fit = fit_loglinear(counts, ModelSpec("Mt", heterogeneity="chao"), k)
         dropped = [f"eta{j}" for j in fit.dropped_eta]
         model = tuple(f"eta{j}" for j in range(3, k + 1) if f"eta{j}" not in dropped)
         if dropped:
-            warn.append(
-                "heterogeneity terms estimated negative and set to zero: " + ", ".join(dropped)
-            )
+            warn.append(MseMessage("eta_dropped", terms=", ".join(dropped)))
         return _loglinear_result(table, fit, method, model, warn, level)
     if method == "loglinear":
         if terms:
@@ -214,9 +207,7 @@ def estimate(
             if passed:
                 chosen += f" with a finite estimate ({passed} better-ranked models passed over)"
                 warn.append(
-                    f"the {passed} models ranked above the chosen one by {criterion.upper()} "
-                    "have no maximum likelihood estimate (the linear-programming check) "
-                    "and were passed over"
+                    MseMessage("models_passed_over", passed=passed, criterion=criterion.upper())
                 )
         fit = fit_loglinear(counts, ModelSpec("pairs", tuple(pairs)), k)
         res = _loglinear_result(table, fit, method, term_names(pairs, table.lists), warn, level)
@@ -232,7 +223,7 @@ def _with_details(res: MseResult, extra: dict[str, Any]) -> MseResult:
 
 def _sparse(
     table: CaptureTable,
-    warn: list[str],
+    warn: list[MseMessage],
     bootstrap: int | None,
     seed: int | None,
     level: float,
@@ -245,9 +236,7 @@ def _sparse(
     exists, ident = _checks(table, model.pairs)
     empty = term_names(model.empty_pairs, table.lists)
     if empty:
-        warn.append(
-            "terms whose lists never overlap, treated as minus infinity: " + ", ".join(empty)
-        )
+        warn.append(MseMessage("empty_terms_minus_inf", terms=", ".join(empty)))
     details: dict[str, Any] = {
         "lpChecks": wald.lp_checks,
         "emptyOverlaps": list(empty),
@@ -267,10 +256,7 @@ def _sparse(
         )
         lower, upper = boot.interval(level)
         if not (math.isfinite(lower) and math.isfinite(upper)):
-            warn.append(
-                "the BCa interval is undefined: every bootstrap replicate fell on the same "
-                "side of the estimate; use more replicates"
-            )
+            warn.append(MseMessage("bca_undefined"))
         kind = f"BCa bootstrap ({bootstrap} replicates, model selection redone in each)"
         details.update(
             replicates=bootstrap,
@@ -318,7 +304,7 @@ def _covariates(table: CaptureTable, terms: str | Sequence[str] | None, level: f
     ]
     warn = overlap_warnings(table.without_covariates())
     if not fit.fit.converged:
-        warn.append("the model fit did not converge: its estimate is unreliable")
+        warn.append(MseMessage("not_converged"))
     return MseResult(
         method="covariates",
         lists=table.lists,
@@ -337,20 +323,18 @@ def _covariates(table: CaptureTable, terms: str | Sequence[str] | None, level: f
     )
 
 
-def dga_available() -> bool:
-    """Whether the colleague's ``samen.mse.dga`` module is in this build."""
-    return importlib.util.find_spec("samen.mse.dga") is not None
+def _dga(table: CaptureTable, warn: list[MseMessage]) -> MseResult:
+    from samen.mse import dga
 
-
-def _dga(table: CaptureTable, warn: list[str]) -> MseResult:
-    if not dga_available():
-        raise RuntimeError("dga method not available in this build")
-    dga = importlib.import_module("samen.mse.dga")
     if not dga.MIN_LISTS <= table.k <= dga.MAX_LISTS:
-        raise ValueError(
-            f"the dga method averages over graphs of {dga.MIN_LISTS} to {dga.MAX_LISTS} lists; "
-            f"this table has {table.k} ({', '.join(table.lists)}). Merge lists first, as the "
-            "5-list versions of the public tables do, or use --method sparsemse or loglinear"
+        raise CaptureDataError(
+            "lists_out_of_range",
+            method="dga",
+            minimum=dga.MIN_LISTS,
+            maximum=dga.MAX_LISTS,
+            k=table.k,
+            lists=", ".join(table.lists),
+            alternative="--method sparsemse or loglinear",
         )
     res = dga.bma_cr(table.histories, table.counts)
     return MseResult(

@@ -29,6 +29,7 @@ from scipy.stats import chi2
 
 from samen.mse.design import FloatArray, IntArray, Pair, all_histories
 from samen.mse.glm import RCAPTURE_MAXIT, PoissonFit, fit_poisson
+from samen.mse.messages import CaptureDataError
 
 #: Heterogeneity forms of Rcapture: Chao's lower bound, Poisson(theta=2),
 #: Darroch, Gamma(theta=3.5).
@@ -61,7 +62,7 @@ def heterogeneity_columns(
         th = 3.5 if theta is None else theta
         out: FloatArray = (np.log(th) - np.log(th + x))[:, None]
         return out
-    raise ValueError(f"unknown heterogeneity {form!r}; allowed: {', '.join(HETEROGENEITY)}")
+    raise CaptureDataError("unknown_heterogeneity", form=form, allowed=", ".join(HETEROGENEITY))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import numpy as np
 from samen.mse.design import IntArray, all_histories
 from samen.mse.glm import RCAPTURE_MAXIT, fit_poisson
 from samen.mse.loglinear import ModelSpec, fit_loglinear
+from samen.mse.messages import CaptureDataError
 
 #: Row names of ``closedp.t`` and the model each stands for.
 STANDARD_MODELS: tuple[tuple[str, ModelSpec | None], ...] = (
@@ -64,7 +65,7 @@ def closedp_table(counts: IntArray, k: int) -> list[ClosedpRow]:
         Number of lists (at least 3; heterogeneity models need 3).
     """
     if k < 3:
-        raise ValueError("closedp.t's heterogeneity models need at least 3 lists")
+        raise CaptureDataError("needs_lists", method="closedp.t", minimum=3, k=k)
     rows = []
     n = int(counts.sum())
     for name, spec in STANDARD_MODELS:

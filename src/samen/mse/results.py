@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from samen.mse.messages import MseMessage
+
 #: JSON keys are camelCase; these fields are renamed.
 _JSON_KEYS = {
     "ci_lower": "ciLower",
@@ -44,8 +46,8 @@ class MseResult:
         Information criteria of the fitted model where they apply.
     existence, identifiability : bool or None
         SparseMSE's ``checkident`` verdicts for the fitted model.
-    warnings : tuple of str
-        Plain-language warnings for the analyst.
+    warnings : tuple of MseMessage
+        Plain-language warnings for the analyst, each with its code and parameters.
     stratum : str or None
         ``"COLUMN=value"`` for one stratum, ``"total"`` for a sum of strata.
     poisson_estimate : float or None
@@ -69,13 +71,17 @@ class MseResult:
     bic: float | None = None
     existence: bool | None = None
     identifiability: bool | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[MseMessage, ...] = ()
     stratum: str | None = None
     poisson_estimate: float | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict with camelCase keys; infinities become ``null``."""
+        """A JSON-ready dict with camelCase keys; infinities become ``null``.
+
+        ``warnings`` holds the English texts; ``warningCodes`` the same warnings as
+        ``{"code", "params"}`` for a caller that translates them.
+        """
         out: dict[str, Any] = {}
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
@@ -83,6 +89,10 @@ class MseResult:
             if isinstance(value, tuple):
                 value = list(value)
             out[key] = _clean(value)
+        out["warnings"] = [str(w) for w in self.warnings]
+        out["warningCodes"] = [
+            {"code": w.code, "params": _clean(dict(w.params))} for w in self.warnings
+        ]
         return out
 
 

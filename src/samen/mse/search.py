@@ -31,6 +31,7 @@ from samen.mse.design import (
     rcapture_name,
 )
 from samen.mse.glm import RCAPTURE_MAXIT, BatchFit, fit_poisson_batch
+from samen.mse.messages import CaptureDataError
 
 #: Largest number of lists searched exhaustively (2^15 = 32,768 models).
 MAX_EXHAUSTIVE_LISTS = 6
@@ -151,7 +152,9 @@ def _fit_masks(
 
 def _check_criterion(criterion: str) -> None:
     if criterion not in CRITERIA:
-        raise ValueError(f"criterion must be one of {', '.join(CRITERIA)}, not {criterion!r}")
+        raise CaptureDataError(
+            "unknown_criterion", allowed=", ".join(CRITERIA), criterion=criterion
+        )
 
 
 def exhaustive_search(
@@ -172,7 +175,15 @@ def exhaustive_search(
     """
     _check_criterion(criterion)
     if not 2 <= k <= MAX_EXHAUSTIVE_LISTS:
-        raise ValueError(f"exhaustive search is for 2 to {MAX_EXHAUSTIVE_LISTS} lists, not {k}")
+        raise CaptureDataError(
+            "lists_out_of_range",
+            method="exhaustive search",
+            minimum=2,
+            maximum=MAX_EXHAUSTIVE_LISTS,
+            k=k,
+            lists=", ".join(str(i + 1) for i in range(k)),
+            alternative="the stepwise search",
+        )
     npairs = k * (k - 1) // 2
     if k == 2:
         npairs = 0  # the two-list interaction leaves no degree of freedom for N

@@ -35,6 +35,7 @@ from scipy.stats import norm
 
 from samen.mse.design import FloatArray, IntArray, Pair, all_histories, all_pairs
 from samen.mse.glm import BoolArray, PoissonFit, fit_poisson
+from samen.mse.messages import CaptureDataError
 
 #: SparseMSE's default p-value threshold for stepwise selection.
 PTHRESH = 0.02
@@ -283,7 +284,9 @@ def stepwise_fit(hist: IntArray, counts: IntArray, pthresh: float = PTHRESH) -> 
         :func:`checkident`.
     """
     if not 0.0 <= pthresh <= 1.0:
-        raise ValueError(f"pthresh must be between 0 and 1, not {pthresh}")
+        raise CaptureDataError(
+            "option_range", option="pthresh", expected="between 0 and 1", value=pthresh
+        )
     k = hist.shape[1]
     pairs = all_pairs(k)
     if pthresh == 1 and checkident(hist, counts, pairs) == 0:
@@ -379,7 +382,7 @@ def estimate_population0(
         return wald_estimate(model_fit(hist, counts, []), level)
     if method == "fixed":
         return wald_estimate(model_fit(hist, counts, list(pairs)), level)
-    raise ValueError(f"method must be stepwise, main or fixed, not {method!r}")
+    raise CaptureDataError("unknown_method", allowed="stepwise, main, fixed", method=method)
 
 
 def count_triples(hist: IntArray, counts: IntArray) -> int:
