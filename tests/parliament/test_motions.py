@@ -197,4 +197,6 @@ def test_motions_summary_is_plain_data_for_the_progress_report(bundled_plan):
     item = next(i for i in summary["items"] if i["code"] == "motie-bikker-cs-herziening")
     assert [a["code"] for a in item["actions"]] == ["S.4", "S.1", "S.2", "S.3", "S.5"]
     assert item["confirmed"] is False and "actions" in item["inferred_fields"]
-    assert item["identifier"] == "motie-bikker-cs-herziening"  # no Kamerstuk number was found
+    # No Kamerstuk number was found: people know it by its title, never by our code.
+    assert item["number"] == "" and item["identifier"] == item["title"]
+    assert item["title"].startswith("Motie over een fundamentele herziening")

@@ -89,6 +89,9 @@ def test_coverage_links_cells_to_the_explorer_and_marks_gaps(client, bundled_pla
     html = client.get("/dekking").content.decode()
     assert 'href="/acties?actionLine=AL2&amp;exploitationForm=sexual"' in html
     assert "lacune" in html
+    # A screen reader hears the column's name, not its code.
+    assert "3 acties in Actielijn 2: Meldingsbereidheid, Seksuele uitbuiting" in html
+    assert ", sexual" not in html
     html = client.get("/dekking?columns=ageGroup", **HTMX).content.decode()
     assert "Minderjarigen" in html and "<html" not in html
 

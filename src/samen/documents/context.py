@@ -245,18 +245,26 @@ class ReportContext:
     @_in_language
     def summary_sentences(self) -> list[str]:
         counts = self.counts
+        total = len(self.actions)
+        # One phrase per status, each with its own plural ("1 ligt op schema, 2 zijn
+        # afgerond"), joined as a list.
+        on_track, completed = counts[ProgressStatus.ON_TRACK], counts[ProgressStatus.COMPLETED]
+        at_risk, delayed = counts[ProgressStatus.AT_RISK], counts[ProgressStatus.DELAYED]
+        parts = [
+            ngettext("%(count)s is on track", "%(count)s are on track", on_track)
+            % {"count": on_track},
+            ngettext("%(count)s is completed", "%(count)s are completed", completed)
+            % {"count": completed},
+            ngettext("%(count)s is at risk", "%(count)s are at risk", at_risk) % {"count": at_risk},
+            ngettext("%(count)s is delayed", "%(count)s are delayed", delayed) % {"count": delayed},
+        ]
         out = [
-            _(
-                "This report covers %(total)s actions. %(on_track)s are on track, %(completed)s "
-                "completed, %(at_risk)s at risk and %(delayed)s delayed."
+            ngettext(
+                "This report covers %(total)s action: %(statuses)s.",
+                "This report covers %(total)s actions: %(statuses)s.",
+                total,
             )
-            % {
-                "total": len(self.actions),
-                "on_track": counts[ProgressStatus.ON_TRACK],
-                "completed": counts[ProgressStatus.COMPLETED],
-                "at_risk": counts[ProgressStatus.AT_RISK],
-                "delayed": counts[ProgressStatus.DELAYED],
-            }
+            % {"total": total, "statuses": join_list(parts)}
         ]
         if counts[NOT_REPORTED]:
             out.append(
@@ -269,9 +277,12 @@ class ReportContext:
             )
         if self.previous_title:
             out.append(
-                _(
+                ngettext(
                     "Compared with the previous round (%(previous)s), the status of %(count)s "
-                    "actions changed."
+                    "action changed.",
+                    "Compared with the previous round (%(previous)s), the status of %(count)s "
+                    "actions changed.",
+                    len(self.changed),
                 )
                 % {"previous": self.previous_title, "count": len(self.changed)}
             )
@@ -479,6 +490,13 @@ def _build(r: ReportingRound, layer: str, language: str) -> ReportContext:
     for path in getattr(settings, "SAMEN_REPORT_SECTIONS", []):
         ctx.extra_sections.extend(import_string(path)(ctx))
     return ctx
+
+
+def join_list(items: list[str]) -> str:
+    """ "a, b and c" in the active language."""
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _natural(code: str) -> str:

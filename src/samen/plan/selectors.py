@@ -441,7 +441,8 @@ class Coverage:
                 "label": label,
                 "total": self.row_totals.get(r, 0),
                 "cells": [
-                    {"column": c, "count": self.count(r, c)} for c, _m in self.column_members
+                    {"column": c, "column_label": m, "count": self.count(r, c)}
+                    for c, m in self.column_members
                 ],
             }
             for r, label in self.row_members

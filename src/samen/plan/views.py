@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from samen.accounts import access
 from samen.core.home import panels as home_panels
@@ -377,7 +377,11 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Imported %(file)s: %(count)s changes.")
+                    ngettext(
+                        "Imported %(file)s: %(count)s change.",
+                        "Imported %(file)s: %(count)s changes.",
+                        report.changes,
+                    )
                     % {"file": pending["filename"], "count": report.changes},
                 )
                 return redirect("explorer")

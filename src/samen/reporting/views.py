@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from samen.accounts import access
@@ -294,7 +295,13 @@ def round_transition(request: HttpRequest, pk: int, transition: str) -> HttpResp
         if transition == "open":
             count = services.open_round(request.user, r)
             messages.success(
-                request, _("The round is open: %(count)s updates were created.") % {"count": count}
+                request,
+                ngettext(
+                    "The round is open: %(count)s update was created.",
+                    "The round is open: %(count)s updates were created.",
+                    count,
+                )
+                % {"count": count},
             )
         elif transition == "close":
             services.close_round(request.user, r)
@@ -360,7 +367,13 @@ def review_queue(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if result.done:
                 messages.success(
-                    request, _("%(count)s updates processed.") % {"count": len(result.done)}
+                    request,
+                    ngettext(
+                        "%(count)s update processed.",
+                        "%(count)s updates processed.",
+                        len(result.done),
+                    )
+                    % {"count": len(result.done)},
                 )
             for update_id, reason in result.refused.items():
                 messages.error(
