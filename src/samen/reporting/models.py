@@ -187,7 +187,7 @@ class Extension(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} until {self.until:%Y-%m-%d}"
+        return f"{self.organisation} · {self.until:%Y-%m-%d}"
 
 
 class Comment(models.Model):
@@ -234,4 +234,4 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round} {self.organisation} {self.kind}"
+        return f"{self.round} · {self.organisation} · {self.get_kind_display()}"

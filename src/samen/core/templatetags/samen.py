@@ -123,11 +123,3 @@ def markdown(text: str) -> Any:
     from samen.core.markdown import render
 
     return mark_safe(render(text))  # noqa: S308 (sanitised by nh3 in render())
-
-
-@register.simple_tag
-def audit_changes(event: Any) -> list[tuple[str, Any, Any]]:
-    """The fields an audit event changed, as (name, before, after)."""
-    before, after = event.before or {}, event.after or {}
-    names = list(dict.fromkeys([*before, *after]))
-    return [(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]
