@@ -158,6 +158,7 @@ LANGUAGE_COOKIE_NAME = "samen_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["samen.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
