@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from . import charts as chart_specs
 from .context import ReportContext
@@ -44,7 +45,13 @@ def html(ctx: ReportContext, charts: list[chart_specs.Chart] | None = None) -> s
         charts = chart_specs.charts(ctx) if charts is None else charts
         return render_to_string(
             "documents/report_document.html",
-            {"report": ctx, "charts": charts, "stylesheet": STYLESHEET.read_text()},
+            {
+                "report": ctx,
+                "charts": charts,
+                "stylesheet": STYLESHEET.read_text(),
+                "author": settings.SAMEN_CONTACT["name"],
+                "created": timezone.now().replace(microsecond=0),
+            },
         )
 
 
