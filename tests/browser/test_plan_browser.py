@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from .conftest import axe_violations
@@ -90,27 +89,7 @@ def test_keyboard_only_filtering(page, live_plan):
     expect(page.locator("#results-status")).to_have_text("11 acties gevonden")
 
 
-PAGES = [
-    "/",
-    "/acties",
-    "/acties?exploitationForm=criminal&ageGroup=minors",
-    "/acties/U.7",
-    "/acties/S.2",
-    "/organisaties",
-    "/organisaties/jenv",
-    "/uitbuitingsvormen/criminal",
-    "/dekking",
-    "/dekking?columns=strategicGoal",
-    "/versies",
-    "/versies/vergelijken?base=2023-10&target=2024-06",
-    "/toegankelijkheid",
-]
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_no_wcag_violations(page, live_plan, path):
-    page.goto(path)
-    assert axe_violations(page) == []
+# Axe on every page, at every width and per role: tests/browser/test_reflow.py.
 
 
 def test_no_wcag_violations_in_english(page, live_plan):

@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 WIDTHS = (320, 390, 768, 1024, 1280)
+ENGLISH_WIDTHS = (320,)  # longer words, same layout: the narrowest screen shows any overflow
 PASSWORD = "demo-password-for-tests"
 
 # URL names that do not show an HTML page of their own, and why.
@@ -89,7 +90,10 @@ def page_urls(w) -> dict[str, list[str]]:
         "report": [reverse("report", args=[w.closed.pk])],
         "report-status": [reverse("report-status", args=[w.report_file.pk])],
         "portal": [reverse("portal")],
-        "portal-round": [reverse("portal-round", args=[w.closed.pk])],
+        "portal-round": [
+            reverse("portal-round", args=[w.closed.pk]),
+            reverse("portal-round", args=[w.closed.pk]) + "?status=delayed",
+        ],
         "portal-open-data": [reverse("portal-open-data")],
         "budget": [reverse("budget")],
         "budget-entries": [reverse("budget-entries")],
@@ -253,7 +257,7 @@ def test_every_page_reflows_and_passes_axe(browser, live_server, world):
                 if language == "nl" and (axe_key not in checked_with_axe or name in OWN_PAGES):
                     checked_with_axe.add(axe_key)
                     problems += [f"{who} {url}: {v}" for v in _axe(page)]
-                for width in WIDTHS:
+                for width in WIDTHS if language == "nl" else ENGLISH_WIDTHS:
                     page.set_viewport_size({"width": width, "height": 900})
                     found = page.evaluate(OVERFLOW)
                     if found["page"] > found["width"]:
