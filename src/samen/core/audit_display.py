@@ -28,7 +28,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .models import AuditEvent
+from .models import AuditEvent, translated
 from .templatetags.samen import display_value
 
 # What a service did, by the `verb` it recorded.
@@ -186,14 +186,43 @@ def present(events: Iterable[AuditEvent]) -> list[EventRow]:
     """Rows for the audit trail's table, with every reference on the page resolved:
     one query per kind of referenced object."""
     events = list(events)
+    names = _names([state for e in events for state in (e.before or {}, e.after or {})])
+    return [_row(event, names) for event in events]
+
+
+def describe(
+    object_type: str, changes: Iterable[Iterable[tuple[str, Any, Any]]]
+) -> list[list[Change]]:
+    """Changes to objects of one kind, each a list of (key, before, after) in the
+    document form the services store (also the form plan versions are compared
+    in), as people read them. One query per kind of referenced object."""
+    changes = [list(triples) for triples in changes]
+    names = _names(
+        [{key: value} for triples in changes for key, *values in triples for value in values]
+    )
+    model = model_for(object_type)
+    return [
+        [
+            Change(
+                field_label(model, key),
+                _value(model, key, before, names),
+                _value(model, key, after, names),
+            )
+            for key, before, after in triples
+        ]
+        for triples in changes
+    ]
+
+
+def _names(states: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[str, str]]:
+    """The names of everything the states refer to (REFERENCES), by model and value."""
     wanted: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for event in events:
-        for state in (event.before or {}, event.after or {}):
-            for key, value in state.items():
-                if key in REFERENCES:
-                    model, lookup, _show = REFERENCES[key]
-                    values = value if isinstance(value, list) else [value]
-                    wanted[model, lookup] |= {str(v) for v in values if v not in (None, "")}
+    for state in states:
+        for key, value in state.items():
+            if key in REFERENCES:
+                model, lookup, _show = REFERENCES[key]
+                values = value if isinstance(value, list) else [value]
+                wanted[model, lookup] |= {str(v) for v in values if v not in (None, "")}
     names: dict[tuple[str, str], dict[str, str]] = {}
     for (label, lookup), values in wanted.items():
         model = model_for(label)
@@ -204,7 +233,7 @@ def present(events: Iterable[AuditEvent]) -> list[EventRow]:
             str(getattr(obj, lookup)): str(getattr(obj, show))
             for obj in model.objects.filter(**{f"{lookup}__in": values})
         }
-    return [_row(event, names) for event in events]
+    return names
 
 
 def _row(event: AuditEvent, names: dict[tuple[str, str], dict[str, str]]) -> EventRow:
@@ -259,6 +288,8 @@ def _value(
         return ngettext("%(count)s action", "%(count)s actions", len(value)) % {"count": len(value)}
     if key in COUNTED and isinstance(value, list):
         return ngettext("%(count)s update", "%(count)s updates", len(value)) % {"count": len(value)}
+    if key == "milestones" and isinstance(value, list):
+        return "; ".join(translated(m, "title") if isinstance(m, dict) else str(m) for m in value)
     if isinstance(value, str):
         return _date_text(value) or value
     return display_value(value)

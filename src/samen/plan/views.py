@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from samen.accounts import access
+from samen.core import audit_display
 from samen.core.home import panels as home_panels
 
 from . import document as doc
@@ -303,33 +304,22 @@ def version_compare(request: HttpRequest) -> HttpResponse:
             "target": target,
             "versions": versions,
             "labels": labels,
-            "field_labels": FIELD_LABELS,
+            # Each changed action with its fields as people read them (names, not codes).
+            "changed": list(
+                zip(
+                    diff.changed,
+                    audit_display.describe(
+                        "plan.action",
+                        [[(c.field, c.before, c.after) for c in a.changes] for a in diff.changed],
+                    ),
+                    strict=True,
+                )
+            )
+            if diff
+            else [],
         },
         status=400 if error else 200,
     )
-
-
-FIELD_LABELS = {
-    "kind": gettext_lazy("kind"),
-    "action_line": gettext_lazy("action line"),
-    "title_nl": gettext_lazy("title (Dutch)"),
-    "title_en": gettext_lazy("title (English)"),
-    "description_nl": gettext_lazy("description (Dutch)"),
-    "description_en": gettext_lazy("description (English)"),
-    "strategic_goals": gettext_lazy("strategic goals"),
-    "holders": gettext_lazy("action holders"),
-    "involved": gettext_lazy("involved organisations"),
-    "exploitation_forms": gettext_lazy("exploitation forms"),
-    "age_groups": gettext_lazy("age groups"),
-    "period": gettext_lazy("period"),
-    "status": gettext_lazy("status"),
-    "milestones": gettext_lazy("milestones"),
-    "source": gettext_lazy("source"),
-    "confirmed": gettext_lazy("confirmed"),
-    "inferred": gettext_lazy("inferred fields"),
-    "note": gettext_lazy("note"),
-    "demo": gettext_lazy("demo data"),
-}
 
 
 IMPORT_SESSION_KEY = "samen_plan_import"
