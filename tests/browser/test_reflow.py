@@ -11,8 +11,6 @@ viewport is resized in a loop, so the whole walk costs one load per page and rol
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -20,7 +18,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 WIDTHS = (320, 390, 768, 1024, 1280)
 ENGLISH_WIDTHS = (320,)  # longer words, same layout: the narrowest screen shows any overflow
-PASSWORD = "demo-password-for-tests"
 
 # URL names that do not show an HTML page of their own, and why.
 NOT_PAGES = {
@@ -132,35 +129,21 @@ OWN_PAGES = {"home", "my-tasks", "update"}
 def world(live_plan):
     from types import SimpleNamespace
 
-    from django.core.management import call_command
-
-    from samen.accounts.models import User
     from samen.budget.models import Allocation, Spending
     from samen.documents import services as documents
     from samen.parliament.models import Motion
-    from samen.reporting.models import ProgressUpdate, ReportingRound
-    from samen.reporting.publication import publish_round
+    from samen.reporting.models import ProgressUpdate
+    from tests.demo import load_demo
 
-    quiet = open(os.devnull, "w")  # noqa: SIM115
-    os.environ["DEMO_PASSWORD"] = PASSWORD
-    try:
-        call_command("load_motions", stdout=quiet)
-        call_command("demo", stdout=quiet)
-        call_command("load_budget", "--demo", stdout=quiet)
-    finally:
-        del os.environ["DEMO_PASSWORD"]
-    programme = User.objects.get(username="programma")
-    closed = ReportingRound.objects.get(status="closed")
-    publish_round(programme, closed)
-    open_round = ReportingRound.objects.get(status="open")
-    updates = ProgressUpdate.objects.filter(round=open_round)
+    demo = load_demo()
+    updates = ProgressUpdate.objects.filter(round=demo.open)
     world = SimpleNamespace(
-        open=open_round,
-        closed=closed,
+        open=demo.open,
+        closed=demo.closed,
         submitted=updates.filter(review_state="submitted").first().pk,
         approved=updates.filter(review_state="approved").first().pk,
         returned=updates.get(review_state="returned", organisation__code="politie").pk,
-        report_file=documents.request_report(programme, closed, "docx"),
+        report_file=documents.request_report(demo.programme, demo.closed, "docx"),
         allocation=Allocation.objects.first().pk,
         spending=Spending.objects.first().pk,
         motion=Motion.objects.first().code,

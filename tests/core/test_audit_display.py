@@ -12,8 +12,7 @@ from samen.accounts.models import User
 from samen.core import audit_display
 from samen.core.models import AuditEvent
 from samen.reporting import reminders, services
-from samen.reporting.models import ReportingRound
-from samen.reporting.publication import publish_round
+from tests.demo import load_demo
 from tests.reporting.world import submitted
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "samen"
@@ -22,18 +21,8 @@ SOURCE = Path(__file__).resolve().parents[2] / "src" / "samen"
 def test_every_audited_field_and_step_has_a_label(bundled_plan):
     # The demo does what people do: rounds opened, reported, returned, approved and
     # closed; budget and motions loaded. Then the steps it leaves out.
-    quiet = open(os.devnull, "w")  # noqa: SIM115
-    os.environ["DEMO_PASSWORD"] = "not-used-here"
-    try:
-        call_command("load_motions", stdout=quiet)
-        call_command("demo", stdout=quiet)
-        call_command("load_budget", "--demo", stdout=quiet)
-    finally:
-        del os.environ["DEMO_PASSWORD"]
-    programme = User.objects.get(username="programma")
-    closed = ReportingRound.objects.get(status="closed")
-    publish_round(programme, closed)
-    open_round = ReportingRound.objects.get(status="open")
+    demo = load_demo()
+    programme, closed, open_round = demo.programme, demo.closed, demo.open
     update = open_round.updates.select_related("organisation").first()
     services.grant_extension(
         programme, open_round, update.organisation, open_round.deadline + dt.timedelta(days=3)
