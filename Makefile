@@ -7,15 +7,18 @@ SAMEN := $(BIN)/samen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SHARED ?= ../shared
+# `make run` and `make migrate` are for development: they choose the development settings
+# explicitly (DEBUG, public keys). A plain `samen` command uses the production settings.
+DEV := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-samen.settings.dev}
 
 .PHONY: run test install assets messages chromium doclibs migrate demo lint format migrations-check openapi openapi-lint bench clean
 
 run: install assets messages doclibs migrate  ## install, migrate, load the plan and demo data, serve
-	$(SAMEN) load-plan
-	$(SAMEN) load-motions  # bundled motions and commitments
-	$(SAMEN) demo
-	$(SAMEN) load-budget --demo  # bundled funding lines; demo allocations, marked as such
-	$(SAMEN) serve --host $(HOST) --port $(PORT)
+	$(DEV) $(SAMEN) load-plan
+	$(DEV) $(SAMEN) load-motions  # bundled motions and commitments
+	$(DEV) $(SAMEN) demo
+	$(DEV) $(SAMEN) load-budget --demo  # bundled funding lines; demo allocations, marked as such
+	$(DEV) $(SAMEN) serve --host $(HOST) --port $(PORT)
 
 test: install assets messages chromium doclibs  ## install everything and run the whole suite
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -37,7 +40,7 @@ assets: node_modules/.installed  ## build the front-end files from npm packages
 
 messages: install  ## compile the translations
 	@command -v msgfmt >/dev/null || (apt-get install -y -qq gettext >/dev/null 2>&1 || sudo apt-get install -y -qq gettext)
-	cd src/samen && ../../$(SAMEN) compilemessages --verbosity 0
+	cd src/samen && $(DEV) ../../$(SAMEN) compilemessages --verbosity 0
 
 chromium:  ## Debian's Chromium for the browser tests (never a downloaded browser)
 	@command -v chromium >/dev/null || (apt-get install -y -qq chromium >/dev/null || sudo apt-get install -y -qq chromium)
@@ -48,7 +51,7 @@ doclibs:  ## Debian's Pango and fonts, which WeasyPrint needs for the PDF report
 	   sudo apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig)
 
 migrate: install
-	$(SAMEN) migrate --noinput
+	$(DEV) $(SAMEN) migrate --noinput
 
 lint: install  ## ruff, formatting, types (strict on the estimation library), migrations in sync
 	$(BIN)/ruff check src tests bench

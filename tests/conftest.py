@@ -24,3 +24,9 @@ def world(db):
     from tests.reporting.world import build_world
 
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path):
+    """Each test keeps its own audit checkpoints (written outside the database)."""
+    settings.SAMEN_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"

@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         from samen.mse.cli import main as mse_main
 
         return mse_main(rest)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samen.settings.dev")
+    # Production settings unless told otherwise: a plain `samen serve` never shows a
+    # debug page or uses a public key (`make run` chooses samen.settings.dev).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samen.settings.production")
     from django.core.management import execute_from_command_line
 
     if not command.startswith("-"):

@@ -2,5 +2,6 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samen.settings.dev")
+# Production settings unless told otherwise (see samen.cli).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samen.settings.production")
 application = get_wsgi_application()

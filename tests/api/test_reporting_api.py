@@ -192,3 +192,33 @@ def test_progress_update_filters(world, client):
     assert data["count"] == 2
     bad = client.get("/api/v1/progress-updates?status=finished", **programme)
     assert bad.status_code == 400 and bad.json()["invalidParams"][0]["name"] == "status"
+
+
+def test_numbers_are_json_numbers_and_indicator_names_are_bounded(world, client):
+    """`percentComplete: true` is not 1, nor is "40" forty; 40.0 is; an indicator's name
+    has a length limit."""
+    from samen.accounts.models import ApiToken
+
+    update = world.updates[("A.1", "police")]
+    _token, key = ApiToken.issue(world.users.police)
+    url = f"/api/v1/progress-updates/{update.pk}"
+
+    def patch(**body):
+        return client.patch(
+            url,
+            {"version": update.version, **body},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+
+    for bad in (True, "40", 40.5, 101):
+        response = patch(percentComplete=bad)
+        assert response.status_code == 400, bad
+        assert response.json()["invalidParams"][0]["name"] == "percentComplete"
+    assert patch(indicators=[{"name": "x" * 201, "value": 1}]).status_code == 400
+    assert patch(indicators=[{"name": "trainingen", "value": True}]).status_code == 400
+    assert patch(unknownField="x").status_code == 400
+    update.refresh_from_db()
+    assert update.percent_complete is None and update.version == 1
+    response = patch(percentComplete=40.0, indicators=[{"name": "x" * 200, "value": 3}])
+    assert response.status_code == 200 and response.json()["percentComplete"] == 40

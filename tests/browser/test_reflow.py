@@ -37,6 +37,8 @@ NOT_PAGES = {
     "update-autosave": "POST only: htmx autosave",
     "update-comment": "POST only: adds a comment",
     "update-review": "POST only: approve, return, report text",
+    "token-revoke": "POST only: revokes an API token",
+    "unlock-request": "POST only: e-mails a link that lifts a login block",
     "allocation-delete": "POST only: deletes an allocation",
     "spending-delete": "POST only: deletes a spending entry",
 }
@@ -62,6 +64,13 @@ def page_urls(w) -> dict[str, list[str]]:
     return {
         "home": ["/"],
         "login": [reverse("login")],
+        "account": [reverse("account")],
+        "password-change": [reverse("password-change")],
+        "password-reset": [reverse("password-reset")],
+        "password-reset-sent": [reverse("password-reset-sent")],
+        "password-reset-confirm": [reverse("password-reset-confirm", args=w.reset_link)],
+        "unlock-confirm": [reverse("unlock-confirm", args=[w.unlock_token])],
+        "lockouts": [reverse("lockouts")],
         "accessibility": [reverse("accessibility")],
         "audit": [reverse("audit")],
         "audit-object": [reverse("audit-object", args=["reporting.progressupdate", w.submitted])],
@@ -129,6 +138,12 @@ OWN_PAGES = {"home", "my-tasks", "update"}
 def world(live_plan):
     from types import SimpleNamespace
 
+    from django.contrib.auth.tokens import default_token_generator as token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from samen.accounts.lockout import unlock_token
+    from samen.accounts.models import User
     from samen.budget.models import Allocation, Spending
     from samen.documents import services as documents
     from samen.parliament.models import Motion
@@ -136,6 +151,7 @@ def world(live_plan):
     from tests.demo import load_demo
 
     demo = load_demo()
+    police = User.objects.get(username="politie")
     updates = ProgressUpdate.objects.filter(round=demo.open)
     world = SimpleNamespace(
         open=demo.open,
@@ -147,13 +163,19 @@ def world(live_plan):
         allocation=Allocation.objects.first().pk,
         spending=Spending.objects.first().pk,
         motion=Motion.objects.first().code,
+        # The links of the e-mails for a forgotten password and a login block.
+        reset_link=[
+            urlsafe_base64_encode(force_bytes(police.pk)),
+            token_generator.make_token(police),
+        ],
+        unlock_token=unlock_token(police.username),
     )
     assert set(vars(world)) == set(WORLD)
     return world
 
 
 WORLD = ("open", "closed", "submitted", "approved", "returned", "report_file")
-WORLD += ("allocation", "spending", "motion")
+WORLD += ("allocation", "spending", "motion", "reset_link", "unlock_token")
 
 
 class _AnyObject:
@@ -169,6 +191,7 @@ def test_every_url_is_a_known_page_or_not_a_page():
     from types import SimpleNamespace
 
     anything = SimpleNamespace(**{name: _AnyObject() for name in WORLD})
+    anything.reset_link = [_AnyObject(), _AnyObject()]
     known = set(page_urls(anything)) | set(NOT_PAGES)
     names = url_names()
     assert names - known == set(), "new pages: add them to page_urls() in this file"

@@ -11,6 +11,10 @@ Rules:
   organisation is involved in, once they are submitted;
 * analysts and viewers read approved updates;
 * nobody outside an organisation reads that organisation's unsubmitted work;
+* the programme team's review comment is between the programme team and the
+  organisation that wrote the update, in every state (`can_see_review_comment`);
+* four eyes: nobody approves an update that they edited or submitted themselves
+  (`check_approve`);
 * only the programme team changes the budget and the motions; every signed-in
   role reads allocations and spending; funding lines and motions are public.
 """
@@ -63,6 +67,11 @@ def can_see_round_dashboard(user: Any) -> bool:
 
 
 def can_read_audit(user: Any) -> bool:
+    return is_programme(user)
+
+
+def can_unlock_logins(user: Any) -> bool:
+    """See who is locked out after wrong passwords, and lift the lockout."""
     return is_programme(user)
 
 
@@ -181,6 +190,50 @@ def check_review(user: Any, update: ProgressUpdate) -> None:
         raise Denied(_("Only the programme team reviews updates."))
     if update.round.status != "open":
         raise Denied(_("The reporting round is not open."))
+
+
+def wrote_update(user: Any, update: ProgressUpdate) -> bool:
+    """Whether `user` ever saved or submitted the partner's text of `update` (from the
+    audit trail, so a role changed afterwards does not hide it). One query."""
+    from samen.core.models import AuditEvent
+
+    return (
+        getattr(user, "pk", None) is not None
+        and AuditEvent.objects.for_object(update)
+        .filter(actor_id=user.pk, verb__in=("save", "submit"))
+        .exists()
+    )
+
+
+def check_approve(user: Any, update: ProgressUpdate) -> None:
+    """Raise Denied unless `user` may approve `update`: a reviewer, in an open round, who
+    did not edit or submit it (four eyes)."""
+    from django.utils.translation import gettext as _
+
+    check_review(user, update)
+    if wrote_update(user, update):
+        raise Denied(
+            _(
+                "You edited or submitted this update yourself; another member of the "
+                "programme team must approve it (four eyes)."
+            )
+        )
+
+
+def can_approve(user: Any, update: ProgressUpdate) -> bool:
+    try:
+        check_approve(user, update)
+    except Denied:
+        return False
+    return True
+
+
+def can_see_review_comment(user: Any, update: ProgressUpdate) -> bool:
+    """The programme team's comment when it returned an update is meant for the
+    organisation that wrote it: the programme team and that organisation's members see
+    it, in every state of the update; involved partners, analysts, viewers and other
+    organisations do not, not even once the update is approved."""
+    return is_programme(user) or is_member(user, update.organisation_id)
 
 
 def can_comment(user: Any, update: ProgressUpdate) -> bool:

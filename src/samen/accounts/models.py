@@ -1,10 +1,13 @@
-"""People and their organisation and role; API tokens."""
+"""People and their organisation and role; API tokens; rate limits."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -40,10 +43,36 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> User:
+        user = super().from_db(db, field_names, values)
+        user._loaded_active = user.__dict__.get("is_active")
+        return user
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving a new password or deactivating the account revokes its API tokens,
+        whichever way it happens (the web, a command, the shell)."""
+        password_changed = self._password is not None and not self._state.adding
+        deactivated = not self.is_active and getattr(self, "_loaded_active", True)
+        super().save(*args, **kwargs)
+        self._loaded_active = self.is_active
+        if password_changed or (deactivated and not self._state.adding):
+            ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+
+
+def token_expiry() -> dt.datetime:
+    """When a token made now expires (SAMEN_API_TOKEN_DAYS, default 90 days)."""
+    return timezone.now() + dt.timedelta(days=settings.SAMEN_API_TOKEN_DAYS)
+
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        """Tokens that open the API: not revoked, not expired, of an active account."""
+        return self.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True
+        )
 
 
 class ApiToken(models.Model):
@@ -59,6 +88,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=token_expiry)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -82,4 +112,24 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.revoked_at is None and self.expires_at <= timezone.now()
+
+
+class Throttle(models.Model):
+    """One counted request for a rate limit (password resets, unlock links, password
+    changes): `scope` names the limit, `key` is a hash of who or what is counted (an
+    address, an e-mail address, a user id), so no address is stored in the clear."""
+
+    scope = models.CharField(max_length=30)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"], name="throttle_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]} {self.at:%Y-%m-%d %H:%M}"

@@ -6,16 +6,17 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.security import HttpBearer
 
+from samen.accounts import services
 from samen.accounts.models import ApiToken
+from samen.core.errors import Invalid
 
-from .base import ApiProblem, Problem
+from .base import MAX_ID, ApiProblem, Body, Problem
 
 router = Router(tags=["tokens"])
 
@@ -45,10 +46,10 @@ class BearerToken(HttpBearer):
 bearer = BearerToken()
 
 
-class TokenRequest(Schema):
-    username: str
-    password: str
-    name: str = ""
+class TokenRequest(Body):
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=4096)
+    name: str = Field("", max_length=100)
 
 
 class TokenOut(Schema):
@@ -58,6 +59,9 @@ class TokenOut(Schema):
     createdAt: dt.datetime
     lastUsedAt: dt.datetime | None
     revokedAt: dt.datetime | None
+    expiresAt: dt.datetime = Field(
+        ..., description="The token stops working then (SAMEN_API_TOKEN_DAYS after it was made)."
+    )
 
 
 class NewToken(TokenOut):
@@ -77,16 +81,19 @@ def token_out(t: ApiToken) -> dict[str, Any]:
         "createdAt": t.created_at,
         "lastUsedAt": t.last_used_at,
         "revokedAt": t.revoked_at,
+        "expiresAt": t.expires_at,
     }
 
 
 @router.post(
     "/tokens",
-    response={201: NewToken, 401: Problem, 429: Problem},
+    response={201: NewToken, 401: Problem, 409: Problem, 429: Problem},
     summary="Get a bearer token with username and password",
 )
 def create_token(request: HttpRequest, body: TokenRequest) -> Status[dict[str, Any]]:
-    """The token is shown only in this response; store it safely. Failed
+    """The token is shown only in this response; store it safely. It expires after
+    SAMEN_API_TOKEN_DAYS (90) days and is revoked when the password changes; an account
+    holds at most SAMEN_API_TOKENS_PER_USER (10) active tokens (409 beyond). Failed
     attempts count towards the login rate limit."""
     user = authenticate(request, username=body.username, password=body.password)
     if getattr(request, "axes_locked_out", False):
@@ -97,7 +104,10 @@ def create_token(request: HttpRequest, body: TokenRequest) -> Status[dict[str, A
         )
     if user is None or not user.is_active:
         raise ApiProblem(401, _("Not authenticated"), _("Unknown username or wrong password."))
-    token, key = ApiToken.issue(user, body.name)
+    try:
+        token, key = services.issue_token(user, body.name)
+    except Invalid as exc:
+        raise ApiProblem(409, _("Too many tokens"), "; ".join(exc.errors.values())) from exc
     return Status(201, {**token_out(token), "token": key})
 
 
@@ -110,9 +120,12 @@ def list_tokens(request: HttpRequest) -> dict[str, Any]:
 @router.delete(
     "/tokens/{token_id}", response={204: None}, auth=bearer, summary="Revoke one of your tokens"
 )
-def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+def revoke_token(
+    request: HttpRequest,
+    token_id: int = Path(..., ge=1, le=MAX_ID),  # type: ignore[type-arg]
+) -> Status[None]:
+    try:
+        services.revoke_token(request.user, token_id)
+    except ApiToken.DoesNotExist as exc:
+        raise Http404(_("No token %(id)s of yours.") % {"id": token_id}) from exc
     return Status(204, None)

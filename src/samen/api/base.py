@@ -4,6 +4,7 @@ that follows the Dutch API Design Rules (see docs/adr/0003-api.md)."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from django.conf import settings
@@ -11,8 +12,38 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+from pydantic import ConfigDict
+
+from samen.core.text import UnsafeText, clean_data
 
 PROBLEM = "application/problem+json"
+# Budget years, as samen.budget.services.YEARS.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+# Ids are 64-bit integers in every database (BigAutoField).
+MAX_ID = 2**63 - 1
+# What the input boundary (core.text) refuses, as the OpenAPI document states it for every
+# text parameter and request field: the C0 and C1 control characters except tab, line
+# feed, vertical tab, form feed, carriage return, U+001E, U+001F and NEL (normalised).
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000e-\\u001d\\u007f-\\u0084\\u0086-\\u009f]*$"
+# A text that must hold something besides spaces.
+NOT_BLANK = "^[^\\u0000-\\u0008\\u000e-\\u001d\\u007f-\\u0084\\u0086-\\u009f]*[^\\s\\u0000-\\u0008\\u000e-\\u001d\\u007f-\\u0084\\u0086-\\u009f][^\\u0000-\\u0008\\u000e-\\u001d\\u007f-\\u0084\\u0086-\\u009f]*$"
+
+
+def json_number(value: Any) -> Any:
+    """For a `mode="before"` validator: JSON's true/false and "17" are not numbers, though
+    pydantic's lax mode would take them for 1 and 17 (17.0 is the integer 17 in JSON
+    Schema, and stays allowed)."""
+    if isinstance(value, bool | str):
+        raise ValueError("expected a JSON number")
+    return value
+
+
+class Body(Schema):
+    """A request body: unknown fields are refused (as unknown query parameters are),
+    so that a misspelt field is an error instead of being ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class InvalidParam(Schema):
@@ -77,7 +108,42 @@ def bad_parameter(name: str, reason: str, code: str = "invalid") -> ApiProblem:
     )
 
 
+class BoundaryParser(Parser):
+    """JSON bodies through the input boundary (core.text): pasted layout characters
+    normalised, unstorable characters refused naming the field's path, and the
+    non-standard constants NaN and Infinity refused (JSON has no such numbers)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        def no_constant(name: str) -> Any:
+            raise ApiProblem(
+                400,
+                _("Invalid request"),
+                _("%(value)s is not a number JSON allows.") % {"value": name},
+            )
+
+        try:
+            data = json.loads(request.body, parse_constant=no_constant)
+        except (ValueError, RecursionError) as exc:
+            if isinstance(exc, ApiProblem):
+                raise
+            raise ApiProblem(400, _("Invalid request"), _("The body is not valid JSON.")) from exc
+        try:
+            return clean_data(data)
+        except UnsafeText as exc:
+            raise ApiProblem(
+                400,
+                _("Invalid request"),
+                _("The field '%(field)s' %(reason)s.")
+                % {"field": exc.where or "body", "reason": exc.reason},
+                [{"name": exc.where or "body", "code": "unsafe-character", "reason": exc.reason}],
+            ) from exc
+
+
 class SamenAPI(NinjaAPI):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("parser", BoundaryParser())
+        super().__init__(*args, **kwargs)
+
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> Any:
@@ -110,6 +176,7 @@ def adr_conformant(schema: dict[str, Any]) -> dict[str, Any]:
     for component in components["schemas"].values():
         for name, prop in component.get("properties", {}).items():
             component["properties"][name] = _flatten_nullable(prop)
+    _state_input_limits(schema)
     problem = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     descriptions = {
         "400": "Invalid request: the problem names the parameter or field.",
@@ -146,6 +213,54 @@ def adr_conformant(schema: dict[str, Any]) -> dict[str, Any]:
                     "content": copy.deepcopy(problem),
                 }
     return schema
+
+
+def _state_input_limits(schema: dict[str, Any]) -> None:
+    """Say in the document what the input boundary enforces for every input: text holds
+    no control characters (TEXT_PATTERN), ids are positive 64-bit integers."""
+    components = schema.get("components", {}).get("schemas", {})
+
+    def text(node: dict[str, Any]) -> None:
+        if node.get("type") in ("string", ["string", "null"]) and not (
+            {"pattern", "enum", "format", "const"} & set(node)
+        ):
+            node["pattern"] = TEXT_PATTERN
+        for option in node.get("anyOf", []):
+            text(option)
+        if isinstance(node.get("items"), dict):
+            text(node["items"])
+
+    seen: set[str] = set()
+
+    def body(node: dict[str, Any]) -> None:
+        ref = node.get("$ref", "")
+        if ref:
+            name = ref.rsplit("/", 1)[-1]
+            if name in seen or name not in components:
+                return
+            seen.add(name)
+            node = components[name]
+        text(node)
+        for prop in node.get("properties", {}).values():
+            body(prop)
+        for key in ("items", "additionalProperties"):
+            if isinstance(node.get(key), dict):
+                body(node[key])
+        for option in node.get("anyOf", []) + node.get("allOf", []):
+            body(option)
+
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                node = parameter.get("schema", {})
+                text(node)
+                if parameter.get("in") == "path" and node.get("type") == "integer":
+                    node.setdefault("minimum", 1)
+                    node.setdefault("maximum", MAX_ID)
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                body(content.get("schema", {}))
 
 
 def _flatten_nullable(prop: dict[str, Any]) -> dict[str, Any]:
@@ -204,7 +319,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        cause = exc.__cause__
+        if isinstance(cause, ApiProblem):  # the body parser's own, precise refusal
+            return on_problem(request, cause)
         return problem_response(request, exc.status_code, str(exc), str(exc))
+
+    @api.exception_handler(OverflowError)
+    def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # A number beyond what the database stores (64-bit integers): bad input, not a
+        # server error. The OpenAPI document states the limits; this is the safety net.
+        return problem_response(
+            request, 400, _("Invalid request"), _("A number in the request is too large.")
+        )
 
 
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -21,7 +21,7 @@ from samen.budget import money, selectors, services
 from samen.budget.models import Allocation, FundingLine, Spending
 
 from .auth import bearer
-from .base import ApiProblem, Problem, bad_parameter
+from .base import MAX_ID, MAX_YEAR, MIN_YEAR, ApiProblem, Body, Problem, bad_parameter
 from .plan import Paging, paginate, reject_unknown
 
 router = Router(tags=["budget"])
@@ -89,21 +89,23 @@ class AllocationList(Schema):
     results: list[AllocationOut]
 
 
-class AllocationIn(Schema):
-    fundingLine: str = Field(..., description="Funding line code.")
-    action: str = Field(..., description="Action code.")
-    year: int
+class AllocationIn(Body):
+    fundingLine: str = Field(..., max_length=50, description="Funding line code.")
+    action: str = Field(..., max_length=50, description="Action code.")
+    year: int = Field(..., ge=MIN_YEAR, le=MAX_YEAR)
     amount: str = Field(..., pattern=AMOUNT_PATTERN, description=AMOUNT_DOC)
-    note: str = ""
+    note: str = Field("", max_length=services.MAX_NOTE)
 
 
-class AllocationPatch(Schema):
-    version: int = Field(..., description="The version you edited; a stale one gives 409.")
-    fundingLine: str | None = None
-    action: str | None = None
-    year: int | None = None
+class AllocationPatch(Body):
+    version: int = Field(
+        ..., ge=1, le=MAX_ID, description="The version you edited; a stale one gives 409."
+    )
+    fundingLine: str | None = Field(None, max_length=50)
+    action: str | None = Field(None, max_length=50)
+    year: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR)
     amount: str | None = Field(None, pattern=AMOUNT_PATTERN, description=AMOUNT_DOC)
-    note: str | None = None
+    note: str | None = Field(None, max_length=services.MAX_NOTE)
 
 
 class SpendingOut(AllocationOut):
@@ -120,7 +122,7 @@ class SpendingList(Schema):
 
 
 class EntryFilters(Schema):
-    year: int | None = Field(None, description="Budget year.")
+    year: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR, description="Budget year.")
     fundingLine: str | None = Field(None, description="Funding line code.")
     action: str | None = Field(None, description="Action code.")
 
@@ -187,7 +189,7 @@ def _call(fn: Any, *args: Any) -> Any:
             _("Invalid request"),
             str(exc),
             [
-                {"name": _camel(name), "code": "invalid", "reason": reason}
+                {"name": _camel(name), "code": "rejected", "reason": reason}
                 for name, reason in exc.errors.items()
             ],
         ) from exc
@@ -349,7 +351,7 @@ def delete_allocation(request: HttpRequest, allocation_id: int) -> Status[None]:
 
 
 class SpendingFilters(EntryFilters):
-    round: int | None = Field(None, description="Reporting round id.")
+    round: int | None = Field(None, ge=1, le=MAX_ID, description="Reporting round id.")
 
 
 @router.get(

@@ -8,7 +8,7 @@ samen.parliament.services.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from samen.parliament.models import Motion
 from samen.plan.selectors import FilterError
 
 from .auth import bearer
-from .base import ApiProblem, Problem, bad_parameter
+from .base import MAX_ID, ApiProblem, Body, Problem, bad_parameter
 from .plan import ActionSummary, Paging, paginate, reject_unknown
 
 router = Router(tags=["parliament"])
@@ -72,13 +72,15 @@ class MotionFilters(Schema):
     q: str | None = Field(None, description="Free text in title, number and answer.")
 
 
-class MotionPatch(Schema):
-    version: int = Field(..., description="The version you edited; a stale one gives 409.")
-    status: str | None = Field(None, description=", ".join(Motion.Status.values))
-    decision: str | None = Field(None, description=", ".join(Motion.Decision.values))
-    answerNl: str | None = None
-    answerEn: str | None = None
-    answerSource: str | None = None
+class MotionPatch(Body):
+    version: int = Field(
+        ..., ge=1, le=MAX_ID, description="The version you edited; a stale one gives 409."
+    )
+    status: Literal[tuple(Motion.Status.values)] | None = None  # type: ignore[valid-type]
+    decision: Literal[tuple(Motion.Decision.values)] | None = None  # type: ignore[valid-type]
+    answerNl: str | None = Field(None, max_length=services.MAX_TEXT)
+    answerEn: str | None = Field(None, max_length=services.MAX_TEXT)
+    answerSource: str | None = Field(None, max_length=500)
     actions: list[str] | None = Field(None, description="Action codes; replaces the list.")
 
 
@@ -163,7 +165,7 @@ def patch_motion(request: HttpRequest, code: str, body: MotionPatch) -> dict[str
             _("Invalid request"),
             str(exc),
             [
-                {"name": names.get(name, name), "code": "invalid", "reason": reason}
+                {"name": names.get(name, name), "code": "rejected", "reason": reason}
                 for name, reason in exc.errors.items()
             ],
         ) from exc

@@ -24,7 +24,7 @@ from samen.plan.models import (
     StrategicGoal,
 )
 
-from .base import Problem, bad_parameter
+from .base import MAX_ID, MAX_YEAR, MIN_YEAR, Problem, bad_parameter
 
 router = Router(tags=["plan"])
 
@@ -314,8 +314,13 @@ class Filters(Schema):
 
 
 class Paging(Schema):
-    page: int = Field(1, description="Page number, from 1.")
-    pageSize: int = Field(DEFAULT_PAGE_SIZE, description=f"Items per page, 1 to {MAX_PAGE_SIZE}.")
+    page: int = Field(1, ge=1, le=MAX_ID, description="Page number, from 1.")
+    pageSize: int = Field(
+        DEFAULT_PAGE_SIZE,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description=f"Items per page, 1 to {MAX_PAGE_SIZE}.",
+    )
 
 
 # --- endpoints -----------------------------------------------------------------
@@ -422,7 +427,10 @@ def coverage(
         "count", description="count: actions per cell; amount: euros allocated (needs a token)."
     ),  # type: ignore[type-arg]
     year: int | None = Query(
-        None, description="With measure=amount: the budget year (default: this year)."
+        None,
+        ge=MIN_YEAR,
+        le=MAX_YEAR,
+        description="With measure=amount: the budget year (default: this year).",
     ),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     """Counts are public. Euros (measure=amount) are the programme's working

@@ -7,19 +7,21 @@ by samen.reporting.services, exactly as for the web screens.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import Field as Constraint
+from pydantic import StrictFloat, StrictInt, field_validator
 
 from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.reporting import services
-from samen.reporting.models import ProgressUpdate, ReportingRound, ReviewState
+from samen.reporting.models import ProgressStatus, ProgressUpdate, ReportingRound, ReviewState
 
 from .auth import bearer
-from .base import ApiProblem, bad_parameter
+from .base import MAX_ID, NOT_BLANK, ApiProblem, Body, json_number
 from .plan import Paging, paginate, reject_unknown
 
 router = Router(tags=["reporting"], auth=bearer)
@@ -28,8 +30,8 @@ router = Router(tags=["reporting"], auth=bearer)
 # --- schemas ----------------------------------------------------------------------
 
 
-class RoundIn(Schema):
-    title: str
+class RoundIn(Body):
+    title: str = Field(..., max_length=200, pattern=NOT_BLANK)
     periodStart: dt.date
     periodEnd: dt.date
     opensOn: dt.date
@@ -62,10 +64,10 @@ class RoundList(Schema):
     results: list[RoundOut]
 
 
-class Indicator(Schema):
-    name: str
-    value: float
-    unit: str = ""
+class Indicator(Body):
+    name: str = Field(..., max_length=services.MAX_INDICATOR_NAME, pattern=NOT_BLANK)
+    value: StrictInt | StrictFloat = Field(..., allow_inf_nan=False)
+    unit: str = Field("", max_length=services.MAX_INDICATOR_UNIT)
 
 
 class ReportText(Schema):
@@ -88,7 +90,10 @@ class UpdateOut(Schema):
     helpNeeded: str
     milestonesReached: list[int]
     indicators: list[Indicator]
-    reviewComment: str
+    reviewComment: str | None = Field(
+        description="The programme team's comment when it returned the update: only for the "
+        "programme team and the organisation that wrote the update; null for everyone else."
+    )
     submittedAt: dt.datetime | None
     updatedAt: dt.datetime
     reportText: ReportText | None = Field(
@@ -105,23 +110,36 @@ class UpdateList(Schema):
     results: list[UpdateOut]
 
 
-class UpdatePatch(Schema):
-    version: int = Field(..., description="The version you edited; a stale one gives 409.")
-    progressStatus: str | None = None
-    percentComplete: int | None = None
-    achievements: str | None = None
-    obstacles: str | None = None
-    helpNeeded: str | None = None
-    milestonesReached: list[int] | None = None
-    indicators: list[Indicator] | None = None
+ProgressStatusValue = Literal[tuple(["", *ProgressStatus.values])]  # type: ignore[valid-type]
+Text = Annotated[str, Constraint(max_length=services.MAX_TEXT)]
 
 
-class SubmitIn(Schema):
-    version: int | None = None
+class UpdatePatch(Body):
+    version: int = Field(
+        ..., ge=1, le=MAX_ID, description="The version you edited; a stale one gives 409."
+    )
+    progressStatus: ProgressStatusValue | None = None
+    percentComplete: int | None = Field(None, ge=0, le=100)
+    achievements: Text | None = None
+    obstacles: Text | None = None
+    helpNeeded: Text | None = None
+    milestonesReached: list[Annotated[int, Constraint(ge=1, le=MAX_ID)]] | None = Field(
+        None, max_length=100
+    )
+    indicators: list[Indicator] | None = Field(None, max_length=services.MAX_INDICATORS)
+
+    @field_validator("percentComplete", mode="before")
+    @classmethod
+    def _a_json_number(cls, value: Any) -> Any:
+        return value if value is None else json_number(value)
 
 
-class ReturnIn(Schema):
-    comment: str
+class SubmitIn(Body):
+    version: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class ReturnIn(Body):
+    comment: str = Field(..., max_length=services.MAX_TEXT, pattern=NOT_BLANK)
 
 
 # --- shaping ------------------------------------------------------------------------
@@ -158,7 +176,7 @@ def update_out(u: ProgressUpdate, user: Any) -> dict[str, Any]:
         "helpNeeded": u.help_needed,
         "milestonesReached": [m.pk for m in u.milestones_reached.all()],
         "indicators": u.indicators,
-        "reviewComment": u.review_comment,
+        "reviewComment": u.review_comment if access.can_see_review_comment(user, u) else None,
         "submittedAt": u.submitted_at,
         "updatedAt": u.updated_at,
         "reportText": {
@@ -203,7 +221,7 @@ def _call(fn: Any, *args: Any) -> Any:
             _("Invalid request"),
             str(exc),
             [
-                {"name": _camel(name), "code": "invalid", "reason": reason}
+                {"name": _camel(name), "code": "rejected", "reason": reason}
                 for name, reason in exc.errors.items()
             ],
         ) from exc
@@ -271,10 +289,12 @@ def close_round(request: HttpRequest, round_id: int) -> dict[str, Any]:
 
 
 class UpdateFilters(Schema):
-    round: int | None = Field(None, description="Round id.")
+    round: int | None = Field(None, ge=1, le=MAX_ID, description="Round id.")
     organisation: str | None = Field(None, description="Organisation code.")
     action: str | None = Field(None, description="Action code.")
-    status: str | None = Field(None, description="Review state: " + ", ".join(ReviewState.values))
+    status: Literal[tuple(ReviewState.values)] | None = Field(  # type: ignore[valid-type]
+        None, description="Review state."
+    )
 
 
 @router.get("/progress-updates", response=UpdateList, summary="Progress updates you may read")
@@ -290,13 +310,6 @@ def updates(
     if filters.action:
         qs = qs.filter(action__code=filters.action)
     if filters.status:
-        if filters.status not in ReviewState.values:
-            raise bad_parameter(
-                "status",
-                _("unknown review state '%(value)s'; expected one of: %(choices)s")
-                % {"value": filters.status, "choices": ", ".join(ReviewState.values)},
-                "unknown-value",
-            )
         qs = qs.filter(review_state=filters.status)
     return paginate(
         request,
@@ -352,8 +365,14 @@ def patch_update(request: HttpRequest, update_id: int, body: UpdatePatch) -> dic
                     "schema": {
                         "type": "object",
                         "properties": {
-                            "version": {"type": "integer", "description": "The version you saw."}
+                            "version": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": MAX_ID,
+                                "description": "The version you saw.",
+                            }
                         },
+                        "additionalProperties": False,
                     }
                 }
             },
@@ -368,7 +387,12 @@ def submit_update(request: HttpRequest, update_id: int) -> dict[str, Any]:
         try:
             version = SubmitIn.model_validate_json(request.body).version
         except ValueError as exc:
-            raise bad_parameter("version", _('expected a JSON body like {"version": 3}')) from exc
+            raise ApiProblem(
+                400,
+                _("Invalid request"),
+                _('expected a JSON body like {"version": 3}'),
+                [{"name": "version", "code": "invalid", "reason": str(exc)[:200]}],
+            ) from exc
     _call(services.submit, request.user, update.pk, version)
     return update_out(_updates().get(pk=update.pk), request.user)
 

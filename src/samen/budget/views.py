@@ -186,6 +186,8 @@ def entry_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in KINDS:
         raise Http404
     model, *_rest, delete = KINDS[kind]
+    if not access.can_change_budget(request.user):  # before the lookup: no hint which ids exist
+        return forbidden(request, _("Only the programme team changes the budget."))
     entry = get_object_or_404(model, pk=pk)
     version = request.POST.get("version")
     try:

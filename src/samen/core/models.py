@@ -89,6 +89,10 @@ class AuditEvent(models.Model):
     after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     previous_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, unique=True)
+    # HMAC-SHA256 of `hash` with SAMEN_AUDIT_KEY, a key the database does not hold
+    # (ADR 0009). Blank only for events written before the key existed, which the
+    # migration that introduced it sealed with a signed event.
+    signature = models.CharField(max_length=64, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -110,26 +114,37 @@ class AuditEvent(models.Model):
 
     def payload(self) -> dict[str, Any]:
         """The fields the hash covers, in a stable form."""
-        return {
-            "timestamp": self.timestamp.isoformat(),
-            "actor": self.actor_id,
-            "actor_name": self.actor_name,
-            "kind": self.kind,
-            "verb": self.verb,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "object_repr": self.object_repr,
-            "before": self.before,
-            "after": self.after,
-            "previous_hash": self.previous_hash,
-        }
+        return event_payload(self)
 
     def compute_hash(self) -> str:
-        # Round-trip through JSON first so the hash covers exactly what the
-        # database stores (dates as strings, decimals as strings).
-        canonical = json.loads(json.dumps(self.payload(), cls=DjangoJSONEncoder))
-        data = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(data.encode()).hexdigest()
+        return event_hash(self)
+
+
+def event_payload(event: Any) -> dict[str, Any]:
+    """The fields of an audit event that its hash covers (also for the historical models
+    of migrations, hence a function of any object with these attributes)."""
+    return {
+        "timestamp": event.timestamp.isoformat(),
+        "actor": event.actor_id,
+        "actor_name": event.actor_name,
+        "kind": event.kind,
+        "verb": event.verb,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "before": event.before,
+        "after": event.after,
+        "previous_hash": event.previous_hash,
+    }
+
+
+def event_hash(event: Any) -> str:
+    """SHA-256 of the event's content and its predecessor's hash (hex)."""
+    # Round-trip through JSON first so the hash covers exactly what the
+    # database stores (dates as strings, decimals as strings).
+    canonical = json.loads(json.dumps(event_payload(event), cls=DjangoJSONEncoder))
+    data = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
 
 
 class AuditChainHead(models.Model):
@@ -140,9 +155,10 @@ class AuditChainHead(models.Model):
     """
 
     last_hash = models.CharField(max_length=64, blank=True)
+    count = models.PositiveBigIntegerField(default=0)  # events in the chain
 
     def __str__(self) -> str:
-        return f"audit chain head {self.last_hash[:12]}"
+        return f"audit chain head {self.count} {self.last_hash[:12]}"
 
     @classmethod
     def locked(cls) -> AuditChainHead:

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from samen.core.text import scrubbed, xml_safe
+
 from . import charts as chart_specs
 from .context import ReportContext
 
@@ -43,7 +45,7 @@ def html(ctx: ReportContext, charts: list[chart_specs.Chart] | None = None) -> s
     """The report as one self-contained HTML document (styles and charts inline)."""
     with translation.override(ctx.language):
         charts = chart_specs.charts(ctx) if charts is None else charts
-        return render_to_string(
+        document = render_to_string(
             "documents/report_document.html",
             {
                 "report": ctx,
@@ -53,12 +55,17 @@ def html(ctx: ReportContext, charts: list[chart_specs.Chart] | None = None) -> s
                 "created": timezone.now().replace(microsecond=0),
             },
         )
+    # Defence in depth: texts stored before the input boundary existed may hold
+    # characters that no XML/HTML parser or UTF-8 encoder accepts.
+    return xml_safe(document)
 
 
 def body(ctx: ReportContext, charts: list[chart_specs.Chart]) -> str:
     """The report's body for a web page, in the report's language whatever the page's."""
     with translation.override(ctx.language):
-        return render_to_string("documents/_report_body.html", {"report": ctx, "charts": charts})
+        return xml_safe(
+            render_to_string("documents/_report_body.html", {"report": ctx, "charts": charts})
+        )
 
 
 def pdf(ctx: ReportContext, charts: list[chart_specs.Chart] | None = None) -> bytes:
@@ -76,6 +83,7 @@ def render(ctx: ReportContext, fmt: str, progress: Progress | None = None) -> Re
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
     tell = progress or (lambda percent, step: None)
+    ctx = scrubbed(ctx)  # charts and every writer get texts that XML can hold
     with translation.override(ctx.language):
         tell(20, "charts")
         charts = chart_specs.charts(ctx)

@@ -34,9 +34,9 @@ def _language(request: HttpRequest) -> str:
 @login_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The report of a closed round as a web page, with its downloads."""
-    r = get_object_or_404(ReportingRound, pk=pk)
     if not access.is_programme(request.user):
         return _forbidden(request, _("Only the programme team makes the progress report."))
+    r = get_object_or_404(ReportingRound, pk=pk)
     if not access.can_generate_report(request.user, r):
         return _forbidden(request, _("Only a closed round has a progress report."))
     language = _language(request)
@@ -63,7 +63,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    r = get_object_or_404(ReportingRound, pk=pk)
+    r = get_object_or_404(access.visible_rounds(request.user), pk=pk)
     try:
         report = services.request_report(request.user, r, fmt, _language(request))
     except Denied as exc:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samen.core.markdown import _parser
+from samen.core.text import scrubbed
 
 if TYPE_CHECKING:
     from .charts import Chart
@@ -24,6 +25,9 @@ def docx(ctx: ReportContext, charts: list[Chart]) -> bytes:
     from docx import Document
     from docx.enum.text import WD_BREAK
 
+    # Texts stored before the input boundary existed may hold characters that XML
+    # cannot (python-docx refuses them): the writer survives them anyway.
+    ctx = scrubbed(ctx)
     doc = Document()
     _set_up(doc, ctx)
     by_key = {c.key: c for c in charts}

@@ -4,6 +4,7 @@ samen.accounts.access, runs in one transaction and leaves audit events."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,8 @@ from .models import (
 
 MAX_TEXT = 20_000
 MAX_INDICATORS = 20
+MAX_INDICATOR_NAME = 200
+MAX_INDICATOR_UNIT = 50
 
 
 class Conflict(Exception):
@@ -244,7 +247,9 @@ def validate(update: ProgressUpdate, data: UpdateData) -> None:
             "value": data.progress_status,
             "choices": ", ".join(ProgressStatus.values),
         }
-    if data.percent_complete is not None and not 0 <= data.percent_complete <= 100:
+    if data.percent_complete is not None and (
+        isinstance(data.percent_complete, bool) or not 0 <= data.percent_complete <= 100
+    ):
         errors["percent_complete"] = _("Enter a percentage from 0 to 100.")
     for name in TEXT_FIELDS:
         value = getattr(data, name)
@@ -276,8 +281,22 @@ def _indicator_problem(indicators: Any) -> str:
     for i, item in enumerate(indicators, start=1):
         if not isinstance(item, dict) or not str(item.get("name", "")).strip():
             return _("Indicator %(n)s needs a name.") % {"n": i}
+        if len(str(item["name"])) > MAX_INDICATOR_NAME:
+            return _("The name of indicator %(n)s is longer than %(max)s characters.") % {
+                "n": i,
+                "max": MAX_INDICATOR_NAME,
+            }
+        if len(str(item.get("unit", ""))) > MAX_INDICATOR_UNIT:
+            return _("The unit of indicator %(n)s is longer than %(max)s characters.") % {
+                "n": i,
+                "max": MAX_INDICATOR_UNIT,
+            }
         value = item.get("value")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
             return _("Indicator %(n)s needs a number as its value.") % {"n": i}
         if set(item) - {"name", "value", "unit"}:
             return _("Indicator %(n)s has unknown fields; use name, value and unit.") % {"n": i}
@@ -369,7 +388,7 @@ def return_update(user: Any, update_id: int, comment: str) -> ProgressUpdate:
 def approve(user: Any, update_id: int) -> ProgressUpdate:
     with transaction.atomic():
         update = _locked(update_id)
-        access.check_review(user, update)
+        access.check_approve(user, update)
         if update.review_state not in (ReviewState.SUBMITTED, ReviewState.RESUBMITTED):
             raise Invalid({"review_state": _("Only a submitted update can be approved.")})
         before = update_state(update)

@@ -40,9 +40,20 @@ def forbidden(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def _update(request: HttpRequest, pk: int) -> ProgressUpdate:
+    """The update, if `request.user` may read it; 404 otherwise, whether it exists or not
+    (as the API answers), so that nobody learns which ids exist."""
     return get_object_or_404(
-        selectors.with_context(ProgressUpdate.objects.prefetch_related("milestones_reached")), pk=pk
+        access.visible_updates(
+            request.user,
+            selectors.with_context(ProgressUpdate.objects.prefetch_related("milestones_reached")),
+        ),
+        pk=pk,
     )
+
+
+def _round(request: HttpRequest, pk: int) -> ReportingRound:
+    """The round, if `request.user` may see it; 404 otherwise (see _update)."""
+    return get_object_or_404(access.visible_rounds(request.user), pk=pk)
 
 
 # --- action holder ------------------------------------------------------------------------
@@ -138,6 +149,7 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": editable,
             "conflict": conflict,
             "deadline": access.deadline_for(update),
+            "show_review_comment": access.can_see_review_comment(request.user, update),
             "previous": selectors.previous_update(update),
             "history": selectors.history(request.user, update)[:10],
             "comments": update.comments.select_related("author", "organisation"),
@@ -267,7 +279,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    r = get_object_or_404(ReportingRound, pk=pk)
+    r = _round(request, pk)
     if not access.can_see_round_dashboard(request.user):
         return forbidden(request, _("Only the programme team sees the round dashboard."))
     board = selectors.dashboard(r)
@@ -290,7 +302,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_transition(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
-    r = get_object_or_404(ReportingRound, pk=pk)
+    r = _round(request, pk)
     try:
         if transition == "open":
             count = services.open_round(request.user, r)
@@ -328,7 +340,7 @@ def round_transition(request: HttpRequest, pk: int, transition: str) -> HttpResp
 @login_required
 @require_POST
 def round_extension(request: HttpRequest, pk: int) -> HttpResponse:
-    r = get_object_or_404(ReportingRound, pk=pk)
+    r = _round(request, pk)
     organisations = Organisation.objects.filter(progress_updates__round=r).distinct()
     form = ExtensionForm(request.POST, organisations=organisations)
     try:
@@ -353,7 +365,7 @@ def round_extension(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_queue(request: HttpRequest, pk: int) -> HttpResponse:
-    r = get_object_or_404(ReportingRound, pk=pk)
+    r = _round(request, pk)
     if not access.can_review(request.user):
         return forbidden(request, _("Only the programme team reviews updates."))
     if request.method == "POST":

@@ -23,6 +23,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# The key that authenticates audit events and checkpoints (HMAC-SHA256, ADR 0009). It must
+# not be stored in the database; production refuses to start without it.
+SAMEN_AUDIT_KEY = os.environ.get("SAMEN_AUDIT_KEY", "")
+# Signed checkpoints of the audit chain's head are appended here, outside the database.
+SAMEN_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("SAMEN_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints")
+)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -72,9 +79,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost, so that every API answer carries the version, the boundary's too.
+    "samen.api.middleware.ApiVersionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samen.core.middleware.LanguageMiddleware",
+    # The input boundary for text (core/text.py): before anything reads the request.
+    "samen.core.middleware.InputBoundaryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -82,7 +93,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "samen.core.middleware.SecurityHeadersMiddleware",
-    "samen.api.middleware.ApiVersionMiddleware",
 ]
 
 ROOT_URLCONF = "samen.urls"
@@ -126,6 +136,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "samen.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or, when that is one of these proxies (addresses or
+# networks, e.g. "10.0.0.5,10.1.0.0/16"), the nearest address in X-Forwarded-For that is
+# not one of them. Without this, everyone behind the proxy would share one address.
+SAMEN_TRUSTED_PROXIES = env_list("SAMEN_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "samen.accounts.lockout.client_ip"
+
+# API tokens expire (days) and are limited per user.
+SAMEN_API_TOKEN_DAYS = int(os.environ.get("SAMEN_API_TOKEN_DAYS", "90"))
+SAMEN_API_TOKENS_PER_USER = int(os.environ.get("SAMEN_API_TOKENS_PER_USER", "10"))
+# Rate limits of the e-mail flows: requests per hour per client address and per account.
+SAMEN_MAIL_LIMIT_PER_ADDRESS = int(os.environ.get("SAMEN_MAIL_LIMIT_PER_ADDRESS", "10"))
+SAMEN_MAIL_LIMIT_PER_ACCOUNT = int(os.environ.get("SAMEN_MAIL_LIMIT_PER_ACCOUNT", "3"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60)))
 
 # OpenID Connect, for partners that bring their own identity provider: switched on
 # when OIDC_RP_CLIENT_ID is set (see docs/operations.md).

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from samen.core.text import terminal_safe
 from samen.documents import context, render
 from samen.reporting.models import ReportingRound
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
                 published = r.published_at.date().isoformat() if r.published_at else "-"
                 self.stdout.write(
                     f"{r.pk}\t{r.status}\t{r.period_start}..{r.period_end}\t"
-                    f"published:{published}\t{r.title}"
+                    f"published:{published}\t{terminal_safe(r.title)}"
                 )
             return
         if options["round"] is None:
