@@ -92,7 +92,7 @@ def test_round_from_opening_to_approved_snapshot(people):
     programme.goto(f"/rapportage/rondes/{round_id}/beoordelen")
     programme.get_by_label(re.compile(r"Selecteer A\.1 van Politie")).check()
     programme.get_by_role("button", name="Selectie goedkeuren").click()
-    expect(programme.get_by_text("1 updates verwerkt.")).to_be_visible()
+    expect(programme.get_by_text("1 update verwerkt.")).to_be_visible()
     programme.goto(f"/rapportage/rondes/{round_id}")
     programme.get_by_role("button", name="Sluit de ronde en leg het resultaat vast").click()
     expect(

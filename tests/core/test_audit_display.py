@@ -31,6 +31,12 @@ def test_every_audited_field_and_step_has_a_label(bundled_plan):
     from samen.documents import services as documents
 
     documents.request_report(programme, closed, "pdf", "en")
+    from samen.accounts import services as accounts
+
+    token, _key = accounts.issue_token(programme, "koppeling")
+    accounts.revoke_token(programme, token.pk)
+    accounts.record_password_change(programme, "change")
+    accounts.unlock(programme, "politie", "programme")
 
     problems = set()
     for event in AuditEvent.objects.all():
@@ -43,7 +49,7 @@ def test_every_audited_field_and_step_has_a_label(bundled_plan):
         if event.verb and event.verb not in audit_display.VERBS:
             problems.add(f"no label for the step {event.verb!r}")
     assert not problems, "\n".join(sorted(problems))
-    assert {"open", "close", "publish", "approve", "return", "reminder", "extension"} <= {
+    assert {"open", "close", "publish", "approve", "return", "reminder", "extension", "unlock"} <= {
         e.verb for e in AuditEvent.objects.all()
     }
 
@@ -55,6 +61,9 @@ def test_every_step_a_service_records_has_a_label():
         text = path.read_text()
         verbs |= set(re.findall(r'\bverb="([^"]+)"', text))
         verbs |= set(re.findall(r'_save_audited\([^)]*"([a-z-]+)"\)', text))
+        # verb=f"password-{via}": every value its callers pass
+        for prefix in re.findall(r'\bverb=f"([a-z-]+)\{', text):
+            verbs |= {prefix + via for via in ("change", "reset")}
     assert {"open", "submit", "approve"} <= verbs
     assert verbs - set(audit_display.VERBS) == set()
 

@@ -46,6 +46,11 @@ VERBS: dict[str, Promise] = {
     "import": gettext_lazy("imported"),
     "load": gettext_lazy("loaded from the bundled data"),
     "request-report": gettext_lazy("report file requested"),
+    "revoke": gettext_lazy("API key revoked"),
+    "unlock": gettext_lazy("login block lifted"),
+    "password-change": gettext_lazy("password changed"),
+    "password-reset": gettext_lazy("password reset through the e-mailed link"),
+    "seal": gettext_lazy("audit trail sealed when signatures were introduced"),
 }
 
 # Labels of state keys that are not model fields, or whose field has no label of its own.
@@ -92,6 +97,16 @@ LABELS: dict[str, Promise] = {
     "is_demo": gettext_lazy("demo data"),
     "inferred": gettext_lazy("inferred fields"),
     "snapshot": gettext_lazy("actions in this version"),
+    "name": gettext_lazy("name"),
+    "hint": gettext_lazy("first characters"),
+    "expires_at": gettext_lazy("expires on"),
+    "revoked_at": gettext_lazy("revoked on"),
+    "tokens_revoked": gettext_lazy("API keys revoked"),
+    "via": gettext_lazy("through"),
+    "attempts_removed": gettext_lazy("failed attempts cleared"),
+    "events": gettext_lazy("events"),
+    "hash": gettext_lazy("fingerprint (hash)"),
+    "at": gettext_lazy("at"),
 }
 
 # State keys that hold a reference: (model, the field the state stores, what to show).
@@ -114,6 +129,12 @@ LANGUAGES = {"nl": gettext_lazy("Dutch"), "en": gettext_lazy("English")}
 VALUES: dict[str, dict[str, Promise]] = {
     "language": LANGUAGES,
     "layer": {"report": gettext_lazy("for the programme team"), "public": gettext_lazy("public")},
+    "via": {
+        "change": gettext_lazy("the person's own account page"),
+        "reset": gettext_lazy("the e-mailed link"),
+        "e-mail": gettext_lazy("the e-mailed link"),
+        "programme": gettext_lazy("the programme team"),
+    },
 }
 MONEY = {"amount", "amount_per_year"}  # decimal strings, shown in euros
 COUNTED_ACTIONS = {"snapshot"}  # a version's actions, shown as how many
