@@ -47,3 +47,34 @@ def measure(client, url, repeats: int, headers: dict | None = None) -> tuple[flo
         client.get(url, **(headers or {}))
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times), queries
+
+
+def scale_databases(names: list[str]) -> dict[str, dict]:
+    """One copy of the migrated, empty benchmark database per name (SQLite file or
+    PostgreSQL database), so that several plan sizes can be measured side by side."""
+    from django.db import connection
+
+    connection.close()
+    for name in names:
+        connection.creation.clone_test_db(suffix=name, verbosity=0, autoclobber=True)
+    return {name: connection.creation.get_test_db_clone_settings(name) for name in names}
+
+
+def use_database(settings_dict: dict) -> None:
+    """Point the default connection at another database (one of scale_databases())."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict.update(settings_dict)
+    connection.ensure_connection()  # not inside the next request's time
+
+
+def time_get(client, url, headers: dict | None = None) -> float:
+    """Server time (ms) of one GET."""
+    import time
+
+    start = time.perf_counter()
+    response = client.get(url, **(headers or {}))
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed

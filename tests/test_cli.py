@@ -50,8 +50,9 @@ def test_fresh_install_load_export_import(env, tmp_path):
     bad.write_text("actions:\n  - code: Z.1\n    title_nl: Nieuw\n    holders: [nobody]\n")
     result = run(["import-plan", str(bad)], env, check=False)
     assert result.returncode == 1
-    assert "bad.yaml: 1 error; nothing was imported." in result.stderr
-    assert "actions[1].holders: unknown organisation 'nobody'" in result.stderr
+    # The command speaks the installation's language (Dutch by default).
+    assert "bad.yaml: 1 fout; er is niets geïmporteerd." in result.stderr
+    assert "actions[1].holders: organisatie 'nobody' is niet bekend" in result.stderr
     assert "Traceback" not in result.stderr
 
     assert "Audit trail intact" in run(["audit", "verify"], env).stdout

@@ -92,17 +92,4 @@ def test_motions_and_the_actions_that_carry_them_out(page, live_budget):
     assert axe_violations(page) == []
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/budget/boekingen?year=2026",
-        "/budget/toewijzingen/nieuw",
-        "/budget/importeren",
-        "/acties/S.1",
-        "/moties/nieuw",
-    ],
-)
-def test_no_wcag_violations_on_the_budget_screens(page, live_budget, path):
-    log_in(page)
-    page.goto(path)
-    assert axe_violations(page) == []
+# Axe on every budget and motions screen: tests/browser/test_reflow.py.

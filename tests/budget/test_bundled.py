@@ -82,13 +82,13 @@ def test_a_broken_budget_file_names_every_problem(db, tmp_path: Path):
         bundled.read_file(path)
     errors = [str(e) for e in caught.value.errors]
     for part in (
-        "currency: only EUR is supported",
-        "funding_lines[1].amount_per_year: expected an amount in euros",
-        "funding_lines[2].end_year: 2024 is before the first year 2025",
-        "funding_lines[2].ministry: unknown organisation 'onbekend'",
-        "funding_lines[2].colour: unknown field",
-        "funding_lines[3].name_nl: is required",
-        "funding_lines[3].code: duplicate funding line code 'a'",
+        "currency: alleen EUR wordt ondersteund, maar kreeg 'USD'",
+        "funding_lines[1].amount_per_year: verwacht: een bedrag in euro",
+        "funding_lines[2].end_year: 2024 ligt vóór het eerste jaar 2025",
+        "funding_lines[2].ministry: organisatie 'onbekend' is niet bekend",
+        "funding_lines[2].colour: onbekend veld",
+        "funding_lines[3].name_nl: is verplicht",
+        "funding_lines[3].code: de code 'a' (financieringsbron) komt twee keer voor",
     ):
         assert any(part in e for e in errors), (part, errors)
     assert FundingLine.objects.count() == 1

@@ -190,7 +190,7 @@ def test_no_rows_below_the_header(lines):
 
 def test_not_a_workbook(lines):
     (error,) = errors_of(b"Actie;Bedrag\n1.1;10\n", "begroting.csv")
-    assert error.endswith("not a valid .xlsx workbook (it is not a zip archive)")
+    assert error.endswith("geen geldig .xlsx-werkboek (het is geen zip-archief)")
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(lines, settings):
@@ -199,7 +199,7 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(lines, settings):
         [["Actie", "Financieringsbron", "Jaar", "Bedrag"], ["1.1", "coalitieakkoord", 2025, 1]]
     )
     (error,) = errors_of(content)
-    assert "at most 1,000 allowed" in error
+    assert "hoogstens 1.000 toegestaan" in error
 
 
 def test_a_dry_run_checks_and_writes_nothing(users, lines):
@@ -245,5 +245,5 @@ def test_the_command_imports_a_workbook_and_refuses_a_bad_one(users, lines, tmp_
             [["Actie", "Financieringsbron", "Jaar", "Bedrag"], ["1.1", "coalitieakkoord", 1999, 1]]
         )
     )
-    with pytest.raises(CommandError, match="1 error; nothing was imported"):
+    with pytest.raises(CommandError, match="1 fout; er is niets geïmporteerd"):
         call_command("import_allocations", str(path), "--user", "programma")

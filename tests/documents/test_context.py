@@ -60,6 +60,14 @@ def test_an_action_is_completed_only_when_every_holder_says_so(world):
     )
 
 
+def test_summary_counts_read_as_dutch_with_singular_and_plural(reported):
+    # "1 ligt op schema", never "1 liggen op schema".
+    assert context.build(reported.round).summary_sentences()[0] == (
+        "Deze rapportage gaat over 3 acties: 1 ligt op schema, 0 zijn afgerond, "
+        "1 loopt risico en 0 zijn vertraagd."
+    )
+
+
 def test_report_uses_the_programme_teams_text_never_the_partners(reported):
     ctx = context.build(reported.round)
     texts = [t for a in ctx.actions for r in a.reports for t in (r.achievements, r.obstacles)]

@@ -53,6 +53,23 @@ def test_docx_has_word_headings_contents_page_numbers_and_the_annex(report):
     assert title == [report.title]
 
 
+def test_docx_and_pdf_properties_name_the_report_the_programme_and_the_day(report):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    properties = _docx(report).core_properties
+    assert properties.title == f"{report.title} · {report.round_title}"
+    assert properties.author == "Programmateam Samen tegen mensenhandel"
+    assert properties.category == "Voortgangsrapportage"
+    assert "python-docx" not in properties.comments
+    assert abs(properties.created - timezone.now()) < dt.timedelta(minutes=5)
+    metadata = PdfReader(io.BytesIO(render.render(report, "pdf").content)).metadata
+    assert metadata.title == f"{report.title} · {report.round_title}"
+    assert metadata.author == "Programmateam Samen tegen mensenhandel"
+    assert metadata.creation_date.year == timezone.now().year
+
+
 def test_docx_annex_has_one_row_per_action_and_repeats_its_header(report):
     doc = _docx(report)
     annex = doc.tables[-1]

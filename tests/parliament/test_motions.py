@@ -55,7 +55,7 @@ def test_the_bundled_motions_are_the_reference_facts_with_inferences_marked(bund
 
 
 def test_the_bundled_motions_need_the_plan_they_name(db):
-    with pytest.raises(CommandError, match=r"unknown action 'S\.1'"):
+    with pytest.raises(CommandError, match=r"actie 'S\.1' is niet bekend"):
         load()
     assert not Motion.objects.exists()
 
@@ -74,14 +74,14 @@ def test_a_broken_motions_file_names_every_problem(db, tmp_path: Path):
         bundled.read_file(path, actions=set())
     errors = [str(e) for e in caught.value.errors]
     for part in (
-        "motions[1].status: 'klaar'; expected one of: open, in_progress, done",
-        "motions[1].date: expected a date like 2024-06-17",
-        "motions[1].submitters: expected a list of names",
-        "motions[1].actions: unknown action 'X.1'",
-        "motions[1].inferred: 'kleur'",
-        "motions[2].kind: 'petitie'",
-        "motions[2].title_nl: is required",
-        "motions[2].code: duplicate motion code 'm1'",
+        "motions[1].status: onbekende waarde 'klaar'; verwacht een van: open, in_progress, done",
+        "motions[1].date: verwacht een datum zoals 2024-06-17",
+        "motions[1].submitters: verwacht een lijst met namen",
+        "motions[1].actions: actie 'X.1' is niet bekend",
+        "motions[1].inferred: 'kleur' kan niet als afgeleid worden gemarkeerd",
+        "motions[2].kind: onbekende waarde 'petitie'",
+        "motions[2].title_nl: is verplicht",
+        "motions[2].code: de code 'm1' (motie of toezegging) komt twee keer voor",
     ):
         assert any(part in e for e in errors), (part, errors)
 
@@ -197,4 +197,6 @@ def test_motions_summary_is_plain_data_for_the_progress_report(bundled_plan):
     item = next(i for i in summary["items"] if i["code"] == "motie-bikker-cs-herziening")
     assert [a["code"] for a in item["actions"]] == ["S.4", "S.1", "S.2", "S.3", "S.5"]
     assert item["confirmed"] is False and "actions" in item["inferred_fields"]
-    assert item["identifier"] == "motie-bikker-cs-herziening"  # no Kamerstuk number was found
+    # No Kamerstuk number was found: people know it by its title, never by our code.
+    assert item["number"] == "" and item["identifier"] == item["title"]
+    assert item["title"].startswith("Motie over een fundamentele herziening")

@@ -218,5 +218,5 @@ def test_the_command_imports_and_reports(users, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Moties: 1 nieuw, 0 gewijzigd, 0 ongewijzigd." in out and "Amendement × 1" in out
     path.write_bytes(odata(zaak(GestartOp="gisteren")))
-    with pytest.raises(CommandError, match="1 error; nothing was imported"):
+    with pytest.raises(CommandError, match="1 fout; er is niets geïmporteerd"):
         call_command("import_motions", str(path), "--user", "programma")

@@ -201,19 +201,22 @@ def test_english_headers_and_codes_are_accepted(bundled_plan):
 @pytest.mark.parametrize(
     "row_change,expected",
     [
-        ({3: "Politei"}, "row 2, column D (\"Actiehouders\"): unknown organisation 'Politei'"),
+        ({3: "Politei"}, "rij 2, kolom D (\"Actiehouders\"): organisatie 'Politei' is niet bekend"),
         (
             {5: "Slavernij"},
-            "column F (\"Uitbuitingsvormen\"): unknown exploitation form 'Slavernij'",
+            "kolom F (\"Uitbuitingsvormen\"): uitbuitingsvorm 'Slavernij' is niet bekend",
         ),
-        ({6: "Bejaarden"}, "unknown age group 'Bejaarden'"),
-        ({7: "volgend jaar"}, "expected a year or a range like 2024–2027, got 'volgend jaar'"),
-        ({7: "2027-2024"}, "ends (2024) before it starts (2027)"),
-        ({8: "bijna klaar"}, "unknown status 'bijna klaar'"),
-        ({0: "Actielijn 9"}, "unknown action line 'Actielijn 9'"),
-        ({2: None}, 'row 2, column C ("Actie"): is required'),
-        ({4: "Politie"}, "organisation 'politie' is both action holder and involved"),
-        ({1: "1/2"}, "'1/2' is not a valid code"),
+        ({6: "Bejaarden"}, "leeftijdsgroep 'Bejaarden' is niet bekend"),
+        (
+            {7: "volgend jaar"},
+            "verwacht een jaar of een periode zoals 2024–2027, maar kreeg 'volgend jaar'",
+        ),
+        ({7: "2027-2024"}, "eindigt (2024) voordat het begint (2027)"),
+        ({8: "bijna klaar"}, "onbekende status 'bijna klaar'"),
+        ({0: "Actielijn 9"}, "actielijn 'Actielijn 9' is niet bekend"),
+        ({2: None}, 'rij 2, kolom C ("Actie"): is verplicht'),
+        ({4: "Politie"}, "organisatie 'politie' is zowel actiehouder als betrokken"),
+        ({1: "1/2"}, "'1/2' is geen geldige code"),
     ],
     ids=[
         "unknown-organisation",
@@ -233,38 +236,39 @@ def test_malformed_annex_cells_are_named(bundled_plan, row_change, expected):
     for index, value in row_change.items():
         row[index] = value
     message = rejected(workbook([row]), "annex.xlsx")
-    assert 'annex.xlsx, sheet "Acties"' in message
+    assert 'annex.xlsx, tabblad "Acties"' in message
     assert expected in message
 
 
 def test_duplicate_action_code_names_both_rows(bundled_plan):
     message = rejected(workbook([VALID_ROW, VALID_ROW]), "annex.xlsx")
-    assert "row 3" in message and "duplicate action code '2.3'" in message and "row 2" in message
+    assert "rij 3" in message and "de code '2.3' (actie) komt twee keer voor" in message
+    assert 'ook bij annex.xlsx, tabblad "Acties", rij 2' in message
 
 
 def test_missing_required_column(bundled_plan):
     headers = [h for h in ANNEX_HEADERS if h != "Actie"]
     row = [v for i, v in enumerate(VALID_ROW) if i != 2]
     message = rejected(workbook([row], headers=headers), "annex.xlsx")
-    assert "missing required column 'Actie'" in message and "row 1" in message
+    assert "verplichte kolom 'Actie' ontbreekt" in message and "rij 1" in message
 
 
 def test_formula_cells_are_refused_not_evaluated(bundled_plan):
     row = list(VALID_ROW)
     row[2] = '=HYPERLINK("http://example.org","klik")'
     message = rejected(workbook([row]), "annex.xlsx")
-    assert 'column C ("Actie"): cell holds a formula' in message
+    assert 'kolom C ("Actie"): de cel bevat een formule' in message
 
 
 def test_not_a_workbook(db):
     message = rejected(b"PK\x03\x04 this is not really a zip", "annex.xlsx")
-    assert "not a valid .xlsx workbook" in message
+    assert "geen geldig .xlsx-werkboek" in message
 
 
 def test_file_over_the_size_limit(db, settings):
     settings.SAMEN_MAX_UPLOAD_BYTES = 1000
     message = rejected(workbook([VALID_ROW] * 5), "annex.xlsx")
-    assert "at most 1,000 allowed" in message
+    assert "hoogstens 1.000 toegestaan" in message
 
 
 def test_sheet_with_too_many_rows(bundled_plan, monkeypatch):
@@ -272,48 +276,48 @@ def test_sheet_with_too_many_rows(bundled_plan, monkeypatch):
 
     monkeypatch.setattr(spreadsheet, "MAX_ROWS", 3)
     message = rejected(workbook([VALID_ROW] * 4), "annex.xlsx")
-    assert 'sheet "Acties"' in message and "too large" in message
+    assert 'tabblad "Acties"' in message and "te groot" in message
 
 
 def test_no_header_row(bundled_plan):
     message = rejected(workbook([["a", "b"]], headers=["Foo", "Bar"]), "annex.xlsx")
-    assert "no header row found" in message
+    assert "geen kopregel gevonden" in message
 
 
 def test_yaml_syntax_error_names_line_and_column(db):
     message = rejected(b"actions:\n  - code: U.1\n    title_nl: [unclosed\n", "plan.yaml")
-    assert "plan.yaml" in message and "invalid YAML at line" in message
+    assert "plan.yaml" in message and "ongeldige YAML op regel" in message
 
 
 def test_json_syntax_error(db):
     message = rejected(b'{"actions": [}', "plan.json")
-    assert "invalid JSON at line 1, column 14" in message
+    assert "ongeldige JSON op regel 1, kolom 14" in message
 
 
 def test_unknown_section_and_field(db):
     message = rejected(
         b"actions:\n  - code: A.1\n    title_nl: x\n    colour: red\nextra: 1\n", "plan.yaml"
     )
-    assert "extra: unknown field" in message
-    assert "actions[1].colour: unknown field" in message
+    assert "extra: onbekend veld" in message
+    assert "actions[1].colour: onbekend veld" in message
 
 
 def test_version_refers_to_unknown_action(db):
     content = b"versions:\n  - {code: v1, date: 2024-01-01, title_nl: Versie, actions: [NOPE]}\n"
     message = rejected(content, "plan.yaml")
-    assert "versions[1].actions[1]: unknown action 'NOPE'" in message
+    assert "versions[1].actions[1]: actie 'NOPE' is niet bekend" in message
 
 
 def test_unsupported_file_type_and_empty_file(db):
-    assert "unsupported file type '.docx'" in rejected(b"x", "plan.docx")
-    assert "the file is empty" in rejected(b"", "plan.yaml")
+    assert "niet-ondersteund bestandstype '.docx'" in rejected(b"x", "plan.docx")
+    assert "het bestand is leeg" in rejected(b"", "plan.yaml")
 
 
 def test_one_bad_row_rejects_the_whole_file(bundled_plan):
     bad = list(VALID_ROW)
     bad[1], bad[3] = 5, "Onbekende Club"
     message = rejected(workbook([VALID_ROW, bad]), "annex.xlsx")
-    assert "1 error;" in message
+    assert "1 fout;" in message
     assert not Action.objects.filter(code="2.3").exists()
 
 
@@ -321,7 +325,7 @@ def test_every_error_is_reported_at_once(bundled_plan):
     row = list(VALID_ROW)
     row[3], row[5], row[8] = "Politei", "Slavernij", "??"
     message = rejected(workbook([row]), "annex.xlsx")
-    assert message.startswith("annex.xlsx: 3 errors; nothing was imported.")
+    assert message.startswith("annex.xlsx: 3 fouten; er is niets geïmporteerd.")
 
 
 # --- exports for people -----------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -89,6 +90,9 @@ def test_coverage_links_cells_to_the_explorer_and_marks_gaps(client, bundled_pla
     html = client.get("/dekking").content.decode()
     assert 'href="/acties?actionLine=AL2&amp;exploitationForm=sexual"' in html
     assert "lacune" in html
+    # A screen reader hears the column's name, not its code.
+    assert "3 acties in Actielijn 2: Meldingsbereidheid, Seksuele uitbuiting" in html
+    assert ", sexual" not in html
     html = client.get("/dekking?columns=ageGroup", **HTMX).content.decode()
     assert "Minderjarigen" in html and "<html" not in html
 
@@ -97,6 +101,31 @@ def test_version_comparison_page(client, bundled_plan):
     html = client.get("/versies/vergelijken?base=2023-10&target=2024-06").content.decode()
     assert "5 toegevoegd, 0 verwijderd, 0 gewijzigd, 9 ongewijzigd." in html
     assert client.get("/versies/vergelijken?base=nope&target=2024-06").status_code == 400
+
+
+def test_version_comparison_names_organisations_forms_and_statuses(client, bundled_plan):
+    from samen.plan import selectors
+    from samen.plan.models import PlanVersion
+
+    snapshot = selectors.current_snapshot()
+    old = [dict(a) for a in snapshot]
+    u7 = next(a for a in old if a["code"] == "U.7")
+    u7.update(
+        holders=["om"],
+        exploitation_forms=["labour"],
+        status="planned",
+        milestones=[{"title_nl": "Eerste training gegeven"}],
+    )
+    PlanVersion.objects.create(code="v-old", date="2020-01-01", title_nl="Oud", snapshot=old)
+    html = client.get("/versies/vergelijken?base=v-old&target=current").content.decode()
+    row = re.sub(r"\s+", " ", html[html.index("U.7 Proeftuin") :])
+    assert "<del>Openbaar Ministerie</del>" in row or "<del>OM</del>" in row
+    assert (
+        '<del>Arbeidsuitbuiting</del></td> <td class="utrecht-table__cell"><ins>Seksuele uitbuiting</ins>'
+        in row
+    )
+    assert "<del>Gepland</del>" in row and "<del>Eerste training gegeven</del>" in row
+    assert "Actiehouders" in row and "holders" not in row and "labour" not in row
 
 
 def test_english_is_one_click_away_and_remembered(client, bundled_plan):

@@ -46,7 +46,7 @@ def test_errors_name_the_cell_and_nothing_is_written(client, bundled_plan):
     html = response.content.decode()
     assert response.status_code == 400
     assert (
-        "row 2, column D (&quot;Actiehouders&quot;): unknown organisation &#x27;Politei&#x27;"
+        "rij 2, kolom D (&quot;Actiehouders&quot;): organisatie &#x27;Politei&#x27; is niet bekend"
         in html
     )
     assert not Action.objects.filter(code="2.3").exists()

@@ -29,7 +29,9 @@ router = Router(tags=["parliament"])
 class MotionOut(Schema):
     code: str
     kind: str = Field(..., description="motion or commitment")
-    identifier: str = Field(..., description="The number people cite: Kamerstuk, case or code.")
+    identifier: str = Field(
+        ..., description="How people refer to it: the Kamerstuk or case number, else the title."
+    )
     kamerstuk: str
     caseNumber: str = Field(..., description="The case (Zaak) number at the Tweede Kamer.")
     title: str

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.utils import translation
+from django.utils.translation import gettext as _
 
 from samen.plan import document as doc
 
@@ -53,31 +53,46 @@ def parse(raw: Any, ministries: set[str] | None, filename: str = "") -> list[Fun
     check = doc.Checker(None)
     top = check.mapping(raw, (), ("schema", "currency", "funding_lines"))
     if top.get("schema") != SCHEMA:
-        check.error(("schema",), f"expected '{SCHEMA}', got '{top.get('schema')}'")
+        check.error(
+            ("schema",),
+            _("expected '%(expected)s', got '%(value)s'")
+            % {"expected": SCHEMA, "value": top.get("schema")},
+        )
     if top.get("currency", "EUR") != "EUR":
-        check.error(("currency",), f"only EUR is supported, got '{top.get('currency')}'")
+        check.error(
+            ("currency",),
+            _("only EUR is supported, got '%(value)s'") % {"value": top.get("currency")},
+        )
     out = []
     for i, item in enumerate(check.items(top.get("funding_lines"), ("funding_lines",))):
         path: doc.Path = ("funding_lines", i)
         data = check.mapping(item, path, LINE_KEYS)
         ministry = check.text(data, "ministry", path, max_length=60) or None
         if ministry and ministry not in ministries:
-            check.error((*path, "ministry"), f"unknown organisation '{ministry}'")
+            check.error(
+                (*path, "ministry"),
+                _("%(what)s '%(code)s' is not known")
+                % {"what": doc.noun("organisation"), "code": ministry},
+            )
         amount = money.ZERO
         try:
-            with translation.override("en"):  # document errors are English, as the plan's
-                amount = money.to_amount(data.get("amount_per_year"))
+            amount = money.to_amount(data.get("amount_per_year"))
         except money.AmountError as exc:
             check.error((*path, "amount_per_year"), str(exc))
         start = check.integer(data, "start_year", path, required=True, low=2000, high=2100)
         end = check.integer(data, "end_year", path, low=2000, high=2100)
         if start and end and end < start:
-            check.error((*path, "end_year"), f"{end} is before the first year {start}")
+            check.error(
+                (*path, "end_year"),
+                _("%(end)s is before the first year %(start)s") % {"end": end, "start": start},
+            )
         inferred = data.get("inferred") or []
         for name in inferred if isinstance(inferred, list) else [inferred]:
             if name not in INFERABLE:
                 check.error(
-                    (*path, "inferred"), f"'{name}'; expected some of: {', '.join(INFERABLE)}"
+                    (*path, "inferred"),
+                    _("'%(name)s' cannot be marked inferred; expected one of: %(fields)s")
+                    % {"name": name, "fields": ", ".join(INFERABLE)},
                 )
         out.append(
             FundingLineData(

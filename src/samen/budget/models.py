@@ -133,7 +133,7 @@ class Allocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.action.code} {self.funding_line.code}"
+        return f"{self.year} · {self.action.code} · {self.funding_line.name}"
 
 
 class Spending(models.Model):
@@ -183,4 +183,4 @@ class Spending(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.action.code} {self.funding_line.code}"
+        return f"{self.year} · {self.action.code} · {self.funding_line.name}"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .money import format_eur
 from .selectors import budget_summary
@@ -74,16 +75,23 @@ def sections(ctx: ReportContext) -> list[Section]:
     section = Section("budget", _("Budget %(year)s") % {"year": year})
     if public:
         section.paragraphs.append(
-            _("In %(year)s the programme has %(envelope)s available from %(count)s funding lines.")
+            ngettext(
+                "In %(year)s the programme has %(envelope)s available from %(count)s funding line.",
+                "In %(year)s the programme has %(envelope)s available from %(count)s funding lines.",
+                len(lines),
+            )
             % {"year": year, "envelope": eur(data["envelope"]), "count": len(lines)}
         )
         section.tables.append(funding_lines)
         return [section]
 
     section.paragraphs.append(
-        _(
+        ngettext(
             "In %(year)s the programme has %(envelope)s available from %(count)s funding "
-            "lines; %(allocated)s of it is allocated to actions and %(spent)s has been spent."
+            "line; %(allocated)s of it is allocated to actions and %(spent)s has been spent.",
+            "In %(year)s the programme has %(envelope)s available from %(count)s funding "
+            "lines; %(allocated)s of it is allocated to actions and %(spent)s has been spent.",
+            len(lines),
         )
         % {
             "year": year,

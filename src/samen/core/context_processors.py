@@ -11,4 +11,5 @@ def site(request: HttpRequest) -> dict:
         "oidc_enabled": settings.OIDC_ENABLED,
         "is_programme": access.is_programme(user),
         "has_role": bool(access.role(user)),
+        "has_tasks": access.role(user) in ("programme", "holder", "involved"),
     }

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from samen.accounts import access
 
+from . import audit_display
 from .models import AuditEvent
 
 
@@ -50,7 +51,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/audit_log.html",
-        {"page": page, "types": types, "object_type": object_type, "actor": actor},
+        {
+            "page": page,
+            "rows": audit_display.present(page),
+            "types": sorted(((t, audit_display.type_label(t)) for t in types), key=lambda t: t[1]),
+            "object_type": object_type,
+            "actor": actor,
+        },
     )
 
 
@@ -58,9 +65,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def audit_object(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
     if not access.can_read_audit(request.user):
         return _forbidden(request)
-    events = AuditEvent.objects.filter(object_type=object_type, object_id=object_id).order_by("id")
+    events = list(
+        AuditEvent.objects.filter(object_type=object_type, object_id=object_id).order_by("id")
+    )
     return render(
         request,
         "core/audit_object.html",
-        {"events": events, "object_type": object_type, "object_id": object_id},
+        {
+            "rows": audit_display.present(events),
+            "type_label": audit_display.type_label(object_type),
+            "name": events[-1].object_repr if events else object_id,
+        },
     )

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +50,24 @@ PARTLY_REPORTED = progress.PARTLY_REPORTED
 # Display order of statuses in tables, charts and the annex.
 STATUS_ORDER = progress.CODES
 REPORTED = tuple(progress.SEVERITY)  # the statuses holders report
+
+# "1 is on track", "2 are on track": a phrase per reported status with its own plural.
+STATUS_PHRASES: dict[str, Callable[[int], str]] = {
+    ProgressStatus.NOT_STARTED: lambda n: ngettext(
+        "%(count)s has not started", "%(count)s have not started", n
+    ),
+    ProgressStatus.ON_TRACK: lambda n: ngettext(
+        "%(count)s is on track", "%(count)s are on track", n
+    ),
+    ProgressStatus.AT_RISK: lambda n: ngettext("%(count)s is at risk", "%(count)s are at risk", n),
+    ProgressStatus.DELAYED: lambda n: ngettext("%(count)s is delayed", "%(count)s are delayed", n),
+    ProgressStatus.COMPLETED: lambda n: ngettext(
+        "%(count)s is completed", "%(count)s are completed", n
+    ),
+    ProgressStatus.STOPPED: lambda n: ngettext(
+        "%(count)s has stopped", "%(count)s have stopped", n
+    ),
+}
 
 
 # The report's own words for the statuses, as a progress letter to parliament uses them.
@@ -293,9 +311,11 @@ class ReportContext:
             % {"count": total}
         ]
         if reported:
+            # One phrase per status, each with its own plural ("1 ligt op schema, 2 zijn
+            # afgerond"), joined as a list.
             shown = [
-                f"{label.lower()} {counts[code]}"
-                for code, label in self.statuses
+                STATUS_PHRASES[code](counts[code]) % {"count": counts[code]}
+                for code, _label in self.statuses
                 if code in REPORTED
                 and (counts[code] or code in (ProgressStatus.ON_TRACK, ProgressStatus.DELAYED))
             ]
@@ -305,7 +325,7 @@ class ReportContext:
                     "%(count)s actions have an approved update in this round: %(statuses)s.",
                     reported,
                 )
-                % {"count": reported, "statuses": ", ".join(shown)}
+                % {"count": reported, "statuses": join_list(shown)}
             )
         if counts[PARTLY_REPORTED]:
             out.append(
@@ -631,6 +651,13 @@ def letter_source(r: ReportingRound, layer: str) -> dict[str, Any] | None:
             found.closing,
         ],
     }
+
+
+def join_list(items: list[str]) -> str:
+    """ "a, b and c" in the active language."""
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _natural(code: str) -> str:

@@ -68,7 +68,7 @@ class GeneratedReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round} {self.layer} {self.frame} {self.language} {self.format}"
+        return f"{self.round} · {self.format.upper()} ({self.language})"
 
     @property
     def step_label(self) -> str:

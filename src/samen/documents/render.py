@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from samen.core.text import scrubbed, xml_safe
 
@@ -56,6 +57,8 @@ def html(
                 "charts": charts,
                 "stylesheet": STYLESHEET.read_text(),
                 "in_letter": frame == "letter",
+                "author": settings.SAMEN_CONTACT["name"],
+                "created": timezone.now().replace(microsecond=0),
             },
         )
     # Defence in depth: texts stored before the input boundary existed may hold

@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samen.core.markdown import _parser
@@ -208,15 +210,22 @@ def _set_up(doc: Any, ctx: ReportContext) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
 
-    doc.core_properties.title = f"{ctx.title} · {ctx.round_title}"
-    doc.core_properties.subject = ctx.period_label
-    doc.core_properties.language = "nl-NL" if ctx.language == "nl" else "en-GB"
-    doc.core_properties.author = _("Programme team Together against human trafficking")
+    # The file's properties (File > Info in Word): the report's title, the programme
+    # as author, the moment it was made; not python-docx's template defaults (2013).
+    properties = doc.core_properties
+    properties.title = f"{ctx.title} · {ctx.round_title}"
+    properties.subject = ctx.period_label
+    properties.language = "nl-NL" if ctx.language == "nl" else "en-GB"
+    properties.author = properties.last_modified_by = settings.SAMEN_CONTACT["name"]
+    properties.created = properties.modified = timezone.now().replace(microsecond=0)
+    properties.comments = ""
+    properties.category = _("Progress report")
+    properties.revision = 1
     normal = doc.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10.5)
     lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), doc.core_properties.language)
+    lang.set(qn("w:val"), properties.language)
     normal.element.get_or_add_rPr().append(lang)
     for level in (1, 2, 3):
         doc.styles[f"Heading {level}"].font.color.rgb = RGBColor.from_string(BLUE)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
 from samen.plan import document as doc
 
@@ -56,7 +57,11 @@ def parse(raw: Any, actions: set[str] | None = None, filename: str = "") -> list
     check = doc.Checker(None)
     top = check.mapping(raw, (), ("schema", "motions"))
     if top.get("schema") != SCHEMA:
-        check.error(("schema",), f"expected '{SCHEMA}', got '{top.get('schema')}'")
+        check.error(
+            ("schema",),
+            _("expected '%(expected)s', got '%(value)s'")
+            % {"expected": SCHEMA, "value": top.get("schema")},
+        )
     out = []
     for i, item in enumerate(check.items(top.get("motions"), ("motions",))):
         path: doc.Path = ("motions", i)
@@ -71,18 +76,22 @@ def parse(raw: Any, actions: set[str] | None = None, filename: str = "") -> list
             values[name] = check.text(data, name, path, max_length=20) or allowed[0]
             if values[name] not in allowed:
                 check.error(
-                    (*path, name), f"'{values[name]}'; expected one of: {', '.join(allowed)}"
+                    (*path, name),
+                    _("unknown value '%(value)s'; expected one of: %(values)s")
+                    % {"value": values[name], "values": ", ".join(allowed)},
                 )
         codes = check.codes(data, "actions", path, actions, "action")
         submitters = data.get("submitters") or []
         if not isinstance(submitters, list) or not all(isinstance(s, str) for s in submitters):
-            check.error((*path, "submitters"), "expected a list of names")
+            check.error((*path, "submitters"), _("expected a list of names"))
             submitters = []
         inferred = data.get("inferred") or []
         for name in inferred if isinstance(inferred, list) else [inferred]:
             if name not in INFERABLE:
                 check.error(
-                    (*path, "inferred"), f"'{name}'; expected some of: {', '.join(INFERABLE)}"
+                    (*path, "inferred"),
+                    _("'%(name)s' cannot be marked inferred; expected one of: %(fields)s")
+                    % {"name": name, "fields": ", ".join(INFERABLE)},
                 )
         out.append(
             BundledMotion(

@@ -89,7 +89,7 @@ class Motion(Provenance):
         ]
 
     def __str__(self) -> str:
-        return f"{self.identifier} {self.title}"
+        return f"{self.number} {self.title}" if self.number else self.title
 
     @property
     def title(self) -> str:
@@ -100,9 +100,14 @@ class Motion(Provenance):
         return translated(self, "answer")
 
     @property
+    def number(self) -> str:
+        """The number people cite: the Kamerstuk number, else the case number; "" if unknown."""
+        return self.kamerstuk or self.tk_number
+
+    @property
     def identifier(self) -> str:
-        """The number people cite: the Kamerstuk number, else the case number, else our code."""
-        return self.kamerstuk or self.tk_number or self.code
+        """How people refer to it: its number, else its title (never our internal code)."""
+        return self.number or self.title
 
     @property
     def answer_source_is_link(self) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .selectors import motions_summary
 
@@ -30,25 +31,29 @@ def sections(ctx: ReportContext) -> list[Section]:
     counts = data["counts"]
     section = Section("motions", _("Motions and commitments"))
     section.paragraphs.append(
-        _(
+        ngettext(
+            "Parliament steers the programme through %(total)s motion or commitment: "
+            "%(open)s open, %(in_progress)s in progress and %(done)s done.",
             "Parliament steers the programme through %(total)s motions and commitments: "
-            "%(open)s open, %(in_progress)s in progress and %(done)s done."
+            "%(open)s open, %(in_progress)s in progress and %(done)s done.",
+            counts["total"],
         )
         % counts
     )
     if any(item["demo"] for item in items):
         section.paragraphs.append(_("Items marked (demo) are demo data, not real motions."))
+    # Inferred items get a mark in their first cell; one note says what it means,
+    # instead of the word in every cell.
     if any(not item["confirmed"] or item["inferred_fields"] for item in items):
         section.paragraphs.append(
-            _("Items marked (inferred) are not confirmed by an official source.")
+            _("Items marked with * are inferred: they are not confirmed by an official source.")
         )
 
     def label(item: dict[str, Any]) -> str:
-        marks = [_("demo")] if item["demo"] else []
+        text = item["number"] or "—"
         if not item["confirmed"] or item["inferred_fields"]:
-            marks.append(_("inferred"))
-        text = item["identifier"]
-        return f"{text} ({', '.join(marks)})" if marks else text
+            text += "*"
+        return _("%(number)s (demo)") % {"number": text} if item["demo"] else text
 
     section.tables.append(
         Table(

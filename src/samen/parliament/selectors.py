@@ -83,7 +83,7 @@ def motions_summary() -> dict[str, Any]:
     """Motions and commitments as plain data, for the progress report to parliament.
 
     Keys: counts {total, open, in_progress, done} and by_kind {motion, commitment};
-    items: [{code, kind, identifier, kamerstuk, title, date, submitters, decision,
+    items: [{code, kind, identifier, number, kamerstuk, title, date, submitters, decision,
     status, answer, answer_source, actions: [{code, title}], source, confirmed,
     inferred_fields, demo}], newest first. Inferred items keep their flags, so a
     report can mark them. Two queries.
@@ -95,6 +95,7 @@ def motions_summary() -> dict[str, Any]:
                 "code": m.code,
                 "kind": m.kind,
                 "identifier": m.identifier,
+                "number": m.number,
                 "kamerstuk": m.kamerstuk,
                 "title": m.title,
                 "date": m.date,

@@ -16,6 +16,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 SCHEMA = "samen-plan/1"
 
 Path = tuple[str | int, ...]
@@ -259,8 +262,15 @@ class PlanDocumentInvalid(Exception):
     def summary(self) -> str:
         head = f"{self.filename}: " if self.filename else ""
         count = len(self.errors)
-        noun = "error" if count == 1 else "errors"
-        lines = [f"{head}{count} {noun}; nothing was imported."]
+        lines = [
+            head
+            + ngettext(
+                "%(count)s error; nothing was imported.",
+                "%(count)s errors; nothing was imported.",
+                count,
+            )
+            % {"count": count}
+        ]
         lines += [f"  - {error}" for error in self.errors]
         return "\n".join(lines)
 
@@ -269,7 +279,7 @@ def format_path(path: Path) -> str:
     out = ""
     for part in path:
         out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out or "document"
+    return out or _("document")
 
 
 # --- references known outside the document ---------------------------------
@@ -306,13 +316,17 @@ class _Checker:
 
     def mapping(self, value: Any, path: Path, allowed: Iterable[str]) -> dict[str, Any]:
         if not isinstance(value, Mapping):
-            self.error(path, f"expected a mapping of fields, got {type_name(value)}")
+            self.error(
+                path, _("expected a mapping of fields, got %(type)s") % {"type": type_name(value)}
+            )
             return {}
         allowed = tuple(allowed)
         for key in value:
             if key not in allowed:
                 self.error(
-                    (*path, str(key)), f"unknown field; expected one of: {', '.join(allowed)}"
+                    (*path, str(key)),
+                    _("unknown field; expected one of: %(fields)s")
+                    % {"fields": ", ".join(allowed)},
                 )
         return dict(value)
 
@@ -320,7 +334,7 @@ class _Checker:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error(path, f"expected a list, got {type_name(value)}")
+            self.error(path, _("expected a list, got %(type)s") % {"type": type_name(value)})
             return []
         return value
 
@@ -336,15 +350,17 @@ class _Checker:
         value = data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.error((*path, key), "is required")
+                self.error((*path, key), _("is required"))
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.error((*path, key), f"expected text, got {type_name(value)}")
+            self.error((*path, key), _("expected text, got %(type)s") % {"type": type_name(value)})
             return ""
         text = str(value).strip()
         if len(text) > max_length:
             self.error(
-                (*path, key), f"is {len(text)} characters long; at most {max_length} allowed"
+                (*path, key),
+                _("is %(length)s characters long; at most %(max)s allowed")
+                % {"length": len(text), "max": max_length},
             )
         return text
 
@@ -352,7 +368,9 @@ class _Checker:
         value = self.text(data, key, path, required=True, max_length=60)
         if value and not CODE_RE.match(value):
             self.error(
-                (*path, key), f"'{value}' is not a valid code (letters, digits, '.', '_', '-')"
+                (*path, key),
+                _("'%(value)s' is not a valid code (letters, digits, '.', '_', '-')")
+                % {"value": value},
             )
         return value
 
@@ -364,7 +382,9 @@ class _Checker:
             return value
         if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
             return value.strip().lower() in TRUE_WORDS
-        self.error((*path, key), f"expected yes or no (true/false), got '{value}'")
+        self.error(
+            (*path, key), _("expected yes or no (true/false), got '%(value)s'") % {"value": value}
+        )
         return default
 
     def integer(
@@ -380,17 +400,23 @@ class _Checker:
         value = data.get(key)
         if value is None or value == "":
             if required:
-                self.error((*path, key), "is required")
+                self.error((*path, key), _("is required"))
             return None
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error((*path, key), f"expected a whole number, got '{value}'")
+            self.error(
+                (*path, key), _("expected a whole number, got '%(value)s'") % {"value": value}
+            )
             return None
         if not low <= value <= high:
-            self.error((*path, key), f"{value} is out of range; expected {low} to {high}")
+            self.error(
+                (*path, key),
+                _("%(value)s is out of range; expected %(low)s to %(high)s")
+                % {"value": value, "low": low, "high": high},
+            )
             return None
         return value
 
@@ -400,7 +426,7 @@ class _Checker:
         value = data.get(key)
         if value is None or value == "":
             if required:
-                self.error((*path, key), "is required")
+                self.error((*path, key), _("is required"))
             return None
         if isinstance(value, dt.datetime):
             return value.date()
@@ -411,7 +437,9 @@ class _Checker:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.error((*path, key), f"expected a date like 2024-06-17, got '{value}'")
+        self.error(
+            (*path, key), _("expected a date like 2024-06-17, got '%(value)s'") % {"value": value}
+        )
         return None
 
     def codes(
@@ -431,7 +459,10 @@ class _Checker:
         if isinstance(value, str):
             value = split_list(value)
         if not isinstance(value, list):
-            self.error((*path, key), f"expected a list of codes, got {type_name(value)}")
+            self.error(
+                (*path, key),
+                _("expected a list of codes, got %(type)s") % {"type": type_name(value)},
+            )
             return ()
         out: list[str] = []
         for item in value:
@@ -440,10 +471,15 @@ class _Checker:
                 out.extend(c for c in all_codes if c not in out)
                 continue
             if code not in known:
-                hint = f"; known: {', '.join(sorted(known))}" if len(known) <= 30 else ""
-                self.error((*path, key), f"unknown {what} '{code}'{hint}")
+                message = _("%(what)s '%(code)s' is not known") % {"what": noun(what), "code": code}
+                if 0 < len(known) <= 30:
+                    message += "; " + _("known: %(codes)s") % {"codes": ", ".join(sorted(known))}
+                self.error((*path, key), message)
             elif code in out:
-                self.error((*path, key), f"{what} '{code}' is listed twice")
+                self.error(
+                    (*path, key),
+                    _("%(what)s '%(code)s' is listed twice") % {"what": noun(what), "code": code},
+                )
             else:
                 out.append(code)
         return tuple(out)
@@ -456,8 +492,14 @@ class _Checker:
             if code in seen:
                 self.error(
                     (*path, "code"),
-                    f"duplicate {what} code '{code}' "
-                    f"(also at {self.locate(seen[code]) if self.locate else format_path(seen[code])})",
+                    _("the code '%(code)s' (%(what)s) is used twice (also at %(other)s)")
+                    % {
+                        "code": code,
+                        "what": noun(what),
+                        "other": self.locate(seen[code])
+                        if self.locate
+                        else format_path(seen[code]),
+                    },
                 )
             else:
                 seen[code] = path
@@ -481,14 +523,35 @@ FALSE_WORDS = {
 
 
 def type_name(value: Any) -> str:
-    return {
-        dict: "a mapping",
-        list: "a list",
-        str: "text",
-        int: "a number",
-        float: "a number",
-        bool: "yes/no",
-    }.get(type(value), type(value).__name__)
+    names = {
+        dict: gettext_lazy("a mapping"),
+        list: gettext_lazy("a list"),
+        str: gettext_lazy("text"),
+        int: gettext_lazy("a number"),
+        float: gettext_lazy("a number"),
+        bool: gettext_lazy("yes/no"),
+    }
+    return str(names.get(type(value), type(value).__name__))
+
+
+# What a code stands for, in messages such as "organisatie 'x' is niet bekend". The
+# checker is shared with the budget and parliament documents.
+NOUNS = {
+    "organisation": gettext_lazy("organisation"),
+    "organisation type": gettext_lazy("organisation type"),
+    "exploitation form": gettext_lazy("exploitation form"),
+    "age group": gettext_lazy("age group"),
+    "strategic goal": gettext_lazy("strategic goal"),
+    "action line": gettext_lazy("action line"),
+    "action": gettext_lazy("action"),
+    "version": gettext_lazy("version"),
+    "funding line": gettext_lazy("funding line"),
+    "motion": gettext_lazy("motion or commitment"),
+}
+
+
+def noun(what: str) -> str:
+    return str(NOUNS.get(what, what))
 
 
 def split_list(text: str) -> list[str]:
@@ -507,7 +570,11 @@ def parse_document(
     check = _Checker(locate)
     top = check.mapping(raw, (), SECTIONS)
     if "schema" in top and top["schema"] != SCHEMA:
-        check.error(("schema",), f"unsupported schema '{top['schema']}'; expected '{SCHEMA}'")
+        check.error(
+            ("schema",),
+            _("unsupported schema '%(schema)s'; expected '%(expected)s'")
+            % {"schema": top["schema"], "expected": SCHEMA},
+        )
 
     def terms(section: str) -> tuple[Term, ...] | None:
         if section not in top:
@@ -616,7 +683,10 @@ def _parse_plan(check: _Checker, raw: Any) -> PlanMeta:
     data = check.mapping(raw, path, PLAN_KEYS)
     country = check.text(data, "country", path) or "NL"
     if len(country) != 2:
-        check.error((*path, "country"), f"expected a two-letter country code, got '{country}'")
+        check.error(
+            (*path, "country"),
+            _("expected a two-letter country code, got '%(value)s'") % {"value": country},
+        )
     return PlanMeta(
         code=check.code(data, "code", path),
         title_nl=check.text(data, "title_nl", path, required=True, max_length=300),
@@ -641,14 +711,16 @@ def _parse_provenance(
             raw = split_list(raw)
         if not isinstance(raw, list):
             check.error(
-                (*path, "inferred"), f"expected a list of field names, got {type_name(raw)}"
+                (*path, "inferred"),
+                _("expected a list of field names, got %(type)s") % {"type": type_name(raw)},
             )
         else:
             for name in raw:
                 if str(name) not in inferable:
                     check.error(
                         (*path, "inferred"),
-                        f"'{name}' cannot be marked inferred; expected one of: {', '.join(inferable)}",
+                        _("'%(name)s' cannot be marked inferred; expected one of: %(fields)s")
+                        % {"name": name, "fields": ", ".join(inferable)},
                     )
                 elif str(name) not in inferred:
                     inferred.append(str(name))
@@ -667,7 +739,8 @@ def _parse_organisation(check: _Checker, raw: Any, path: Path, types: set[str]) 
     if org_type and org_type not in types:
         check.error(
             (*path, "type"),
-            f"unknown organisation type '{org_type}'; known: {', '.join(sorted(types))}",
+            _("organisation type '%(code)s' is not known; known: %(codes)s")
+            % {"code": org_type, "codes": ", ".join(sorted(types))},
         )
     return OrganisationData(
         code=code,
@@ -701,7 +774,11 @@ def _parse_goals(
     numbers: dict[int, int] = {}
     for i, goal in enumerate(out):
         if goal.number and goal.number in numbers:
-            check.error((section, i, "number"), f"number {goal.number} is used twice in {section}")
+            check.error(
+                (section, i, "number"),
+                _("number %(number)s is used twice in %(section)s")
+                % {"number": goal.number, "section": section},
+            )
         numbers[goal.number] = i
     return tuple(out)
 
@@ -721,17 +798,29 @@ def _parse_period(
     elif isinstance(raw, (int, str)) and not isinstance(raw, bool):
         match = re.fullmatch(r"\s*(\d{4})\s*(?:[-–—/]|t/m|tot)?\s*(\d{4})?\s*", str(raw))
         if not match:
-            check.error(where, f"expected a year or a range like 2024–2027, got '{raw}'")
+            check.error(
+                where,
+                _("expected a year or a range like 2024–2027, got '%(value)s'") % {"value": raw},
+            )
             return None, None
         start, end = int(match.group(1)), int(match.group(2) or match.group(1))
         if not (low <= start <= high and low <= end <= high):
-            check.error(where, f"years must lie between {low} and {high}, got '{raw}'")
+            check.error(
+                where,
+                _("years must lie between %(low)s and %(high)s, got '%(value)s'")
+                % {"low": low, "high": high, "value": raw},
+            )
             return None, None
     else:
-        check.error(where, f"expected a year or a range like 2024–2027, got {type_name(raw)}")
+        check.error(
+            where,
+            _("expected a year or a range like 2024–2027, got %(type)s") % {"type": type_name(raw)},
+        )
         return None, None
     if start is not None and end is not None and end < start:
-        check.error(where, f"ends ({end}) before it starts ({start})")
+        check.error(
+            where, _("ends (%(end)s) before it starts (%(start)s)") % {"end": end, "start": start}
+        )
     return start, end
 
 
@@ -740,25 +829,30 @@ def _parse_action(check: _Checker, raw: Any, path: Path, refs: _References) -> A
     kind = check.text(data, "kind", path) or "action"
     if kind not in ACTION_KINDS:
         check.error(
-            (*path, "kind"), f"unknown kind '{kind}'; expected one of: {', '.join(ACTION_KINDS)}"
+            (*path, "kind"),
+            _("unknown kind '%(value)s'; expected one of: %(values)s")
+            % {"value": kind, "values": ", ".join(ACTION_KINDS)},
         )
     status = check.text(data, "status", path) or "unknown"
     if status not in ACTION_STATUSES:
         check.error(
             (*path, "status"),
-            f"unknown status '{status}'; expected one of: {', '.join(ACTION_STATUSES)}",
+            _("unknown status '%(value)s'; expected one of: %(values)s")
+            % {"value": status, "values": ", ".join(ACTION_STATUSES)},
         )
     line = check.text(data, "action_line", path, max_length=60) or None
     if line is not None and line not in refs.lines:
         check.error(
             (*path, "action_line"),
-            f"unknown action line '{line}'; known: {', '.join(sorted(refs.lines))}",
+            _("action line '%(code)s' is not known; known: %(codes)s")
+            % {"code": line, "codes": ", ".join(sorted(refs.lines))},
         )
     holders = check.codes(data, "holders", path, refs.organisations, "organisation")
     involved = check.codes(data, "involved", path, refs.organisations, "organisation")
     for code in set(holders) & set(involved):
         check.error(
-            (*path, "involved"), f"organisation '{code}' is both action holder and involved"
+            (*path, "involved"),
+            _("organisation '%(code)s' is both action holder and involved") % {"code": code},
         )
     start, end = _parse_period(check, data, path)
     milestones = []
@@ -833,9 +927,11 @@ def _parse_version(
         else:
             code = entry = str(item).strip()
             if code not in action_codes:
-                check.error(where, f"unknown action '{code}'")
+                check.error(where, _("action '%(code)s' is not known") % {"code": code})
         if code in seen:
-            check.error(where, f"action '{code}' is listed twice in this version")
+            check.error(
+                where, _("action '%(code)s' is listed twice in this version") % {"code": code}
+            )
         seen.add(code)
         actions.append(entry)
     return VersionData(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
 from . import document as doc
 from .models import (
@@ -148,8 +149,8 @@ def read_bytes(content: bytes, filename: str) -> tuple[Any, Callable[[doc.Path],
             [
                 doc.DocumentError(
                     (),
-                    f"unsupported file type '{suffix or filename}'; "
-                    "expected .yaml, .yml, .json or .xlsx",
+                    _("unsupported file type '%(type)s'; expected .yaml, .yml, .json or .xlsx")
+                    % {"type": suffix or filename},
                 )
             ],
             filename,
@@ -158,7 +159,8 @@ def read_bytes(content: bytes, filename: str) -> tuple[Any, Callable[[doc.Path],
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise doc.PlanDocumentInvalid(
-            [doc.DocumentError((), f"not UTF-8 text (byte {exc.start})")], filename
+            [doc.DocumentError((), _("not UTF-8 text (byte %(byte)s)") % {"byte": exc.start})],
+            filename,
         ) from exc
     try:
         raw = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
@@ -166,18 +168,23 @@ def read_bytes(content: bytes, filename: str) -> tuple[Any, Callable[[doc.Path],
         raise doc.PlanDocumentInvalid(
             [
                 doc.DocumentError(
-                    (), f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+                    (),
+                    _("invalid JSON at line %(line)s, column %(column)s: %(problem)s")
+                    % {"line": exc.lineno, "column": exc.colno, "problem": exc.msg},
                 )
             ],
             filename,
         ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise doc.PlanDocumentInvalid(
-            [doc.DocumentError((), f"invalid YAML{where}: {problem}")], filename
-        ) from exc
+        message = (
+            _("invalid YAML at line %(line)s, column %(column)s: %(problem)s")
+            % {"line": mark.line + 1, "column": mark.column + 1, "problem": problem}
+            if mark
+            else _("invalid YAML: %(problem)s") % {"problem": problem}
+        )
+        raise doc.PlanDocumentInvalid([doc.DocumentError((), message)], filename) from exc
     if raw is None:
-        raise doc.PlanDocumentInvalid([doc.DocumentError((), "the file is empty")], filename)
+        raise doc.PlanDocumentInvalid([doc.DocumentError((), _("the file is empty"))], filename)
     return raw, None

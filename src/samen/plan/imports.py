@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from . import document as doc
 from . import services
@@ -28,7 +29,11 @@ def check(content: bytes, filename: str, actor: object) -> services.ImportReport
             [
                 doc.DocumentError(
                     (),
-                    f"the file is {len(content):,} bytes; at most {settings.SAMEN_MAX_UPLOAD_BYTES:,} allowed",
+                    _("the file is %(size)s bytes; at most %(max)s allowed")
+                    % {
+                        "size": f"{len(content):,}".replace(",", "."),
+                        "max": f"{settings.SAMEN_MAX_UPLOAD_BYTES:,}".replace(",", "."),
+                    },
                 )
             ],
             filename,

@@ -148,36 +148,130 @@ ROLES = ("holder", "involved")
 
 
 def filter_choices() -> dict[str, list[str]]:
-    """The allowed values per filter parameter, in display order."""
+    """The allowed values per filter parameter, in display order. Organisations are
+    not listed (thousands in a large plan): `parse_action_filter` looks up only the
+    codes it is given."""
     return {
         "actionLine": [*ActionLine.objects.values_list("code", flat=True), NONE],
         "strategicGoal": list(StrategicGoal.objects.values_list("code", flat=True)),
         "exploitationForm": list(ExploitationForm.objects.values_list("code", flat=True)),
         "ageGroup": list(AgeGroup.objects.values_list("code", flat=True)),
-        "organisation": list(Organisation.objects.values_list("code", flat=True)),
         "status": list(Action.Status.values),
         "reportedStatus": list(progress.CODES) if (progress := progress_provider()) else [],
     }
 
 
+MAX_ORGANISATIONS = 50  # organisation codes in one filter
+
+
 def parse_action_filter(
     getlist: Callable[[str], list[str]], choices: Mapping[str, list[str]] | None = None
 ) -> ActionFilter:
-    """Read filter parameters (repeatable) and check every value."""
+    """Read filter parameters (repeatable) and check every value. Raises FilterError
+    naming the parameter and the value. One query per dimension at most."""
     choices = choices if choices is not None else filter_choices()
     values: dict[str, Any] = {}
     for param, attr in MULTI_PARAMS.items():
-        raw = [v.strip() for item in getlist(param) for v in item.split(",") if v.strip()]
-        for value in raw:
-            if value not in choices[param]:
-                raise FilterError(param, value, choices[param])
-        values[attr] = tuple(dict.fromkeys(raw))
+        raw = list(
+            dict.fromkeys(
+                v.strip() for item in getlist(param) for v in item.split(",") if v.strip()
+            )
+        )
+        if param == "organisation":
+            _check_organisation_codes(raw)
+        else:
+            for value in raw:
+                if value not in choices[param]:
+                    raise FilterError(param, value, choices[param])
+        values[attr] = tuple(raw)
     roles = [v for v in getlist("role") if v.strip()]
     role = roles[-1].strip() if roles else ""
     if role and role not in ROLES:
         raise FilterError("role", role, ROLES)
     q = " ".join(getlist("q")).strip()[:200]
     return ActionFilter(role=role, q=q, **values)
+
+
+def _check_organisation_codes(codes: list[str]) -> None:
+    if not codes:
+        return
+    expected = [_("an organisation code, as in /organisaties")]
+    if len(codes) > MAX_ORGANISATIONS:
+        raise FilterError("organisation", codes[MAX_ORGANISATIONS], expected)
+    known = set(Organisation.objects.filter(code__in=codes).values_list("code", flat=True))
+    for code in codes:
+        if code not in known:
+            raise FilterError("organisation", code, expected)
+
+
+# --- finding an organisation by name ------------------------------------------------
+
+SUGGESTIONS = 20  # organisations offered while typing
+
+
+def organisation_label(organisation: Organisation) -> str:
+    """How the explorer's organisation field shows an organisation: its name, with
+    the short name in brackets when the name does not hold it ("Openbaar Ministerie (OM)")."""
+    if organisation.short_name and organisation.short_name not in organisation.name:
+        return f"{organisation.name} ({organisation.short_name})"
+    return organisation.name
+
+
+@dataclass(frozen=True)
+class OrganisationMatch:
+    """What a typed organisation text found: one organisation, or the candidates
+    (the first `SUGGESTIONS` by name) and how many there are in all."""
+
+    text: str
+    organisation: Organisation | None = None
+    candidates: tuple[Organisation, ...] = ()
+    count: int = 0
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """(code, label) of each candidate."""
+        return [(o.code, organisation_label(o)) for o in self.candidates]
+
+
+def match_organisation(text: str) -> OrganisationMatch:
+    """The organisation a person typed: by code, name, short name or label
+    (case-insensitive, exact), else the only one whose name or short name contains
+    the text. Three queries at most, whatever the number of organisations."""
+    text = " ".join(text.split())[:300]
+    if not text:
+        return OrganisationMatch(text)
+    exact = Q(code=text) | Q(name__iexact=text) | Q(short_name__iexact=text)
+    if text.endswith(")") and " (" in text:
+        name, short = text[:-1].rsplit(" (", 1)
+        exact |= Q(name__iexact=name, short_name__iexact=short)
+    candidates = list(Organisation.objects.filter(exact).order_by("name")[:SUGGESTIONS])
+    if not candidates:
+        candidates = search_organisations(text)
+    if len(candidates) == 1:
+        return OrganisationMatch(text, candidates[0], count=1)
+    count = len(candidates)
+    if count == SUGGESTIONS:
+        contains = Q(name__icontains=text) | Q(short_name__icontains=text)
+        count = Organisation.objects.filter(contains).count()
+    return OrganisationMatch(text, None, tuple(candidates), count)
+
+
+def search_organisations(text: str, limit: int = SUGGESTIONS) -> list[Organisation]:
+    """Organisations whose name or short name contains `text`, those that start
+    with it first, then by name. One query."""
+    text = " ".join(text.split())[:300]
+    if not text:
+        return []
+    from django.db.models import Case, IntegerField, Value, When
+
+    starts = Q(name__istartswith=text) | Q(short_name__istartswith=text)
+    return list(
+        Organisation.objects.filter(Q(name__icontains=text) | Q(short_name__icontains=text))
+        .annotate(
+            rank=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("rank", "name")[:limit]
+    )
 
 
 def filter_actions(
@@ -251,6 +345,80 @@ def progress_of(progress: Mapping[int, Any], action: Action) -> Any:
     return progress.get(action.pk) or (provider.NOTHING if provider else None)
 
 
+@dataclass(frozen=True)
+class ActionRow:
+    """One row of the explorer's table: the action and the texts it shows, read as
+    plain values (a page of 50 actions would otherwise build some 800 model objects
+    and render far slower than the same page of a small plan)."""
+
+    action: Action
+    url: str
+    line: str  # the action line's label, or "not linked"
+    holders: str  # short names in the plan's order, or "" when none is known
+    forms: str
+    ages: str
+    status: str  # the plan's status label
+    progress: Any  # the reported progress (see `reported_progress`), or None without a provider
+
+
+def action_rows(
+    actions: Sequence[Action],
+    lines: Sequence[ActionLine],
+    forms: Sequence[ExploitationForm],
+    ages: Sequence[AgeGroup],
+    progress: Mapping[int, Any] | None = None,
+) -> list[ActionRow]:
+    """Rows for a page of actions (fetched without `with_relations()`), given the
+    taxonomies the page has loaded anyway and the page's `reported_progress`. Three
+    queries, whatever the page size."""
+    from urllib.parse import quote
+
+    from django.urls import reverse
+
+    ids = [a.pk for a in actions]
+    holders: dict[int, list[str]] = defaultdict(list)
+    for action_id, name in (
+        ActionOrganisation.objects.filter(action_id__in=ids, role=ActionOrganisation.Role.HOLDER)
+        .order_by("order", "organisation__name")
+        .values_list("action_id", "organisation__short_name")
+    ):
+        holders[action_id].append(name)
+
+    def terms(field: str, column: str, members: Sequence[Any], all_label: str) -> dict[int, str]:
+        through = Action._meta.get_field(field).remote_field.through  # type: ignore[union-attr]
+        found: dict[int, set[int]] = defaultdict(set)
+        for action_id, term_id in through.objects.filter(action_id__in=ids).values_list(
+            "action_id", column
+        ):
+            found[action_id].add(term_id)
+        names = {}
+        for i in ids:
+            chosen = [str(m.name) for m in members if m.pk in found[i]]
+            every = len(members) > 1 and len(chosen) == len(members)
+            names[i] = all_label if every else ", ".join(chosen)
+        return names
+
+    form_names = terms("exploitation_forms", "exploitationform_id", forms, _("All forms"))
+    age_names = terms("age_groups", "agegroup_id", ages, _("All ages"))
+    line_labels = {line.pk: line.label for line in lines}
+    statuses = dict(Action.Status.choices)
+    placeholder = "__code__"
+    url = reverse("action", args=[placeholder])
+    return [
+        ActionRow(
+            action=a,
+            url=url.replace(placeholder, quote(a.code, safe="")),
+            line=line_labels.get(a.action_line_id, "") or _("Not linked to an action line"),
+            holders=", ".join(holders[a.pk]),
+            forms=form_names[a.pk],
+            ages=age_names[a.pk],
+            status=str(statuses.get(a.status, a.status)),
+            progress=progress_of(progress or {}, a),
+        )
+        for a in actions
+    ]
+
+
 # --- coverage ------------------------------------------------------------------
 
 
@@ -317,7 +485,8 @@ class Coverage:
                 "label": label,
                 "total": self.row_totals.get(r, 0),
                 "cells": [
-                    {"column": c, "count": self.count(r, c)} for c, _m in self.column_members
+                    {"column": c, "column_label": m, "count": self.count(r, c)}
+                    for c, m in self.column_members
                 ],
             }
             for r, label in self.row_members

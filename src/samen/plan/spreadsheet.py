@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -363,8 +364,6 @@ def write_plan_workbook(data: dict[str, Any]) -> bytes:
 def action_list_headers() -> list[str]:
     """Column headers of the readable action list, in the active language.
     The import recognises them in both languages."""
-    from django.utils.translation import gettext as _
-
     return [
         _("Action line"),
         _("Number"),
@@ -384,8 +383,6 @@ def action_list_headers() -> list[str]:
 
 def action_rows(actions: Iterable[Action]) -> Iterable[list[Any]]:
     """Rows of the readable action list (CSV and XLSX share them)."""
-    from django.utils.translation import gettext as _
-
     for a in actions:
         yield [
             a.action_line.label if a.action_line else _("No action line"),
@@ -407,8 +404,6 @@ def action_rows(actions: Iterable[Action]) -> Iterable[list[Any]]:
 def write_action_list(actions: Iterable[Action]) -> bytes:
     """A filtered list of actions as a readable workbook (names, not codes):
     the annex layout, which the import accepts again."""
-    from django.utils.translation import gettext as _
-
     wb = Workbook()
     ws = wb.active
     ws.title = _("Actions")[:31]
@@ -562,12 +557,19 @@ class _Reader:
     errors: list[doc.DocumentError] = field(default_factory=list)
 
     def where(self, ws: Worksheet, row: int, column: int | None = None, header: str = "") -> str:
-        text = f'{self.filename}, sheet "{ws.title}", row {row}'
+        text = _('%(file)s, sheet "%(sheet)s", row %(row)s') % {
+            "file": self.filename,
+            "sheet": ws.title,
+            "row": row,
+        }
         if column is not None:
-            text += f", column {get_column_letter(column)}"
+            text += ", " + _("column %(column)s") % {"column": get_column_letter(column)}
             if header:
                 text += f' ("{header}")'
         return text
+
+    def sheet(self, ws: Worksheet) -> str:
+        return _('%(file)s, sheet "%(sheet)s"') % {"file": self.filename, "sheet": ws.title}
 
     def fail(self, location: str, message: str) -> None:
         self.errors.append(doc.DocumentError((), message, location))
@@ -584,18 +586,23 @@ def _check_archive(content: bytes, filename: str) -> None:
     limit = settings.SAMEN_MAX_UPLOAD_BYTES
     problem = None
     if len(content) > limit:
-        problem = f"the file is {len(content):,} bytes; at most {limit:,} allowed"
+        problem = _("the file is %(size)s bytes; at most %(max)s allowed") % {
+            "size": f"{len(content):,}".replace(",", "."),
+            "max": f"{limit:,}".replace(",", "."),
+        }
     else:
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 size = sum(info.file_size for info in archive.infolist())
                 if size > MAX_UNCOMPRESSED_BYTES:
-                    problem = (
-                        f"the workbook unpacks to {size:,} bytes; at most "
-                        f"{MAX_UNCOMPRESSED_BYTES:,} allowed"
-                    )
+                    problem = _(
+                        "the workbook unpacks to %(size)s bytes; at most %(max)s allowed"
+                    ) % {
+                        "size": f"{size:,}".replace(",", "."),
+                        "max": f"{MAX_UNCOMPRESSED_BYTES:,}".replace(",", "."),
+                    }
         except zipfile.BadZipFile:
-            problem = "not a valid .xlsx workbook (it is not a zip archive)"
+            problem = _("not a valid .xlsx workbook (it is not a zip archive)")
     if problem:
         raise doc.PlanDocumentInvalid([doc.DocumentError((), problem)], filename)
 
@@ -631,7 +638,8 @@ def read_plan_workbook(
         )
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise doc.PlanDocumentInvalid(
-            [doc.DocumentError((), f"cannot read the workbook: {exc}")], filename
+            [doc.DocumentError((), _("cannot read the workbook: %(problem)s") % {"problem": exc})],
+            filename,
         ) from exc
     reader = _Reader(filename)
     raw: dict[str, Any] = {}
@@ -643,9 +651,17 @@ def read_plan_workbook(
     for ws in wb.worksheets:
         if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
             reader.fail(
-                f'{filename}, sheet "{ws.title}"',
-                f"too large ({ws.max_row} rows × {ws.max_column} columns); at most "
-                f"{MAX_ROWS} rows and {MAX_COLUMNS} columns allowed",
+                reader.sheet(ws),
+                _(
+                    "too large (%(rows)s rows × %(columns)s columns); at most %(max_rows)s rows "
+                    "and %(max_columns)s columns allowed"
+                )
+                % {
+                    "rows": ws.max_row,
+                    "columns": ws.max_column,
+                    "max_rows": MAX_ROWS,
+                    "max_columns": MAX_COLUMNS,
+                },
             )
             continue
         if normalise(ws.title) == normalise(PLAN_SHEET):
@@ -665,8 +681,10 @@ def read_plan_workbook(
     if "actions" not in sheets and not reader.errors and not sheets:
         reader.fail(
             filename,
-            "no sheet with actions found; expected a sheet named 'Acties' "
-            "(or 'Actions'), or a workbook with a single sheet",
+            _(
+                "no sheet with actions found; expected a sheet named 'Acties' "
+                "(or 'Actions'), or a workbook with a single sheet"
+            ),
         )
     if reader.errors:
         raise doc.PlanDocumentInvalid(reader.errors, filename)
@@ -723,7 +741,7 @@ def _read_plan_sheet(ws: Worksheet, reader: _Reader) -> tuple[dict[str, Any], st
             continue
         if isinstance(value, str) and value.startswith("="):
             reader.fail(
-                reader.where(ws, row[0].row, 2), "cell holds a formula; enter the value itself"
+                reader.where(ws, row[0].row, 2), _("cell holds a formula; enter the value itself")
             )
         elif str(key) == "schema":
             schema = str(value or "")
@@ -761,9 +779,12 @@ def _read_table(
     if header is None:
         expected = ", ".join(f"'{c.header}'" for c in spec.columns if c.key in spec.required)
         reader.fail(
-            f'{reader.filename}, sheet "{ws.title}"',
-            f"no header row found in the first {HEADER_SEARCH_ROWS} rows; expected "
-            f"columns such as {expected}",
+            reader.sheet(ws),
+            _(
+                "no header row found in the first %(rows)s rows; expected columns such as "
+                "%(columns)s"
+            )
+            % {"rows": HEADER_SEARCH_ROWS, "columns": expected},
         )
         return None
     header_row, columns, written = header
@@ -771,10 +792,10 @@ def _read_table(
         if key not in columns:
             column = next(c for c in spec.columns if c.key == key)
             also = ", ".join(f"'{a}'" for a in column.aliases[:4])
-            reader.fail(
-                reader.where(ws, header_row),
-                f"missing required column '{column.header}'" + (f" (or {also})" if also else ""),
-            )
+            message = _("missing required column '%(column)s'") % {"column": column.header}
+            if also:
+                message += " " + _("(or %(aliases)s)") % {"aliases": also}
+            reader.fail(reader.where(ws, header_row), message)
     if any(key not in columns for key in spec.required):
         return None
     kinds = {c.key: c.kind for c in spec.columns}
@@ -787,7 +808,7 @@ def _read_table(
             if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
                 reader.fail(
                     reader.where(ws, row, col, written[key]),
-                    "cell holds a formula; enter the value itself (formulas are not evaluated)",
+                    _("cell holds a formula; enter the value itself (formulas are not evaluated)"),
                 )
                 continue
             if isinstance(value, str):
@@ -812,7 +833,10 @@ def _convert(value: Any, kind: str, reader: _Reader, location: str) -> Any:
         try:
             return json.loads(value) if isinstance(value, str) else value
         except json.JSONDecodeError as exc:
-            reader.fail(location, f"expected JSON data, got invalid JSON ({exc.msg})")
+            reader.fail(
+                location,
+                _("expected JSON data, got invalid JSON (%(problem)s)") % {"problem": exc.msg},
+            )
             return None
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -892,7 +916,7 @@ def _milestones(
         if code not in index:
             reader.fail(
                 reader.where(ws, row_number, columns["action"], headers.get("action", "")),
-                f"milestone refers to unknown action '{code}'",
+                _("the milestone refers to action '%(code)s', which is not known") % {"code": code},
             )
             continue
         milestones = actions[index[code]].setdefault("milestones", [])
@@ -923,7 +947,7 @@ def _versions(
         if version not in index:
             reader.fail(
                 reader.where(ews, row_number, columns["version"], eheaders.get("version", "")),
-                f"unknown version '{version}'",
+                _("version '%(code)s' is not known") % {"code": version},
             )
             continue
         listed = out[index[version]]["actions"]

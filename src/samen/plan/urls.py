@@ -9,6 +9,9 @@ urlpatterns = [
     path("acties/export.<str:fmt>", views.explorer_export, name="explorer-export"),
     path("acties/<str:code>", views.action_detail, name="action"),
     path("organisaties", views.organisation_list, name="organisations"),
+    path(
+        "organisaties/suggesties", views.organisation_suggestions, name="organisation-suggestions"
+    ),
     path("organisaties/<slug:code>", views.organisation_detail, name="organisation"),
     path("uitbuitingsvormen/<slug:code>", views.exploitation_form, name="exploitation-form"),
     path("dekking", views.coverage, name="coverage"),

@@ -17,9 +17,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from samen.accounts import access
+from samen.core import audit_display
+from samen.core.home import panels as home_panels
 
 from . import document as doc
 from . import imports, selectors
@@ -58,11 +60,14 @@ def fragment_aware(response: HttpResponse) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The plan at a glance; above it, for a signed-in person, what their role has
+    to do or can read (the blocks of settings.SAMEN_HOME_PANELS)."""
     summaries = selectors.line_summaries()
     return render(
         request,
         "plan/home.html",
         {
+            "panels": home_panels(request),
             "plan": Plan.objects.first(),
             "goals": StrategicGoal.objects.annotate(action_count=Count("actions")).order_by(
                 "number"
@@ -85,7 +90,6 @@ def _filter_options(choices: dict[str, list[str]]) -> dict[str, Any]:
         "goals": list(StrategicGoal.objects.all()),
         "forms": list(ExploitationForm.objects.all()),
         "ages": list(AgeGroup.objects.all()),
-        "organisations": list(Organisation.objects.order_by("short_name")),
         "statuses": Action.Status.choices,
         "reported_statuses": _reported_status_choices(),
         "roles": [("holder", _("as action holder")), ("involved", _("as involved organisation"))],
@@ -102,27 +106,68 @@ def _reported_status_choices() -> list[tuple[str, str]]:
     return [(c, str(provider.LABELS[c])) for c in provider.CODES] if provider else []
 
 
+def _typed_organisations(request: HttpRequest) -> list[selectors.OrganisationMatch]:
+    """The explorer's organisation field: a code (links from other pages) or what a
+    person typed. A text that finds no single organisation stays out of the filter
+    and is shown with the organisations it could mean."""
+    texts = [t for t in request.GET.getlist("organisation") if t.strip()]
+    return [selectors.match_organisation(t) for t in texts[: selectors.MAX_ORGANISATIONS]]
+
+
 def explorer(request: HttpRequest) -> HttpResponse:
     choices = selectors.filter_choices()
+    matches = _typed_organisations(request)
+    codes = [m.organisation.code for m in matches if m.organisation]
+
+    def getlist(param: str) -> list[str]:
+        return codes if param == "organisation" else request.GET.getlist(param)
+
     error = None
     try:
-        f = selectors.parse_action_filter(request.GET.getlist, choices)
+        f = selectors.parse_action_filter(getlist, choices)
     except selectors.FilterError as exc:
         f, error = selectors.ActionFilter(), str(exc)
-    qs = selectors.filter_actions(f, Action.objects.with_relations(), user=request.user)
-    paginator = Paginator(qs, PAGE_SIZE)
+    chosen = [m.organisation for m in matches if m.organisation]
+    paginator = Paginator(
+        selectors.filter_actions(f, Action.objects.all(), user=request.user), PAGE_SIZE
+    )
     page = paginator.get_page(request.GET.get("page"))
+    options = _filter_options(choices)
     context = {
         "filter": f,
         "params": f.as_params(),
         "page": page,
-        "progress": selectors.reported_progress(request.user, [a.pk for a in page]),
+        "rows": selectors.action_rows(
+            page.object_list,
+            options["lines"],
+            options["forms"],
+            options["ages"],
+            selectors.reported_progress(request.user, [a.pk for a in page.object_list]),
+        ),
         "count": paginator.count,
         "error": error,
-        **_filter_options(choices),
+        "organisation_text": (
+            selectors.organisation_label(chosen[0])
+            if chosen
+            else (matches[0].text if matches else "")
+        ),
+        "more_organisations": chosen[1:],
+        "unmatched_organisations": [m for m in matches if not m.organisation],
+        **options,
     }
     template = "plan/_results.html" if is_htmx(request) else "plan/explorer.html"
     return fragment_aware(render(request, template, context, status=400 if error else 200))
+
+
+def organisation_suggestions(request: HttpRequest) -> HttpResponse:
+    """htmx: the organisations whose name contains what was typed in the explorer's
+    organisation field, as <option>s for its <datalist>."""
+    found = selectors.search_organisations(request.GET.get("organisation", ""))
+    return render(
+        request,
+        "plan/_organisation_suggestions.html",
+        {"suggestions": [selectors.organisation_label(o) for o in found]},
+    )
 
 
 def explorer_export(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -296,33 +341,22 @@ def version_compare(request: HttpRequest) -> HttpResponse:
             "target": target,
             "versions": versions,
             "labels": labels,
-            "field_labels": FIELD_LABELS,
+            # Each changed action with its fields as people read them (names, not codes).
+            "changed": list(
+                zip(
+                    diff.changed,
+                    audit_display.describe(
+                        "plan.action",
+                        [[(c.field, c.before, c.after) for c in a.changes] for a in diff.changed],
+                    ),
+                    strict=True,
+                )
+            )
+            if diff
+            else [],
         },
         status=400 if error else 200,
     )
-
-
-FIELD_LABELS = {
-    "kind": gettext_lazy("kind"),
-    "action_line": gettext_lazy("action line"),
-    "title_nl": gettext_lazy("title (Dutch)"),
-    "title_en": gettext_lazy("title (English)"),
-    "description_nl": gettext_lazy("description (Dutch)"),
-    "description_en": gettext_lazy("description (English)"),
-    "strategic_goals": gettext_lazy("strategic goals"),
-    "holders": gettext_lazy("action holders"),
-    "involved": gettext_lazy("involved organisations"),
-    "exploitation_forms": gettext_lazy("exploitation forms"),
-    "age_groups": gettext_lazy("age groups"),
-    "period": gettext_lazy("period"),
-    "status": gettext_lazy("status"),
-    "milestones": gettext_lazy("milestones"),
-    "source": gettext_lazy("source"),
-    "confirmed": gettext_lazy("confirmed"),
-    "inferred": gettext_lazy("inferred fields"),
-    "note": gettext_lazy("note"),
-    "demo": gettext_lazy("demo data"),
-}
 
 
 IMPORT_SESSION_KEY = "samen_plan_import"
@@ -370,7 +404,11 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Imported %(file)s: %(count)s changes.")
+                    ngettext(
+                        "Imported %(file)s: %(count)s change.",
+                        "Imported %(file)s: %(count)s changes.",
+                        report.changes,
+                    )
                     % {"file": pending["filename"], "count": report.changes},
                 )
                 return redirect("explorer")

@@ -199,7 +199,7 @@ class Extension(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} until {self.until:%Y-%m-%d}"
+        return f"{self.organisation} · {self.until:%Y-%m-%d}"
 
 
 class Comment(models.Model):
@@ -246,7 +246,7 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round} {self.organisation} {self.kind}"
+        return f"{self.round} · {self.organisation} · {self.get_kind_display()}"
 
 
 class Submission(models.Model):

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samen.accounts import access
 from samen.plan.models import ActionLine, Organisation
@@ -253,3 +254,111 @@ def close_preview(r: ReportingRound) -> ClosePreview:
         updates.filter(review_state__in=OPEN_WORK).values("organisation_id").distinct().count()
     )
     return ClosePreview(states, open_orgs, r.deadline, r.deadline_passed())
+
+
+# --- start pages (reporting.home) ------------------------------------------------------
+
+
+@dataclass
+class RoundDue:
+    """What one organisation still has to do in one open round."""
+
+    round: ReportingRound
+    deadline: dt.datetime  # the round's, or the organisation's extension
+    overdue: bool = False
+    todo: list[ProgressUpdate] = field(default_factory=list)  # returned ones first
+    waiting: int = 0  # submitted, waiting for the programme team
+    approved: int = 0
+
+
+def due_by_round(user: Any) -> list[RoundDue]:
+    """The action holder's work per open round, earliest deadline first: what is
+    due, when. Built on `inbox()`; its fixed number of queries."""
+    rounds: dict[int, RoundDue] = {}
+    for task in inbox(user):
+        u = task.update
+        due = rounds.setdefault(u.round_id, RoundDue(u.round, task.deadline))
+        if u.review_state in OPEN_WORK:
+            due.todo.append(u)
+            due.overdue = due.overdue or task.overdue
+        elif u.review_state == ReviewState.APPROVED:
+            due.approved += 1
+        else:
+            due.waiting += 1
+    return sorted(rounds.values(), key=lambda due: due.deadline)
+
+
+def involved_updates(user: Any) -> QuerySet[ProgressUpdate]:
+    """Updates in open rounds on actions the person's organisation is involved in,
+    as far as the person may read them."""
+    if not user.organisation_id:
+        return ProgressUpdate.objects.none()
+    return with_context(
+        access.visible_updates(
+            user,
+            ProgressUpdate.objects.filter(
+                round__status=ReportingRound.Status.OPEN,
+                action__roles__organisation_id=user.organisation_id,
+                action__roles__role="involved",
+            ),
+        )
+    ).distinct()
+
+
+@dataclass
+class ApprovedInRound:
+    """The approved updates of one round, by action line (at most `shown` of them)."""
+
+    round: ReportingRound
+    count: int
+    lines: list[tuple[str, list[ProgressUpdate]]] = field(default_factory=list)
+
+    @property
+    def shown(self) -> int:
+        return sum(len(updates) for _label, updates in self.lines)
+
+
+def approved_by_round(user: Any, rounds: int = 3, per_round: int = 60) -> list[ApprovedInRound]:
+    """The approved updates `user` may read in the latest `rounds` rounds that have
+    any, newest round first, each grouped by action line in the plan's order.
+    At most 1 + `rounds` queries, and at most `per_round` updates a round."""
+    approved = access.visible_updates(
+        user, ProgressUpdate.objects.filter(review_state=ReviewState.APPROVED)
+    )
+    latest = list(
+        access.visible_rounds(user)
+        .filter(pk__in=approved.values("round_id"))
+        .annotate(n=Count("updates", filter=Q(updates__review_state=ReviewState.APPROVED)))
+        .order_by("-period_end", "-id")[:rounds]
+    )
+    result = []
+    for r in latest:
+        updates = with_context(approved.filter(round=r)).order_by(
+            "action__action_line__number", "action__sort_key", "organisation__name"
+        )[:per_round]
+        item = ApprovedInRound(r, r.n)
+        for update in updates:
+            line = update.action.action_line
+            label = line.label if line else _("Not linked to an action line")
+            if not item.lines or item.lines[-1][0] != label:
+                item.lines.append((label, []))
+            item.lines[-1][1].append(update)
+        result.append(item)
+    return result
+
+
+def rounds_at_work() -> QuerySet[ReportingRound]:
+    """For the programme team: rounds being prepared, open, or closed but not yet
+    published, with their progress. One query."""
+    return (
+        ReportingRound.objects.exclude(
+            status=ReportingRound.Status.CLOSED, published_at__isnull=False
+        )
+        .annotate(
+            total=Count("updates"),
+            submitted=Count("updates", filter=Q(updates__review_state__in=SUBMITTED)),
+            to_review=Count("updates", filter=Q(updates__review_state__in=TO_REVIEW)),
+            approved=Count("updates", filter=Q(updates__review_state=ReviewState.APPROVED)),
+        )
+        .order_by("deadline", "id")
+    )

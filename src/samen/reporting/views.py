@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from samen.accounts import access
@@ -64,25 +65,13 @@ def _round(request: HttpRequest, pk: int) -> ReportingRound:
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     tasks = selectors.inbox(request.user)
-    involved = (
-        access.visible_updates(
-            request.user,
-            ProgressUpdate.objects.filter(
-                round__status="open",
-                action__roles__organisation_id=request.user.organisation_id,
-                action__roles__role="involved",
-            ),
-        )
-        .select_related("round", "action", "organisation")
-        .distinct()
-    )
     return render(
         request,
         "reporting/my_tasks.html",
         {
             "tasks": tasks,
             "todo": sum(1 for t in tasks if t.update.review_state in selectors.OPEN_WORK),
-            "involved": involved if request.user.organisation_id else [],
+            "involved": selectors.involved_updates(request.user),
         },
     )
 
@@ -415,7 +404,13 @@ def review_queue(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if result.done:
                 messages.success(
-                    request, _("%(count)s updates processed.") % {"count": len(result.done)}
+                    request,
+                    ngettext(
+                        "%(count)s update processed.",
+                        "%(count)s updates processed.",
+                        len(result.done),
+                    )
+                    % {"count": len(result.done)},
                 )
             for update_id, reason in result.refused.items():
                 messages.error(

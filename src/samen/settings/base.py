@@ -182,6 +182,7 @@ LANGUAGE_COOKIE_NAME = "samen_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["samen.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -219,6 +220,12 @@ SAMEN_TASK_WORKER = env_bool("SAMEN_TASK_WORKER", True)
 SAMEN_REPORT_SECTIONS: list[str] = [
     "samen.budget.report.sections",
     "samen.parliament.report.sections",
+]
+
+# Blocks on the home page of a signed-in person: dotted paths of functions that take
+# the request and return a list of samen.core.home.Panel (see that module).
+SAMEN_HOME_PANELS: list[str] = [
+    "samen.reporting.home.panels",
 ]
 
 SESSION_COOKIE_HTTPONLY = True

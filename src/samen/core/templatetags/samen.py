@@ -6,6 +6,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from samen.core.models import translated
@@ -86,19 +88,38 @@ def term_list(terms: Any, total: int, all_label: str) -> str:
     return ", ".join(str(t.name) for t in items)
 
 
+@register.simple_tag
+def provenance(item: Any) -> str:
+    """Badges saying where a fact stands: inferred (not confirmed by the official plan
+    text), partly inferred, demo data. A tag rather than an include: it runs in every
+    row of long tables."""
+    badges = []
+    if not getattr(item, "confirmed", True):
+        badges.append(
+            format_html(
+                '<span class="samen-badge samen-badge--inferred" title="{}">{}</span>',
+                _("Not confirmed by the official plan text"),
+                _("inferred"),
+            )
+        )
+    elif getattr(item, "inferred_fields", None):
+        badges.append(
+            format_html(
+                '<span class="samen-badge samen-badge--partly" title="{}">{}</span>',
+                _("Some details are inferred"),
+                _("partly inferred"),
+            )
+        )
+    if getattr(item, "is_demo", False):
+        badges.append(
+            format_html('<span class="samen-badge samen-badge--demo">{}</span>', _("demo data"))
+        )
+    return mark_safe(" ".join(badges))  # noqa: S308 (each badge built by format_html)
+
+
 @register.filter(is_safe=True)
 def markdown(text: str) -> Any:
     """User Markdown as sanitised HTML."""
-    from django.utils.safestring import mark_safe
-
     from samen.core.markdown import render
 
     return mark_safe(render(text))  # noqa: S308 (sanitised by nh3 in render())
-
-
-@register.simple_tag
-def audit_changes(event: Any) -> list[tuple[str, Any, Any]]:
-    """The fields an audit event changed, as (name, before, after)."""
-    before, after = event.before or {}, event.after or {}
-    names = list(dict.fromkeys([*before, *after]))
-    return [(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]

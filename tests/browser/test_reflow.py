@@ -1,0 +1,335 @@
+"""Every page, at every screen width, for every role: never wider than the screen
+(WCAG 2.1 1.4.10 reflow, which axe-core does not check) and clean in axe-core.
+
+The list of pages comes from the URL configuration: a URL name that is neither in
+`page_urls` nor in `NOT_PAGES` fails `test_every_url_is_a_known_page_or_not_a_page`,
+so a new page cannot be left out. Widths: 320 CSS px (a small phone, and also what a
+1280 px window shows at 400 % zoom: the same CSS viewport), 390 (a common phone),
+768, 1024 and 1280. One browser context per role; each page is loaded once and the
+viewport is resized in a loop, so the whole walk costs one load per page and role.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+WIDTHS = (320, 390, 768, 1024, 1280)
+ENGLISH_WIDTHS = (320,)  # longer words, same layout: the narrowest screen shows any overflow
+
+# URL names that do not show an HTML page of their own, and why.
+NOT_PAGES = {
+    "set_language": "POST only: the language switch in the header",
+    "logout": "POST only: the log-out button in the header",
+    "health": "JSON for monitoring",
+    "organisation-suggestions": "htmx fragment: <option>s for the explorer's organisation field",
+    "explorer-export": "a CSV/XLSX download",
+    "budget-export": "a CSV/XLSX download",
+    "motion-export": "a CSV download",
+    "portal-open-data-file": "a CSV/XLSX/JSON download",
+    "portal-report": "POST only: asks for a report file",
+    "report-request": "POST only: asks for a report file",
+    "report-download": "a DOCX/PDF/HTML download",
+    "round-transition": "POST only: opens, closes or publishes a round",
+    "round-extension": "POST only: grants an extension",
+    "update-autosave": "POST only: htmx autosave",
+    "update-comment": "POST only: adds a comment",
+    "update-review": "POST only: approve, return, report text",
+    "token-revoke": "POST only: revokes an API token",
+    "unlock-request": "POST only: e-mails a link that lifts a login block",
+    "allocation-delete": "POST only: deletes an allocation",
+    "spending-delete": "POST only: deletes a spending entry",
+}
+
+
+def url_names(patterns=None, prefix="") -> set[str]:
+    """Every named URL of the site outside the API."""
+    names: set[str] = set()
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(p.pattern)
+        if route.startswith(("api/", "oidc/")):
+            continue
+        if isinstance(p, URLResolver):
+            names |= url_names(p.url_patterns, route)
+        elif isinstance(p, URLPattern) and p.name:
+            names.add(p.name)
+    return names
+
+
+def page_urls(w) -> dict[str, list[str]]:
+    """Each page's URLs in the world `w`: the objects a page needs, and the views
+    that look different enough to walk separately (filters, tabs, states)."""
+    return {
+        "home": ["/"],
+        "login": [reverse("login")],
+        "account": [reverse("account")],
+        "password-change": [reverse("password-change")],
+        "password-reset": [reverse("password-reset")],
+        "password-reset-sent": [reverse("password-reset-sent")],
+        "password-reset-confirm": [reverse("password-reset-confirm", args=w.reset_link)],
+        "unlock-confirm": [reverse("unlock-confirm", args=[w.unlock_token])],
+        "lockouts": [reverse("lockouts")],
+        "accessibility": [reverse("accessibility")],
+        "audit": [reverse("audit")],
+        "audit-object": [reverse("audit-object", args=["reporting.progressupdate", w.submitted])],
+        "explorer": [reverse("explorer"), reverse("explorer") + "?exploitationForm=criminal"],
+        "action": [reverse("action", args=["U.7"])],
+        "organisations": [reverse("organisations")],
+        "organisation": [reverse("organisation", args=["politie"])],
+        "exploitation-form": [reverse("exploitation-form", args=["criminal"])],
+        "coverage": [
+            reverse("coverage"),
+            reverse("coverage") + "?columns=strategicGoal",
+            reverse("coverage") + "?measure=amount",
+        ],
+        "versions": [reverse("versions")],
+        "version-compare": [reverse("version-compare")],
+        "plan-import": [reverse("plan-import")],
+        "my-tasks": [reverse("my-tasks")],
+        "rounds": [reverse("rounds")],
+        "round-create": [reverse("round-create")],
+        "round": [reverse("round", args=[w.open.pk]), reverse("round", args=[w.closed.pk])],
+        "review-queue": [reverse("review-queue", args=[w.open.pk])],
+        "update": [reverse("update", args=[pk]) for pk in (w.submitted, w.approved, w.returned)],
+        "report": [reverse("report", args=[w.closed.pk])],
+        "report-status": [reverse("report-status", args=[w.report_file.pk])],
+        "portal": [reverse("portal")],
+        "portal-round": [
+            reverse("portal-round", args=[w.closed.pk]),
+            reverse("portal-round", args=[w.closed.pk]) + "?status=delayed",
+        ],
+        "portal-open-data": [reverse("portal-open-data")],
+        "budget": [reverse("budget")],
+        "budget-entries": [reverse("budget-entries")],
+        "allocation-create": [reverse("allocation-create")],
+        "allocation-edit": [reverse("allocation-edit", args=[w.allocation])],
+        "spending-create": [reverse("spending-create")],
+        "spending-edit": [reverse("spending-edit", args=[w.spending])],
+        "budget-import": [reverse("budget-import")],
+        "motions": [reverse("motions")],
+        "motion": [reverse("motion", args=[w.motion])],
+        "motion-create": [reverse("motion-create")],
+        "motion-edit": [reverse("motion-edit", args=[w.motion])],
+        "motion-import": [reverse("motion-import")],
+    }
+
+
+# Who walks what, in this order. `None`: every page (one that asks to log in is
+# skipped); a set: those pages, whose content depends on the role. Every other page
+# shows them the programme's content under their own header, which their home page
+# checks. Axe runs on the first walk of each URL and on every role's own pages; the
+# widths are checked on every walk.
+WALKS: dict[tuple[str, str], set[str] | None] = {
+    ("programma", "nl"): None,
+    ("", "nl"): None,
+    ("politie", "nl"): {"home", "my-tasks", "update", "rounds", "budget", "audit"},  # audit: 403
+    ("fier", "nl"): {"home", "my-tasks", "update"},
+    ("analist", "nl"): {"home", "update"},
+    ("kijker", "nl"): {"home", "update"},
+    # English labels are longer in places; the layout must hold them too.
+    ("programma", "en"): None,
+}
+OWN_PAGES = {"home", "my-tasks", "update"}
+
+
+@pytest.fixture
+def world(live_plan):
+    from types import SimpleNamespace
+
+    from django.contrib.auth.tokens import default_token_generator as token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from samen.accounts.lockout import unlock_token
+    from samen.accounts.models import User
+    from samen.budget.models import Allocation, Spending
+    from samen.documents import services as documents
+    from samen.parliament.models import Motion
+    from samen.reporting.models import ProgressUpdate
+    from tests.demo import load_demo
+
+    demo = load_demo()
+    police = User.objects.get(username="politie")
+    updates = ProgressUpdate.objects.filter(round=demo.open)
+    world = SimpleNamespace(
+        open=demo.open,
+        closed=demo.closed,
+        submitted=updates.filter(review_state="submitted").first().pk,
+        approved=updates.filter(review_state="approved").first().pk,
+        returned=updates.get(review_state="returned", organisation__code="politie").pk,
+        report_file=documents.request_report(demo.programme, demo.closed, "docx"),
+        allocation=Allocation.objects.first().pk,
+        spending=Spending.objects.first().pk,
+        motion=Motion.objects.first().code,
+        # The links of the e-mails for a forgotten password and a login block.
+        reset_link=[
+            urlsafe_base64_encode(force_bytes(police.pk)),
+            token_generator.make_token(police),
+        ],
+        unlock_token=unlock_token(police.username),
+    )
+    assert set(vars(world)) == set(WORLD)
+    return world
+
+
+WORLD = ("open", "closed", "submitted", "approved", "returned", "report_file")
+WORLD += ("allocation", "spending", "motion", "reset_link", "unlock_token")
+
+
+class _AnyObject:
+    """Stands in for every object of the world when only the URL names matter."""
+
+    pk = 1
+
+    def __str__(self) -> str:
+        return "1"
+
+
+def test_every_url_is_a_known_page_or_not_a_page():
+    from types import SimpleNamespace
+
+    anything = SimpleNamespace(**{name: _AnyObject() for name in WORLD})
+    anything.reset_link = [_AnyObject(), _AnyObject()]
+    known = set(page_urls(anything)) | set(NOT_PAGES)
+    names = url_names()
+    assert names - known == set(), "new pages: add them to page_urls() in this file"
+    assert known - names == set(), "these URL names are gone: remove them here"
+
+
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const page = document.documentElement.scrollWidth;
+  // Anything that scrolls sideways must be a labelled, keyboard-reachable region.
+  const unlabelled = [...document.querySelectorAll('body *')].filter((el) => {
+    const style = getComputedStyle(el);
+    return ['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1
+      && !(el.getAttribute('role') === 'region' && el.getAttribute('tabindex') === '0'
+           && (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')));
+  }).map((el) => el.tagName.toLowerCase() + '.' + el.className);
+  return {width, page, unlabelled};
+}"""
+
+
+def _log_in(context, live_server, username: str) -> None:
+    from samen.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def test_every_page_reflows_and_passes_axe(browser, live_server, world):
+    from .conftest import AXE
+
+    pages = page_urls(world)
+    problems: list[str] = []
+    checked_with_axe: set[str] = set()
+    walked = 0
+    for (username, language), names in WALKS.items():
+        context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="nl-NL")
+        context.add_init_script(path=str(AXE))  # one load per page, axe included
+        if username:
+            _log_in(context, live_server, username)
+        if language != "nl":
+            cookie = {"name": settings.LANGUAGE_COOKIE_NAME, "value": language}
+            context.add_cookies([cookie | {"url": live_server.url}])
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        who = f"{username or 'anonymous'} ({language})"
+        for name, urls in pages.items():
+            if names is not None and name not in names:
+                continue
+            for url in urls:
+                page.set_viewport_size({"width": 1280, "height": 900})
+                response = page.goto(url)
+                if "/inloggen?next=" in page.url or (
+                    response.status == 404 and username != "programma"
+                ):
+                    # Not for this person (a hidden object answers 404, as in the API);
+                    # the login page is walked on its own.
+                    continue
+                expected = (200,) if username == "programma" else (200, 403)
+                if response.status not in expected:
+                    problems.append(f"{who} {url}: HTTP {response.status}")
+                    continue
+                walked += 1
+                axe_key = "403" if response.status == 403 else url
+                if language == "nl" and (axe_key not in checked_with_axe or name in OWN_PAGES):
+                    checked_with_axe.add(axe_key)
+                    problems += [f"{who} {url}: {v}" for v in _axe(page)]
+                for width in WIDTHS if language == "nl" else ENGLISH_WIDTHS:
+                    page.set_viewport_size({"width": width, "height": 900})
+                    found = page.evaluate(OVERFLOW)
+                    if found["page"] > found["width"]:
+                        problems.append(f"{who} {url} at {width}px: {found['page']}px wide")
+                    problems += [
+                        f"{who} {url} at {width}px: unlabelled scroller {element}"
+                        for element in found["unlabelled"]
+                    ]
+        context.close()
+    assert walked > 100
+    assert not problems, "\n".join(problems)
+
+
+def _axe(page) -> list[str]:
+    """Axe-core's WCAG 2.1 A/AA violations on the page (axe is loaded with every page)."""
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+    )
+    return [
+        f"axe {v['id']} ({v['help']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+def test_menus_fold_behind_a_button_on_a_phone_and_wrap_without_javascript(
+    browser, live_server, live_plan
+):
+    from playwright.sync_api import expect
+
+    phone = {"width": 320, "height": 700}
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=phone)
+    page = context.new_page()
+    page.goto("/acties")
+    menu = page.get_by_role("button", name="Menu")
+    explorer_link = page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(explorer_link.first).to_be_hidden()
+    # The login link and the language switch stay in sight.
+    expect(page.get_by_role("link", name="Inloggen")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="English")).to_be_in_viewport()
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(explorer_link.filter(has_text="Dekking")).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+    # On a wide screen all six columns of the explorer's table are in view.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(menu).to_be_hidden()
+    table = page.locator("#results .utrecht-table-container")
+    assert table.evaluate("el => el.scrollWidth <= el.clientWidth")
+    expect(page.get_by_role("columnheader", name="Status")).to_be_in_viewport()
+    context.close()
+
+    context = browser.new_context(
+        base_url=live_server.url, locale="nl-NL", viewport=phone, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto("/acties")
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    expect(page.get_by_role("link", name="Dekking")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
