@@ -12,6 +12,7 @@ from samen.accounts.models import User
 from samen.core import audit_display
 from samen.core.models import AuditEvent
 from samen.reporting import reminders, services
+from samen.reporting.models import ReviewMessage
 from tests.demo import load_demo
 from tests.reporting.world import submitted
 
@@ -54,6 +55,12 @@ def test_every_audited_field_and_step_has_a_label(bundled_plan):
     }
 
 
+F_STRING_VALUES = {
+    "password-": ("change", "reset"),
+    "review-": tuple(ReviewMessage.Kind.values),
+}
+
+
 def test_every_step_a_service_records_has_a_label():
     # Also the steps no test above happens to take.
     verbs = set()
@@ -61,9 +68,9 @@ def test_every_step_a_service_records_has_a_label():
         text = path.read_text()
         verbs |= set(re.findall(r'\bverb="([^"]+)"', text))
         verbs |= set(re.findall(r'_save_audited\([^)]*"([a-z-]+)"\)', text))
-        # verb=f"password-{via}": every value its callers pass
+        # verb=f"password-{via}", f"review-{kind}": every value their callers pass
         for prefix in re.findall(r'\bverb=f"([a-z-]+)\{', text):
-            verbs |= {prefix + via for via in ("change", "reset")}
+            verbs |= {prefix + value for value in F_STRING_VALUES[prefix]}
     assert {"open", "submit", "approve"} <= verbs
     assert verbs - set(audit_display.VERBS) == set()
 

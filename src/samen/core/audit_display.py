@@ -51,6 +51,15 @@ VERBS: dict[str, Promise] = {
     "password-change": gettext_lazy("password changed"),
     "password-reset": gettext_lazy("password reset through the e-mailed link"),
     "seal": gettext_lazy("audit trail sealed when signatures were introduced"),
+    "reopen": gettext_lazy("round reopened"),
+    "withdraw": gettext_lazy("publication withdrawn"),
+    "unapprove": gettext_lazy("approval taken back"),
+    "review-return": gettext_lazy("return comment in the review"),
+    "review-reply": gettext_lazy("reply in the review"),
+    "review-unapprove": gettext_lazy("reason for taking back an approval"),
+    "save-letter": gettext_lazy("letter saved as working text"),
+    "adopt-letter": gettext_lazy("letter adopted for the report"),
+    "notification-preferences": gettext_lazy("notification settings changed"),
 }
 
 # Labels of state keys that are not model fields, or whose field has no label of its own.
@@ -107,6 +116,12 @@ LABELS: dict[str, Promise] = {
     "events": gettext_lazy("events"),
     "hash": gettext_lazy("fingerprint (hash)"),
     "at": gettext_lazy("at"),
+    "frame": gettext_lazy("frame"),
+    "withdrawn": gettext_lazy("withdrawn"),
+    "withdrawn_at": gettext_lazy("withdrawn on"),
+    "text": gettext_lazy("text"),
+    "update": gettext_lazy("progress update"),
+    "reason": gettext_lazy("reason"),
 }
 
 # State keys that hold a reference: (model, the field the state stores, what to show).
@@ -129,6 +144,10 @@ LANGUAGES = {"nl": gettext_lazy("Dutch"), "en": gettext_lazy("English")}
 VALUES: dict[str, dict[str, Promise]] = {
     "language": LANGUAGES,
     "layer": {"report": gettext_lazy("for the programme team"), "public": gettext_lazy("public")},
+    "frame": {
+        "report": gettext_lazy("the report on its own"),
+        "letter": gettext_lazy("the report in a letter to parliament"),
+    },
     "via": {
         "change": gettext_lazy("the person's own account page"),
         "reset": gettext_lazy("the e-mailed link"),
