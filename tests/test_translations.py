@@ -110,3 +110,31 @@ def test_every_marked_string_is_in_the_dutch_catalogue(tmp_path):
     assert not missing, "not in the Dutch catalogue (make them with makemessages):\n" + "\n".join(
         missing
     )
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(SOURCE)))
+def test_no_message_is_defined_twice(path):
+    # A duplicate (easily left by a merge) makes msgfmt refuse the whole catalogue,
+    # and every page of the app then shows English.
+    seen, twice = set(), []
+    for entry in polib.pofile(str(path)):
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            twice.append(entry.msgid)
+        seen.add(key)
+    assert not twice, twice
+
+
+def test_one_message_reads_the_same_in_every_catalogue():
+    # Django merges the apps' catalogues: when two apps translate the same message
+    # differently, which one a page shows depends on the order of the apps.
+    found: dict[tuple, dict[tuple, list[str]]] = {}
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete:
+                continue
+            text = (entry.msgstr, tuple(sorted(entry.msgstr_plural.items())))
+            app = str(path.relative_to(SOURCE)).split("/")[0]
+            found.setdefault((entry.msgctxt, entry.msgid), {}).setdefault(text, []).append(app)
+    differing = {key[1]: texts for key, texts in found.items() if len(texts) > 1}
+    assert not differing, differing

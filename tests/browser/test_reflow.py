@@ -32,7 +32,9 @@ NOT_PAGES = {
     "portal-report": "POST only: asks for a report file",
     "report-request": "POST only: asks for a report file",
     "report-download": "a DOCX/PDF/HTML download",
-    "round-transition": "POST only: opens, closes or publishes a round",
+    "update-reply": "POST only: a reply in the review thread",
+    "notification": "redirects to what the notification is about",
+    "notifications-read-all": "POST only: marks every notification as read",
     "round-extension": "POST only: grants an extension",
     "update-autosave": "POST only: htmx autosave",
     "update-comment": "POST only: adds a comment",
@@ -92,6 +94,15 @@ def page_urls(w) -> dict[str, list[str]]:
         "round-create": [reverse("round-create")],
         "round": [reverse("round", args=[w.open.pk]), reverse("round", args=[w.closed.pk])],
         "review-queue": [reverse("review-queue", args=[w.open.pk])],
+        # The confirmation pages of the round's steps (the demo's closed round is published).
+        "round-transition": [
+            reverse("round-transition", args=[w.open.pk, "close"]),
+            reverse("round-transition", args=[w.closed.pk, "withdraw"]),
+        ],
+        "round-letter": [reverse("round-letter", args=[w.open.pk])],
+        "report-publish": [reverse("report-publish", args=[w.closed.pk])],
+        "notifications": [reverse("notifications")],
+        "notification-settings": [reverse("notification-settings")],
         "update": [reverse("update", args=[pk]) for pk in (w.submitted, w.approved, w.returned)],
         "report": [reverse("report", args=[w.closed.pk])],
         "report-status": [reverse("report-status", args=[w.report_file.pk])],
@@ -124,7 +135,15 @@ def page_urls(w) -> dict[str, list[str]]:
 WALKS: dict[tuple[str, str], set[str] | None] = {
     ("programma", "nl"): None,
     ("", "nl"): None,
-    ("politie", "nl"): {"home", "my-tasks", "update", "rounds", "budget", "audit"},  # audit: 403
+    ("politie", "nl"): {
+        "home",
+        "my-tasks",
+        "update",
+        "rounds",
+        "budget",
+        "audit",
+        "notifications",
+    },  # audit: 403
     ("fier", "nl"): {"home", "my-tasks", "update"},
     ("analist", "nl"): {"home", "update"},
     ("kijker", "nl"): {"home", "update"},
@@ -321,7 +340,7 @@ def test_menus_fold_behind_a_button_on_a_phone_and_wrap_without_javascript(
     expect(menu).to_be_hidden()
     table = page.locator("#results .utrecht-table-container")
     assert table.evaluate("el => el.scrollWidth <= el.clientWidth")
-    expect(page.get_by_role("columnheader", name="Status")).to_be_in_viewport()
+    expect(page.get_by_role("columnheader", name="Gerapporteerde voortgang")).to_be_in_viewport()
     context.close()
 
     context = browser.new_context(

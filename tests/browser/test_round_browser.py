@@ -83,7 +83,12 @@ def test_round_from_opening_to_approved_snapshot(people):
     # Every step is in the audit trail.
     programme.goto(f"/audit/reporting.progressupdate/{update.pk}")
     table = programme.locator("table")
-    for step in ("Concept opgeslagen", "Ingediend", "Teruggestuurd met opmerking", "Goedgekeurd"):
+    for step in (
+        "Concept opgeslagen",
+        "Ingediend",
+        "Teruggestuurd met een opmerking",
+        "Goedgekeurd",
+    ):
         expect(table).to_contain_text(step)
     expect(table).to_contain_text("Beoordelingsstatus: Ingediend → Teruggestuurd")
 

@@ -82,7 +82,7 @@ def test_a_returned_update_reads_with_labels_and_states_in_dutch(world, client):
     client.force_login(world.users.programme)
     html = client.get(f"/audit/reporting.progressupdate/{update.pk}").content.decode()
     assert "Geschiedenis van Ronde 1 · A.1 · Politie" in html
-    assert "Teruggestuurd met opmerking" in html
+    assert "Teruggestuurd met een opmerking" in html
     assert (
         "<strong>Beoordelingsstatus</strong>: <del>Ingediend</del> → <ins>Teruggestuurd</ins>"
         in (html)
