@@ -42,7 +42,11 @@ def progress_cell(row: ActionRow) -> SafeString:
         parts.append(_meta(note))
     latest = p.latest
     if latest:
-        when = f", {date_filter(latest.approved_on, 'SHORT_DATE_FORMAT')}" if latest.approved_on else ""
+        when = (
+            f", {date_filter(latest.approved_on, 'SHORT_DATE_FORMAT')}"
+            if latest.approved_on
+            else ""
+        )
         parts.append(_meta(f"{latest.round_title}{when}"))
     if row.action.status != "unknown":
         parts.append(_meta(_("In the plan: %(status)s") % {"status": row.status}))
