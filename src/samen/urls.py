@@ -16,6 +16,7 @@ urlpatterns = [
     # budget and parliament (issue 6)
     path("", include("samen.budget.urls")),
     path("", include("samen.parliament.urls")),
+    path("", include("samen.impact.urls")),  # impact monitor (issue 10)
     path("", include("samen.plan.urls")),
 ]
 if settings.OIDC_ENABLED:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     # budget and parliament (issue 6): funding, allocations, spending; motions
     "samen.budget",
     "samen.parliament",
+    "samen.impact",
     "samen.api",
     # progress report, public portal and background tasks
     "django_tasks",

@@ -1,0 +1,22 @@
+"""Models of the impact monitor, one module per part:
+
+- registrations: registers, aggregated registration counts, external (published) estimates,
+  and the explicit link between registrations and an estimate for the detection rate;
+- estimation: overlap datasets (capture-history tables) and estimation runs with results;
+- publication: the analyst's proposals and the programme team's decisions.
+"""
+
+from .estimation import EstimationRun, OverlapDataset
+from .publication import PublicationProposal
+from .registrations import DetectionLink, ExternalEstimate, Gender, Register, Registration
+
+__all__ = [
+    "DetectionLink",
+    "EstimationRun",
+    "ExternalEstimate",
+    "Gender",
+    "OverlapDataset",
+    "PublicationProposal",
+    "Register",
+    "Registration",
+]
