@@ -481,6 +481,7 @@ def approve(user: Any, update_id: int) -> ProgressUpdate:
             if not getattr(update, f"report_{name}"):
                 setattr(update, f"report_{name}", getattr(update, name))
         _save_audited(user, update, before, "approve")
+        review.add_message(user, update, ReviewMessage.Kind.APPROVE, "")  # in the history
         notices.update_approved(update)
     return update
 
