@@ -3,6 +3,7 @@ made in the background and kept. Thin: access and work live in services."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,8 +39,12 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.is_programme(request.user):
         return _forbidden(request, _("Only the programme team makes the progress report."))
     r = get_object_or_404(ReportingRound, pk=pk)
-    if not access.can_generate_report(request.user, r):
-        return _forbidden(request, _("Only a closed round has a progress report."))
+    if not access.can_generate_report(request.user, r):  # not yet: a step to take, not a ban
+        messages.info(
+            request,
+            _("Only a closed round has a progress report. Close the round first."),
+        )
+        return redirect("round", pk=pk)
     language = _language(request)
     ctx = context.build(r, "report", language)
     files = {
