@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from samen.accounts import access
 from samen.accounts.access import Denied
-from samen.reporting import publication
+from samen.reporting import letter, publication
 from samen.reporting.models import ReportingRound
 
 from . import charts, context, services
@@ -65,6 +65,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             "files": files,
             "can_publish": access.can_publish_round(request.user) and not r.published_at,
             "can_edit_letter": access.can_edit_letter(request.user, r),
+            "letter_missing": letter.missing_parts(r),
         },
     )
 
