@@ -531,6 +531,12 @@ def main() -> None:
     audit_attacks()
     hostile = hostile_files(world)
     defaults()
+    print_table()
+    print_hostile_figures(hostile)
+
+
+def print_table() -> None:
+    """The overview: per fault family, attacks tried, failed safe, failed unsafe."""
     width = max(len(f) for f in RESULTS)
     print(f"{'fault family':<{width}}  tried  failed safe  failed unsafe")
     for family, outcomes in RESULTS.items():
@@ -539,12 +545,21 @@ def main() -> None:
         )
     total = [o for outcomes in RESULTS.values() for o in outcomes]
     print(f"{'total':<{width}}  {len(total):5d}  {sum(total):11d}  {total.count(False):13d}")
-    if hostile:
-        cpu = sorted(o.cpu_seconds for o in hostile)
-        wall = sorted(o.seconds for o in hostile)
-        peak = sorted(o.peak_mb for o in hostile)
-        print(
-            f"hostile files: {len(hostile)}; CPU s median {cpu[len(cpu) // 2]:.2f}, max {cpu[-1]:.2f}; "
-            f"wall s median {wall[len(wall) // 2]:.2f}, max {wall[-1]:.2f}; "
-            f"peak MB median {peak[len(peak) // 2]:.0f}, max {peak[-1]:.0f}"
-        )
+
+
+def print_hostile_figures(hostile: list) -> None:
+    """Medians and maxima of CPU time, wall-clock time and peak memory per hostile file."""
+    if not hostile:
+        return
+    cpu = sorted(o.cpu_seconds for o in hostile)
+    wall = sorted(o.seconds for o in hostile)
+    peak = sorted(o.peak_mb for o in hostile)
+    middle = len(hostile) // 2
+    print(
+        f"hostile files: {len(hostile)}; CPU s median {cpu[middle]:.2f}, max {cpu[-1]:.2f}; "
+        f"wall s median {wall[middle]:.2f}, max {wall[-1]:.2f}; "
+        f"peak MB median {peak[middle]:.0f}, max {peak[-1]:.0f}"
+    )
+    for o in hostile:
+        if not o.safe:
+            print(f"  UNSAFE {o.case.name}: {o.code} ({o.message[:120]})")

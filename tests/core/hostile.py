@@ -316,6 +316,14 @@ def json_cases(importer: str, filename: str) -> Iterator[Case]:
         ("nodes",),
     )
     yield Case(
+        f"{tag}-2.5-million-strings",
+        importer,
+        filename,
+        lambda: b'{"value": [' + b'"a",' * 2_500_000 + b'"a"]}',
+        fam,
+        ("nodes",),
+    )
+    yield Case(
         f"{tag}-long-string",
         importer,
         filename,
@@ -555,6 +563,28 @@ def _cells_varied(count: int) -> bytes:
     return mutated(replace=_set_sheet(_sheet("".join(rows).encode())), level=9)()
 
 
+def _many_sheets() -> bytes:
+    """Twelve sheets of 25,000 cells each: every sheet within bounds, the workbook not."""
+    items = parts(workbook())
+    row = b"<row>" + b"<c><v>7</v></c>" * 50 + b"</row>"
+    for n in range(2, 14):
+        items[f"xl/worksheets/sheet{n}.xml"] = _sheet(row * 500)
+        items["xl/workbook.xml"] = items["xl/workbook.xml"].replace(
+            b"</sheets>",
+            f'<sheet xmlns:r="{ODR}" name="Blad{n}" sheetId="{n}" r:id="rId{n + 10}"/></sheets>'.encode(),
+        )
+        items["xl/_rels/workbook.xml.rels"] = items["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>",
+            f'<Relationship Type="{ODR}/worksheet" Target="/xl/worksheets/sheet{n}.xml" '
+            f'Id="rId{n + 10}"/></Relationships>'.encode(),
+        )
+        items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
+            b"</Types>",
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{SHEET_CT}"/></Types>'.encode(),
+        )
+    return pack(items)
+
+
 def _lying_zip() -> bytes:
     """A sheet part of 20 MB whose zip headers claim 2 KB (a bomb that lies)."""
     real = _sheet(b"<row>" + b"<c><v>1</v></c>" * 1000 + b"</row>" + b" " * (20 * MB))
@@ -656,6 +686,12 @@ def xlsx_cases(importer: str, filename: str, sample: bool = False) -> Iterator[C
             ("dimension",),
         ),
         ("cells-300000-varied", lambda: _cells_varied(300_000), "hostile files: cells", ("cells",)),
+        (
+            "cells-in-many-sheets",
+            _many_sheets,
+            "hostile files: cells",
+            ("cells",),
+        ),
         (
             "far-cell-XFD1048576",
             mutated(

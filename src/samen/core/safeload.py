@@ -24,7 +24,7 @@ the sheet's declared dimension, then its cells counted while streaming) before
 openpyxl is allowed to open it. Duplicate keys in JSON and YAML are refused, naming the
 key. Every string passes the input boundary (`samen.core.text`).
 
-A real ceiling: the parsing runs in a child process (`python -m samen.core.safeload`)
+A real ceiling: the parsing runs in a child process (`python -m samen.core.safeparse`)
 with an address-space limit (RLIMIT_AS, `SAMEN_IMPORT_MEMORY_MB`, default 512), a CPU
 limit and a wall-clock timeout (`SAMEN_IMPORT_SECONDS`, default 30) after which it is
 killed. A threaded gunicorn worker (`samen serve` runs the gthread worker) can neither

@@ -116,7 +116,9 @@ def parse_json(content: bytes, limits: Limits) -> Any:
     """JSON text to data, within `limits`. Raises Limit, UnicodeDecodeError or
     json.JSONDecodeError."""
     text = _decode(content)
-    containers = text.count("[") + text.count("{")  # an upper bound, before parsing
+    # An upper bound of the values, before parsing: every list, object and separator
+    # (brackets and commas inside strings count too, which only errs on the safe side).
+    containers = text.count("[") + text.count("{") + text.count(",")
     if containers > limits.nodes:
         raise Limit("nodes", max=limits.nodes)
 
@@ -352,6 +354,7 @@ def _check_workbook(content: bytes, limits: Limits) -> None:
         problem = f"{kind} document" if kind else "no xl/workbook.xml"
         raise Limit("not_workbook", problem=problem)
     budget = [limits.unpacked]
+    total_cells = 0  # over all sheets: many sheets of allowed size are one big workbook
     for info in infos:
         name = info.filename.lower()
         if not name.endswith((".xml", ".rels", ".vml")):
@@ -378,11 +381,12 @@ def _check_workbook(content: bytes, limits: Limits) -> None:
                     _check_dimension(data, info.filename, limits)
                 for match in _CELL.finditer(data):
                     cells += 1
+                    total_cells += 1
                     if match.group(1):
                         cols_max = max(cols_max, _column_number(match.group(1)))
                         rows_max = max(rows_max, int(match.group(2)))
                 where = info.filename
-                if cells > limits.cells:
+                if total_cells > limits.cells:
                     raise Limit("cells", max=limits.cells, where=where)
                 if rows_max > limits.rows:
                     raise Limit("rows", max=limits.rows, where=where)
