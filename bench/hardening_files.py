@@ -24,3 +24,36 @@ def main() -> None:
     outcomes = hostile_files(world)
     print_table()
     print_hostile_figures(outcomes)
+    overhead()
+
+
+def overhead(repeats: int = 5) -> None:
+    """The price of the ceiling for an ordinary file: the bundled plan (YAML) and a small
+    workbook, parsed in the child process against in-process (the baseline, same checks)."""
+    import statistics
+    import time
+
+    from django.conf import settings
+    from tests.core import hostile
+
+    from samen.core import safeload
+
+    files = {
+        "plan.yaml": (safeload.safe_yaml, hostile.PLAN_YAML.read_bytes()),
+        "plan.xlsx": (safeload.check_xlsx, hostile.workbook()),
+    }
+    for name, (read, content) in files.items():
+        medians = {}
+        for sandbox in (False, True):
+            settings.SAMEN_IMPORT_SANDBOX = sandbox
+            times = []
+            for _ in range(repeats):
+                start = time.monotonic()
+                read(content, name)
+                times.append(time.monotonic() - start)
+            medians[sandbox] = statistics.median(times)
+        print(
+            f"{name}: in-process {medians[False]:.3f} s, child process {medians[True]:.3f} s "
+            f"(× {medians[True] / medians[False]:.1f}, median of {repeats})"
+        )
+    settings.SAMEN_IMPORT_SANDBOX = True

@@ -322,6 +322,12 @@ def _check_workbook(content: bytes, limits: Limits) -> None:
         raise Limit("encrypted")
     if content[:4] != ZIP_MAGIC:
         raise Limit("not_zip")
+    # Before zipfile reads the central directory into objects: a 10 MB archive can list
+    # a hundred thousand parts. (The signature may occur inside packed data too, which
+    # only errs on the safe side.)
+    listed = content.count(b"PK\x01\x02")
+    if listed > limits.parts:
+        raise Limit("parts", count=listed, max=limits.parts)
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
