@@ -7,7 +7,8 @@ printing a table of how many were tried, failed safe and failed unsafe.
 normalised text, a detection by `samen audit verify`); "failed unsafe" means it got through
 (a 5xx, a leak, a stored control character, an undetected change). The tests assert each of
 these one by one; this prints the overview. The API fuzzing by schemathesis is the test
-tests/api/test_schemathesis.py.
+tests/api/test_schemathesis.py. The "hostile files" families are the generated corpus of
+tests/core/hostile.py (asserted by tests/core/test_hostile_files.py), fed to every importer.
 """
 
 from __future__ import annotations
@@ -493,6 +494,20 @@ def terminal(world) -> None:
     tried("terminal escapes", "\x1b" not in out.getvalue() and "\x07" not in out.getvalue())
 
 
+def hostile_files(world) -> list:
+    """The generated corpus of hostile files (tests/core/hostile.py) through every
+    importer's entry point: failed safe = refused by the expected bound, under 5 s of CPU
+    and 300 MB, database unchanged."""
+    from tests.core import hostile
+
+    outcomes = []
+    for case in hostile.corpus():
+        outcome = hostile.attempt(case, world.users.programme)
+        outcomes.append(outcome)
+        tried(case.family, outcome.safe)
+    return outcomes
+
+
 def main() -> None:
     os.environ["SAMEN_AUDIT_CHECKPOINT_DIR"] = tempfile.mkdtemp(prefix="samen-checkpoints-")
     setup()
@@ -514,7 +529,14 @@ def main() -> None:
     writers(world)
     backups()
     audit_attacks()
+    hostile = hostile_files(world)
     defaults()
+    print_table()
+    print_hostile_figures(hostile)
+
+
+def print_table() -> None:
+    """The overview: per fault family, attacks tried, failed safe, failed unsafe."""
     width = max(len(f) for f in RESULTS)
     print(f"{'fault family':<{width}}  tried  failed safe  failed unsafe")
     for family, outcomes in RESULTS.items():
@@ -523,3 +545,21 @@ def main() -> None:
         )
     total = [o for outcomes in RESULTS.values() for o in outcomes]
     print(f"{'total':<{width}}  {len(total):5d}  {sum(total):11d}  {total.count(False):13d}")
+
+
+def print_hostile_figures(hostile: list) -> None:
+    """Medians and maxima of CPU time, wall-clock time and peak memory per hostile file."""
+    if not hostile:
+        return
+    cpu = sorted(o.cpu_seconds for o in hostile)
+    wall = sorted(o.seconds for o in hostile)
+    peak = sorted(o.peak_mb for o in hostile)
+    middle = len(hostile) // 2
+    print(
+        f"hostile files: {len(hostile)}; CPU s median {cpu[middle]:.2f}, max {cpu[-1]:.2f}; "
+        f"wall s median {wall[middle]:.2f}, max {wall[-1]:.2f}; "
+        f"peak MB median {peak[middle]:.0f}, max {peak[-1]:.0f}"
+    )
+    for o in hostile:
+        if not o.safe:
+            print(f"  UNSAFE {o.case.name}: {o.code} ({o.message[:120]})")

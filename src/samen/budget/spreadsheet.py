@@ -22,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from samen.core import safeload
 from samen.core.exports import csv_safe, csv_text
 from samen.plan import document as doc
 from samen.plan import spreadsheet as plan_sheets
@@ -175,7 +176,7 @@ class _Errors:
 def read_allocations(content: bytes, filename: str) -> list[EntryData]:
     """Check a workbook of allocations completely; raise PlanDocumentInvalid with
     every error found, or return the rows to import."""
-    plan_sheets.check_archive(content, filename)
+    safeload.check_xlsx(content, filename)  # bounded: checked in a child process (issue 16)
     errors = _Errors(filename)
     try:
         wb = load_workbook(

@@ -42,6 +42,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samen.core import safeload
 from samen.plan import document as doc
 
 from .models import Motion
@@ -49,6 +50,8 @@ from .models import Motion
 ODATA_ZAAK = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Zaak({id})"
 MOTION_KIND = "Motie"
 SUBMITTER_ROLES = ("Indiener", "Medeindiener")
+# Records in one file: a debate's motions number in the tens, a dossier's in the hundreds.
+MAX_RECORDS = 5_000
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ def read_zaken(content: bytes, filename: str) -> ReadResult:
         )
         raise doc.PlanDocumentInvalid(errors.items, filename)
     try:
-        data = json.loads(content.decode("utf-8-sig"))
+        data = safeload.safe_json(content, filename, safeload.default_limits(records=MAX_RECORDS))
     except UnicodeDecodeError:
         errors.add(
             None, "", "", _("not a UTF-8 text file; expected JSON from the Tweede Kamer open data")

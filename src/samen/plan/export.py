@@ -156,14 +156,16 @@ def read_bytes(content: bytes, filename: str) -> tuple[Any, Callable[[doc.Path],
             filename,
         )
     try:
-        text = content.decode("utf-8-sig")
+        content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise doc.PlanDocumentInvalid(
             [doc.DocumentError((), _("not UTF-8 text (byte %(byte)s)") % {"byte": exc.start})],
             filename,
         ) from exc
     try:
-        raw = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+        from samen.core import safeload  # bounded parsing (issue 16)
+
+        raw = (safeload.safe_json if suffix == ".json" else safeload.safe_yaml)(content, filename)
     except json.JSONDecodeError as exc:
         raise doc.PlanDocumentInvalid(
             [

@@ -626,7 +626,9 @@ fill_merged = _fill_merged
 def read_plan_workbook(
     content: bytes, filename: str
 ) -> tuple[dict[str, Any], Callable[[doc.Path], str]]:
-    _check_archive(content, filename)
+    from samen.core import safeload  # bounded: checked in a child process first (issue 16)
+
+    safeload.check_xlsx(content, filename)
     try:
         wb = load_workbook(
             io.BytesIO(content),

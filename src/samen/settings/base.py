@@ -199,6 +199,13 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 SAMEN_MAX_UPLOAD_BYTES = int(os.environ.get("SAMEN_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = SAMEN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = SAMEN_MAX_UPLOAD_BYTES
+# Imported files are parsed in a child process under these ceilings (samen.core.safeload,
+# docs/operations.md): wall-clock seconds and address space in MB. SAMEN_IMPORT_LIMITS
+# (a dict of safeload.Limits fields) narrows or widens the other bounds.
+SAMEN_IMPORT_SANDBOX = env_bool("SAMEN_IMPORT_SANDBOX", True)
+SAMEN_IMPORT_SECONDS = float(os.environ.get("SAMEN_IMPORT_SECONDS", "30"))
+SAMEN_IMPORT_MEMORY_MB = int(os.environ.get("SAMEN_IMPORT_MEMORY_MB", "512"))
+SAMEN_IMPORT_LIMITS: dict = {}
 
 SAMEN_API_VERSION = "1.0.0"
 # Public outputs suppress counts below this threshold (see QUALITY.md, privacy).
