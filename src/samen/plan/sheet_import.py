@@ -573,6 +573,8 @@ def _line_heading(cells: list[Cell], columns: dict[str, int]) -> str | None:
 
 
 def _convert(value: Any, kind: str, key: str, reader: SheetReader, location: str) -> Any:
+    if key == "aliases" and isinstance(value, str):
+        return [part.strip() for part in re.split(r"[\n;]", value) if part.strip()]
     if kind == "period" or key == "period":
         return periods.read_period(value)
     if kind == "date":

@@ -312,6 +312,8 @@ HEADER_FILL = PatternFill("solid", fgColor="154273")  # Rijksoverheid blue
 def _cell_value(column: Column, value: Any) -> Any:
     if value is None:
         return None
+    if column.key == "aliases":  # names may hold commas ("Volksgezondheid, Welzijn en Sport")
+        return "\n".join(value) or None
     if column.kind == "list":
         return ", ".join(str(v) for v in value) or None
     if column.kind == "bool":

@@ -108,8 +108,6 @@ def suggest(heading: Any, fields: Iterable[Field]) -> Field | None:
         for name in (f.header, *f.synonyms):
             other = heading_key(name)
             ratio = difflib.SequenceMatcher(None, key, other).ratio()
-            if other and (key.startswith(other) or other.startswith(key)) and len(other) >= 5:
-                ratio = max(ratio, SIMILAR)
             if ratio > score:
                 best, score = f, ratio
     return best if score >= SIMILAR else None

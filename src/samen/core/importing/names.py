@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+STOP_WORDS = {"min", "ministerie", "van", "voor", "het", "de", "stichting", "and", "the"}
 _HARD = re.compile(r"[;,\n\r]+")
 _SOFT = re.compile(r"\s*/\s*|\s+en\s+|\s*&\s*|\s+and\s+", re.IGNORECASE)
 
@@ -62,14 +63,15 @@ class NameIndex:
         key = name_key(name)
         if not key:
             return []
-        found: list[str] = []
-        for match in difflib.get_close_matches(key, list(self._codes), n=8, cutoff=0.6):
-            found.append(self._codes[match])
-        words = {w for w in re.split(r"[\s/()-]+", key) if len(w) >= 3}
-        for known, code in self._codes.items():
-            known_words = set(re.split(r"[\s/()-]+", known))
-            if words & known_words or (len(key) >= 4 and key in known):
-                found.append(code)
+        found = [
+            self._codes[match]
+            for match in difflib.get_close_matches(key, list(self._codes), n=8, cutoff=0.75)
+        ]
+        if not found:  # no near spelling: a telling word in common ("Politie Utrecht")
+            words = {w for w in re.split(r"[\s/()-]+", key) if len(w) >= 3} - STOP_WORDS
+            for known, code in self._codes.items():
+                if words & set(re.split(r"[\s/()-]+", known)):
+                    found.append(code)
         out = [self.shown(c) for c in dict.fromkeys(found)]
         return out[:limit]
 
