@@ -21,7 +21,7 @@ from samen.core.text import clean_text
 
 from . import document as doc
 from . import imports, services
-from .models import Organisation, OrganisationType
+from .models import Action, Organisation, OrganisationType
 
 SESSION_KEY = "samen_plan_import"
 NEW = "__new__"
@@ -69,14 +69,53 @@ CHANGE_LABELS = {
 }
 
 
+def _names() -> dict[str, dict[str, str]]:
+    """Code -> name per field, so the preview shows names, never codes."""
+    from .models import ActionLine, AgeGroup, ExploitationForm, StrategicGoal
+
+    orgs = {o.code: o.short_name for o in Organisation.objects.all()}
+    return {
+        "holders": orgs,
+        "involved": orgs,
+        "action_line": {x.code: x.label for x in ActionLine.objects.all()},
+        "exploitation_forms": {x.code: x.name for x in ExploitationForm.objects.all()},
+        "age_groups": {x.code: x.name for x in AgeGroup.objects.all()},
+        "strategic_goals": {x.code: x.code for x in StrategicGoal.objects.all()},
+        "status": {str(k): str(v) for k, v in Action.Status.choices},
+        "type": {x.code: x.name for x in OrganisationType.objects.all()},
+    }
+
+
+def _named(field: str, value: Any, names: dict[str, dict[str, str]]) -> str:
+    table = names.get(field)
+    if table is None:
+        return shown(value)
+    if isinstance(value, list):
+        return shown([table.get(v, v) for v in value])
+    return shown(table.get(value, value) if isinstance(value, str) else value)
+
+
 def _preview_rows(report: services.ImportReport) -> list[dict[str, Any]]:
+    names = _names()
+    new_orgs = {
+        i.code: next((f.new for f in i.fields if f.field == "short_name"), i.code)
+        for i in report.preview.items
+        if i.kind == "organisations"
+    }
+    names["holders"] = names["involved"] = {**names["holders"], **new_orgs}
     return [
         {
             "kind": str(IMPORT_KINDS.get(item.kind, item.kind)),
-            "code": item.code,
+            "code": names["holders"].get(item.code, item.code)
+            if item.kind == "organisations"
+            else item.code,
             "change": str(CHANGE_LABELS[item.change]),
             "fields": [
-                (str(FIELD_LABELS.get(f.field, f.field)), shown(f.old), shown(f.new))
+                (
+                    str(FIELD_LABELS.get(f.field, f.field)),
+                    _named(f.field, f.old, names),
+                    _named(f.field, f.new, names),
+                )
                 for f in item.fields
             ],
         }
