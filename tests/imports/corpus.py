@@ -368,3 +368,44 @@ if __name__ == "__main__":  # pragma: no cover - a look at the files by hand
         name, content = build()
         (target / name).write_bytes(content)
         print(target / name)
+
+
+# --- allocations -----------------------------------------------------------------------
+
+
+ALLOCATION_HEADERS = ["Actie", "Financieringsbron", "Jaar", "Bedrag"]
+
+
+def allocations_lowercase_codes():
+    rows = [
+        ["u.1", "Structureel programmabudget", 2025, "€ 12.500,00"],
+        ["U.2", "coalitieakkoord", 2025, 800],
+    ]
+    return "toewijzingen-kleine-letters.xlsx", xlsx(rows, ALLOCATION_HEADERS, sheet="Toewijzingen")
+
+
+def allocations_ambiguous_amount():
+    rows = [["U.1", "coalitieakkoord", 2025, "12.5"], ["U.2", "coalitieakkoord", 2025, "12,5"]]
+    return "toewijzingen-punt.xlsx", xlsx(rows, ALLOCATION_HEADERS, sheet="Toewijzingen")
+
+
+def allocations_hidden_row_and_typo():
+    headers = ["Actie", "Financieringsbron", "Jaar", "Bedragg"]
+    rows = [["U.1", "coalitieakkoord", 2025, 100]]
+    return "toewijzingen-tikfout.xlsx", xlsx(rows, headers, sheet="Toewijzingen")
+
+
+def allocations_hidden_rows():
+    rows = [["U.1", "coalitieakkoord", 2025, 100], ["U.2", "coalitieakkoord", 2025, "oud"]]
+    return "toewijzingen-verborgen.xlsx", xlsx(
+        rows, ALLOCATION_HEADERS, sheet="Toewijzingen", hidden_rows=[3],
+        extra_sheets=[("Begroting", [ALLOCATION_HEADERS, ["U.1", "x", 1999, "oud"]], True)],
+    )  # fmt: skip
+
+
+ALL += [
+    allocations_lowercase_codes,
+    allocations_ambiguous_amount,
+    allocations_hidden_row_and_typo,
+    allocations_hidden_rows,
+]
