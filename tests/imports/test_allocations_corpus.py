@@ -7,6 +7,7 @@ import pytest
 
 from samen.budget import spreadsheet
 from samen.plan import document as doc
+from tests.budget.conftest import users  # noqa: F401
 from tests.budget.factories import FundingLineFactory
 from tests.plan.factories import ActionFactory
 
@@ -59,3 +60,29 @@ def test_hidden_sheets_and_rows_are_skipped(funding):
     name, content = corpus.allocations_hidden_rows()
     rows = spreadsheet.read_allocations(content, name)
     assert [(r.action, r.year, r.amount) for r in rows] == [("U.1", 2025, D("100.00"))]
+
+
+def test_a_dry_run_lists_every_change_field_by_field(funding, users):  # noqa: F811
+    from samen.budget import services
+    from tests.budget.factories import AllocationFactory
+
+    AllocationFactory(funding_line=funding, action__code="U.3", year=2025, amount=D("100.00"))
+    rows = spreadsheet.read_allocations(
+        corpus.xlsx(
+            [["U.3", "coalitieakkoord", 2025, "12,50"], ["u.1", "coalitieakkoord", 2025, 5]],
+            corpus.ALLOCATION_HEADERS,
+            sheet="Toewijzingen",
+        ),
+        "toewijzingen.xlsx",
+    )
+    report = services.import_allocations(users.programme, rows, dry_run=True)
+    assert report.lines()[1:] == [
+        "allocations 2025 U.3 coalitieakkoord: gewijzigd",
+        "    amount: 100.00 → 12.50",
+        "allocations 2025 U.1 coalitieakkoord: nieuw",
+        "    funding_line: – → coalitieakkoord",
+        "    action: – → U.1",
+        "    year: – → 2025",
+        "    amount: – → 5.00",
+        "Proefrun: er is niets opgeslagen.",
+    ]

@@ -18,6 +18,7 @@ from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core import audit
 from samen.core.errors import Invalid
+from samen.core.importing.changes import Preview, preview_lines
 from samen.plan.models import Action
 
 from .models import Motion
@@ -260,6 +261,7 @@ class ImportReport:
     unchanged: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    preview: Preview = field(default_factory=Preview)
 
     def lines(self) -> list[str]:
         out = [
@@ -277,6 +279,7 @@ class ImportReport:
             )
         out += self.warnings
         if self.dry_run:
+            out += preview_lines(self.preview)
             out.append(_("Dry run: nothing was written."))
         return out
 
@@ -309,6 +312,10 @@ def import_motions(
     except _DryRun:
         pass
     return report
+
+
+def _without_version(state: dict[str, Any] | None) -> dict[str, Any] | None:
+    return {k: v for k, v in state.items() if k != "version"} if state else None
 
 
 def _import_record(actor: Any, record: MotionRecord, report: ImportReport) -> None:
@@ -346,6 +353,7 @@ def _import_record(actor: Any, record: MotionRecord, report: ImportReport) -> No
     if before:
         m.version += 1
     m.save()
+    report.preview.add("motions", m.identifier, _without_version(before), _without_version(after))
     audit.record(
         actor=actor,
         kind="update" if before else "create",

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import models, transaction
 
 from samen.core import audit
-from samen.core.importing.changes import Preview, shown
+from samen.core.importing.changes import Preview, preview_lines
 
 from . import document as doc
 from .models import (
@@ -54,9 +54,8 @@ class ImportReport:
                     f"{kind} in the database but not in the file (left as they are): "
                     + ", ".join(codes)
                 )
-        for item in self.preview.items if detail else ():
-            out.append(f"{item.kind} {item.code}: {item.change}")
-            out += [f"    {f.field}: {shown(f.old)} → {shown(f.new)}" for f in item.fields]
+        if detail:
+            out += preview_lines(self.preview)
         if self.understood is not None:
             out = [*self.understood.lines(), *out]
         if self.dry_run:

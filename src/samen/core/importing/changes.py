@@ -36,10 +36,13 @@ class ItemChange:
 
 def diff(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> tuple[FieldChange, ...]:
     """The fields whose values differ (a new item: every field that is set)."""
+    new_item = before is None
     before = before or {}
     out = []
     for key in dict.fromkeys([*before, *after]):
         old, new = before.get(key), after.get(key)
+        if new_item and new is False:  # a new item: "no" is the default, not news
+            continue
         if old == new or (old in (None, "", [], {}) and new in (None, "", [], {})):
             continue
         out.append(FieldChange(key, old, new))
@@ -88,3 +91,19 @@ def shown(value: Any) -> str:
             return str(start) if start == end else f"{start or '…'}–{end or '…'}"
         return ", ".join(f"{k}: {shown(v)}" for k, v in value.items())
     return str(value)
+
+
+def preview_lines(preview: Preview) -> list[str]:
+    """The preview as text for a command's dry run: one line per item, then
+    one indented line per field ("    status: gepland → lopend")."""
+    from django.utils.translation import gettext as _
+
+    words = {ADDED: _("new"), CHANGED: _("changed"), REMOVED: _("removed")}
+    out = []
+    for item in preview.items:
+        out.append(
+            _("%(kind)s %(item)s: %(change)s")
+            % {"kind": item.kind, "item": item.code, "change": words[item.change]}
+        )
+        out += [f"    {f.field}: {shown(f.old)} → {shown(f.new)}" for f in item.fields]
+    return out
