@@ -212,7 +212,10 @@ def test_english_headers_and_codes_are_accepted(bundled_plan):
             "verwacht een jaar of een periode zoals 2024–2027, maar kreeg 'volgend jaar'",
         ),
         ({7: "2027-2024"}, "eindigt (2024) voordat het begint (2027)"),
-        ({8: "bijna klaar"}, "onbekende status 'bijna klaar'"),
+        (
+            {8: "bijna klaar"},
+            "status 'bijna klaar' is niet bekend; toegestaan: Niet vastgelegd, Gepland, Lopend",
+        ),
         ({0: "Actielijn 9"}, "actielijn 'Actielijn 9' is niet bekend"),
         ({2: None}, 'rij 2, kolom C ("Actie"): is verplicht'),
         ({4: "Politie"}, "organisatie 'politie' is zowel actiehouder als betrokken"),

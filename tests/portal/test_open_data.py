@@ -22,7 +22,9 @@ def test_progress_csv_has_the_documented_columns_and_one_row_per_published_updat
 ):
     response = client.get("/openbaar/open-data/voortgang.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert tuple(rows[0]) == open_data.PROGRESS_FIELDS
     assert sorted((r["action_code"], r["organisation"]) for r in rows) == [
         ("A.1", "police"),

@@ -29,7 +29,7 @@ _FORMS = (
     (re.compile(r"^[1-9]\d{0,2}( \d{3})+(,\d{1,2}|,-)?$"), "nl"),
     (re.compile(r"^\d+(,\d{1,2}|,-)?$"), "nl"),
     # A decimal point is only read as one when it cannot be a thousands separator.
-    (re.compile(r"^\d+\.\d{1,2}$"), "point"),
+    (re.compile(r"^\d+\.\d{2}$"), "point"),
 )
 
 
@@ -81,6 +81,15 @@ def _parse_text(text: str) -> Decimal:
     text = _CURRENCY.sub("", _SPACES.sub(" ", text.strip())).strip()
     if text.startswith("-"):
         raise _expected(_("an amount of zero or more"), raw)
+    if re.fullmatch(r"\d+\.\d", text):
+        raise AmountError(
+            _(
+                "%(value)s is ambiguous: in Dutch the point separates thousands, in English it "
+                "is the decimal sign. Write %(comma)s for %(comma)s euro, or the whole amount "
+                "without a point"
+            )
+            % {"value": _shown(raw), "comma": text.replace(".", ",") + "0"}
+        )
     for pattern, kind in _FORMS:
         if pattern.match(text):
             if kind == "nl":

@@ -17,6 +17,7 @@ from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core import audit
 from samen.core.errors import Invalid
+from samen.core.importing.changes import Preview, preview_lines
 from samen.plan.models import Action, Organisation
 
 from . import money
@@ -276,8 +277,10 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     not_in_file: list[str] = field(default_factory=list)
+    preview: Preview = field(default_factory=Preview)
 
     def lines(self) -> list[str]:
+        """The report as text; a dry run lists every change, field by field."""
         out = [
             _("Allocations: %(created)s created, %(updated)s changed, %(unchanged)s unchanged.")
             % {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
@@ -288,6 +291,7 @@ class ImportReport:
                 % {"list": ", ".join(self.not_in_file)}
             )
         if self.dry_run:
+            out += preview_lines(self.preview)
             out.append(_("Dry run: nothing was written."))
         return out
 
@@ -313,6 +317,11 @@ def import_allocations(
     return report
 
 
+def _shown_state(entry: Allocation) -> dict[str, Any]:
+    """What a preview compares: the state without its version counter."""
+    return {k: v for k, v in entry_state(entry).items() if k != "version"}
+
+
 def _import_rows(actor: Any, rows: Sequence[EntryData], report: ImportReport) -> None:
     existing = {
         (a.funding_line.code, a.action.code, a.year): a
@@ -323,11 +332,14 @@ def _import_rows(actor: Any, rows: Sequence[EntryData], report: ImportReport) ->
         key = (data.funding_line, data.action, data.year)
         seen.add(key)
         allocation = existing.get(key)
+        label = f"{data.year} {data.action} {data.funding_line}"
         if allocation is None:
-            _save(actor, Allocation, data)
+            created = _save(actor, Allocation, data)
+            report.preview.add("allocations", label, None, _shown_state(created))
             report.created += 1
             continue
         before = entry_state(allocation)
+        shown_before = _shown_state(allocation)
         allocation.amount, allocation.note = money.to_amount(data.amount), data.note.strip()
         allocation.is_demo = data.is_demo
         if entry_state(allocation) == before:
@@ -335,6 +347,7 @@ def _import_rows(actor: Any, rows: Sequence[EntryData], report: ImportReport) ->
             continue
         allocation.version += 1
         allocation.save()
+        report.preview.add("allocations", label, shown_before, _shown_state(allocation))
         audit.record(
             actor=actor,
             kind="update",

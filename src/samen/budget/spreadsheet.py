@@ -18,12 +18,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl import Workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from samen.core import safeload
 from samen.core.exports import csv_safe, csv_text
+from samen.core.importing import headings as hd
+from samen.core.importing.workbook import Book, Grid, Unreadable, body, find_header, read_xlsx
 from samen.plan import document as doc
 from samen.plan import spreadsheet as plan_sheets
 from samen.plan.models import Action
@@ -153,10 +155,10 @@ class _Errors:
         self.filename = filename
         self.items: list[doc.DocumentError] = []
 
-    def where(self, ws: Worksheet, row: int, column: int | None = None, header: str = "") -> str:
+    def where(self, grid: Grid, row: int, column: int | None = None, header: str = "") -> str:
         text = _('%(file)s, sheet "%(sheet)s", row %(row)s') % {
             "file": self.filename,
-            "sheet": ws.title,
+            "sheet": grid.title,
             "row": row,
         }
         if column is not None:
@@ -173,114 +175,108 @@ class _Errors:
             raise doc.PlanDocumentInvalid(self.items, self.filename)
 
 
+FIELDS = tuple(hd.Field(c.key, c.header, c.aliases) for c in COLUMNS)
+
+
 def read_allocations(content: bytes, filename: str) -> list[EntryData]:
-    """Check a workbook of allocations completely; raise PlanDocumentInvalid with
-    every error found, or return the rows to import."""
+    """Check a workbook of allocations completely; raise
+    PlanDocumentInvalid with every error found, or return the rows to import.
+    Hidden sheets and rows are skipped; action codes match in any case."""
     safeload.check_xlsx(content, filename)  # bounded: checked in a child process (issue 16)
     errors = _Errors(filename)
     try:
-        wb = load_workbook(
-            io.BytesIO(content), read_only=False, data_only=False, keep_links=False, keep_vba=False
-        )
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        errors.add(filename, _("cannot read the workbook: %(error)s") % {"error": exc})
+        book = read_xlsx(content)
+    except Unreadable as exc:
+        errors.add(filename, str(exc))
         errors.raise_if_any()
-    ws = _find_sheet(wb, errors)
+    grid = _find_sheet(book, errors)
     errors.raise_if_any()
-    if ws.max_row > plan_sheets.MAX_ROWS or ws.max_column > plan_sheets.MAX_COLUMNS:
+    if grid.max_row > plan_sheets.MAX_ROWS or grid.max_column > plan_sheets.MAX_COLUMNS:
         errors.add(
-            errors.where(ws, ws.max_row),
+            errors.where(grid, grid.max_row),
             _(
                 "too large (%(rows)s rows × %(columns)s columns); at most %(max_rows)s rows and "
                 "%(max_columns)s columns allowed"
             )
             % {
-                "rows": ws.max_row,
-                "columns": ws.max_column,
+                "rows": grid.max_row,
+                "columns": grid.max_column,
                 "max_rows": plan_sheets.MAX_ROWS,
                 "max_columns": plan_sheets.MAX_COLUMNS,
             },
         )
         errors.raise_if_any()
-    merged = plan_sheets.fill_merged(ws)
-    header = _find_header(ws, merged, errors)
+    header = _find_header(grid, errors)
     errors.raise_if_any()
-    header_row, columns, written = header
-    rows = _read_rows(ws, merged, header_row, columns, written, errors)
+    header_row, mapping = header
+    rows = _read_rows(grid, header_row, mapping, errors)
     errors.raise_if_any()
     if not rows:
-        errors.add(errors.where(ws, header_row), _("the sheet has no allocations below its header"))
+        errors.add(
+            errors.where(grid, header_row), _("the sheet has no allocations below its header")
+        )
         errors.raise_if_any()
     return rows
 
 
-def _find_sheet(wb: Any, errors: _Errors) -> Worksheet:
-    for ws in wb.worksheets:
-        if plan_sheets.normalise(ws.title) in SHEET_ALIASES:
-            return ws
-    if len(wb.worksheets) == 1:
-        return wb.worksheets[0]
+def _find_sheet(book: Book, errors: _Errors) -> Grid:
+    visible = book.visible
+    for grid in visible:
+        if hd.heading_key(grid.title) in {hd.heading_key(a) for a in SHEET_ALIASES}:
+            return grid
+    if len(visible) == 1:
+        return visible[0]
     errors.add(
         errors.filename,
         _(
             "no sheet with allocations found; expected a sheet named '%(name)s' (or 'Allocations'), "
             "or a workbook with a single sheet; found: %(found)s"
         )
-        % {"name": SHEET, "found": ", ".join(f"'{ws.title}'" for ws in wb.worksheets)},
+        % {"name": SHEET, "found": ", ".join(f"'{g.title}'" for g in visible)},
     )
-    return wb.worksheets[0]
+    return book.grids[0]
 
 
-def _find_header(
-    ws: Worksheet, merged: dict[tuple[int, int], Any], errors: _Errors
-) -> tuple[int, dict[str, int], dict[str, str]]:
-    names = {
-        plan_sheets.normalise(name): column
-        for column in COLUMNS
-        for name in (column.header, column.key, *column.aliases)
-    }
-    best: tuple[int, dict[str, int], dict[str, str]] | None = None
-    for row in range(1, min(ws.max_row, HEADER_SEARCH_ROWS) + 1):
-        found: dict[str, int] = {}
-        written: dict[str, str] = {}
-        for col in range(1, ws.max_column + 1):
-            value = merged.get((row, col), ws.cell(row, col).value)
-            column = names.get(plan_sheets.normalise(value))
-            if column and column.key not in found:
-                found[column.key], written[column.key] = col, str(value).strip()
-        if len(found) >= 2 and (best is None or len(found) > len(best[1])):
-            best = (row, found, written)
+def _find_header(grid: Grid, errors: _Errors) -> tuple[int, hd.HeadingMapping]:
+    best = find_header(grid, FIELDS)
     expected = ", ".join(f"'{c.header}'" for c in COLUMNS if c.key in REQUIRED)
     if best is None:
         errors.add(
-            f'{errors.filename}, sheet "{ws.title}"',
+            f'{errors.filename}, sheet "{grid.title}"',
             _("no header row found in the first %(n)s rows; expected the columns %(columns)s")
             % {"n": HEADER_SEARCH_ROWS, "columns": expected},
         )
-        return (0, {}, {})
+        return (0, hd.HeadingMapping())
+    row, mapping = best
     for key in REQUIRED:
-        if key not in best[1]:
+        if key not in mapping.columns:
             column = next(c for c in COLUMNS if c.key == key)
             errors.add(
-                errors.where(ws, best[0]),
+                errors.where(grid, row),
                 _("missing required column '%(header)s' (or %(aliases)s)")
                 % {
                     "header": column.header,
                     "aliases": ", ".join(f"'{a}'" for a in column.aliases[:3]),
                 },
             )
+    labels = {c.key: c.header for c in COLUMNS}
+    for use in mapping.similar_unused:
+        errors.add(
+            errors.where(grid, row, column_index_from_string(use.column), use.heading),
+            _(
+                "this heading is not used, but looks like '%(field)s'; did you mean that column? "
+                "Rename the heading, or map it in the web import"
+            )
+            % {"field": labels.get(use.suggestion or "", use.suggestion)},
+        )
     return best
 
 
 def _read_rows(
-    ws: Worksheet,
-    merged: dict[tuple[int, int], Any],
-    header_row: int,
-    columns: dict[str, int],
-    written: dict[str, str],
-    errors: _Errors,
+    grid: Grid, header_row: int, mapping: hd.HeadingMapping, errors: _Errors
 ) -> list[EntryData]:
-    actions = set(Action.objects.values_list("code", flat=True))
+    columns, written = mapping.columns, mapping.written
+    actions = {code.lower(): code for code in Action.objects.values_list("code", flat=True)}
     lines = list(FundingLine.objects.all())
     line_names = {
         plan_sheets.normalise(name): line
@@ -290,14 +286,14 @@ def _read_rows(
     }
     out: list[EntryData] = []
     seen: dict[tuple[str, str, int], int] = {}
-    for row in range(header_row + 1, ws.max_row + 1):
+    for row, cells in body(grid, header_row):
         values: dict[str, Any] = {}
         for key, col in columns.items():
-            cell = ws.cell(row, col)
-            value = merged.get((row, col), cell.value)
-            if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+            cell = grid.cell(cells, col)
+            value = cell.value
+            if cell.formula:
                 errors.add(
-                    errors.where(ws, row, col, written[key]),
+                    errors.where(grid, row, col, written[key]),
                     _("cell holds a formula; enter the value itself (formulas are not evaluated)"),
                 )
                 value = None
@@ -309,16 +305,17 @@ def _read_rows(
             continue
 
         def where(key: str, row: int = row) -> str:
-            return errors.where(ws, row, columns.get(key), written.get(key, ""))
+            return errors.where(grid, row, columns.get(key), written.get(key, ""))
 
         for key in REQUIRED:
             if key not in values:
                 errors.add(where(key), _("is empty; every allocation needs it"))
-        code = str(values.get("action", "")).strip()
-        if isinstance(values.get("action"), float) and values["action"].is_integer():
-            code = str(int(values["action"]))
-        if code and code not in actions:
-            errors.add(where("action"), _("unknown action '%(code)s'") % {"code": code})
+        written_code = values.get("action", "")
+        if isinstance(written_code, float) and written_code.is_integer():
+            written_code = int(written_code)
+        code = actions.get(str(written_code).strip().lower(), "")
+        if written_code not in ("", None) and not code:
+            errors.add(where("action"), _("unknown action '%(code)s'") % {"code": written_code})
         line = None
         if "funding_line" in values:
             line = line_names.get(plan_sheets.normalise(values["funding_line"]))
@@ -352,12 +349,12 @@ def _read_rows(
                 where("demo"),
                 _("expected ja or nee (yes or no), got '%(value)s'") % {"value": values["demo"]},
             )
-        if line is None or year is None or amount is None or code not in actions:
+        if line is None or year is None or amount is None or not code:
             continue
         entry = (line.code, code, year)
         if entry in seen:
             errors.add(
-                errors.where(ws, row),
+                errors.where(grid, row),
                 _("%(action)s, %(line)s, %(year)s is listed twice (also in row %(other)s)")
                 % {"action": code, "line": line.code, "year": year, "other": seen[entry]},
             )

@@ -108,6 +108,7 @@ LABELS: dict[str, Promise] = {
     "inferred": gettext_lazy("inferred fields"),
     "snapshot": gettext_lazy("actions in this version"),
     "name": gettext_lazy("name"),
+    "aliases": gettext_lazy("also written as"),
     "hint": gettext_lazy("first characters"),
     "expires_at": gettext_lazy("expires on"),
     "revoked_at": gettext_lazy("revoked on"),

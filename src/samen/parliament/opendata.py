@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,12 +65,53 @@ class MotionRecord:
     submitters: tuple[str, ...]
     decision: str | None  # None: the file says nothing about it
     source: str
+    kind: str = "motion"  # Motion.Kind: a Zaak "Motie", or a Toezegging (commitment)
+    status: str | None = None  # for a commitment: its status as the Kamer keeps it
 
 
 @dataclass
 class ReadResult:
     records: list[MotionRecord] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> number
+    warnings: list[str] = field(default_factory=list)
+    next_links: list[str] = field(default_factory=list)
+
+    def extend(self, other: ReadResult) -> None:
+        self.records += other.records
+        self.skipped.update(other.skipped)
+        self.warnings += other.warnings
+
+
+ODATA_TOEZEGGING = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Toezegging({id})"
+ENTITIES = ("Zaak", "Toezegging")
+COMMITMENT_STATUSES = {
+    "openstaand": "open",
+    "open": "open",
+    "deels voldaan": "in_progress",
+    "gedeeltelijk voldaan": "in_progress",
+    "voldaan": "done",
+    "afgedaan": "done",
+}
+MAX_PAGES = 200
+
+
+def load_json(content: bytes) -> Any:
+    """The one place a Kamer file's bytes are parsed (json.loads on UTF-8)."""
+    return json.loads(content.decode("utf-8-sig"))
+
+
+def entity_of(data: Any, items: list[Any]) -> str:
+    """The entity a file holds: from `@odata.context` ("…/$metadata#Toezegging"),
+    else from the fields of its first record."""
+    context = data.get("@odata.context") if isinstance(data, dict) else None
+    if isinstance(context, str) and "#" in context:
+        return re.split(r"[(/]", context.rsplit("#", 1)[1])[0] or "?"
+    first = next((i for i in items if isinstance(i, dict) and not i.get("Verwijderd")), None)
+    if first is None or "Soort" in first or "Onderwerp" in first:
+        return "Zaak"
+    if "Tekst" in first or "DatumNakoming" in first:
+        return "Toezegging"
+    return "?"
 
 
 class _Errors:
@@ -131,9 +173,33 @@ def read_zaken(content: bytes, filename: str) -> ReadResult:
         )
         raise doc.PlanDocumentInvalid(errors.items, filename)
     result = ReadResult()
+    entity = entity_of(data, items)
+    if entity not in ENTITIES:
+        errors.add(
+            None,
+            "",
+            "",
+            _(
+                "the file holds %(entity)s records; samen imports Zaak records (motions) and "
+                "Toezegging records (commitments)"
+            )
+            % {"entity": entity},
+        )
+        raise doc.PlanDocumentInvalid(errors.items, filename)
+    next_link = data.get("@odata.nextLink") if isinstance(data, dict) else None
+    if isinstance(next_link, str) and next_link:
+        result.next_links.append(next_link)
+        result.warnings.append(
+            _(
+                "%(file)s is one page of a longer answer: more records are at %(link)s. Import "
+                "all pages together (several files at once, or --url to fetch them)."
+            )
+            % {"file": filename, "link": next_link}
+        )
+    read = _read_commitment if entity == "Toezegging" else _read_record
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
-        record = _read_record(item, index, errors, result)
+        record = read(item, index, errors, result)
         if record is None:
             continue
         if record.tk_id in seen:
@@ -187,18 +253,9 @@ def _read_record(item: Any, index: int, errors: _Errors, result: ReadResult) -> 
             )
         return value.strip()
 
-    deleted = item.get("Verwijderd")
-    if deleted not in (None, True, False):
-        errors.add(
-            index,
-            number,
-            "Verwijderd",
-            _("expected true or false, got %(value)r") % {"value": deleted},
-        )
-    kind = text("Soort", required=True, max_length=100)
-    if deleted is True:
-        result.skipped[_("deleted in the source")] += 1
+    if _deleted(item, index, number, errors, result):
         return None
+    kind = text("Soort", required=True, max_length=100)
     if kind and kind != MOTION_KIND:
         result.skipped[kind] += 1
         return None
@@ -229,6 +286,133 @@ def _read_record(item: Any, index: int, errors: _Errors, result: ReadResult) -> 
         decision=decision,
         source=ODATA_ZAAK.format(id=tk_id),
     )
+
+
+def _deleted(
+    item: dict[str, Any], index: int, number: str, errors: _Errors, result: ReadResult
+) -> bool:
+    """A deleted record is skipped (and counted) before any other check: its
+    fields are null in the Kamer's data."""
+    deleted = item.get("Verwijderd")
+    if deleted not in (None, True, False):
+        errors.add(
+            index,
+            number,
+            "Verwijderd",
+            _("expected true or false, got %(value)r") % {"value": deleted},
+        )
+    if deleted is True:
+        result.skipped[_("deleted in the source")] += 1
+        return True
+    return False
+
+
+def _read_commitment(
+    item: Any, index: int, errors: _Errors, result: ReadResult
+) -> MotionRecord | None:
+    """A Toezegging: `Id`, `Nummer`, `Tekst` (the title), `Status` (Openstaand,
+    Deels voldaan, Voldaan), `DatumNakoming` (the date it is due to be met)."""
+    if not isinstance(item, dict):
+        errors.add(
+            index,
+            "",
+            "",
+            _("expected a Toezegging record (an object), got %(type)s")
+            % {"type": _type_name(item)},
+        )
+        return None
+    number = str(item["Nummer"]) if isinstance(item.get("Nummer"), str) else ""
+    if _deleted(item, index, number, errors, result):
+        return None
+    before = len(errors.items)
+    values = {}
+    for key, limit in (("Id", 40), ("Nummer", 20), ("Tekst", 600)):
+        value = item.get(key)
+        if not isinstance(value, str) or not value.strip():
+            errors.add(index, number, key, _("is required"))
+        elif len(value.strip()) > limit:
+            errors.add(
+                index,
+                number,
+                key,
+                _("is %(n)s characters long; at most %(max)s allowed")
+                % {"n": len(value.strip()), "max": limit},
+            )
+        values[key] = value.strip() if isinstance(value, str) else ""
+    status = None
+    raw_status = item.get("Status")
+    if raw_status not in (None, ""):
+        status = COMMITMENT_STATUSES.get(str(raw_status).strip().lower())
+        if status is None:
+            errors.add(
+                index,
+                number,
+                "Status",
+                _("unknown status %(value)r; accepted: Openstaand, Deels voldaan, Voldaan")
+                % {"value": raw_status},
+            )
+    date = _date(
+        item.get("DatumNakoming"),
+        lambda message: errors.add(index, number, "DatumNakoming", message),
+    )
+    if len(errors.items) > before:
+        return None
+    who = item.get("Naam") or item.get("Achternaam")
+    return MotionRecord(
+        tk_id=values["Id"],
+        tk_number=values["Nummer"],
+        title_nl=values["Tekst"],
+        date=date,
+        kamerstuk="",
+        submitters=(str(who).strip(),) if isinstance(who, str) and who.strip() else (),
+        decision=None,
+        source=ODATA_TOEZEGGING.format(id=values["Id"]),
+        kind="commitment",
+        status=status,
+    )
+
+
+def read_files(files: list[tuple[bytes, str]]) -> ReadResult:
+    """Several page files of one answer, read together: a record in two pages
+    is one record. Raises PlanDocumentInvalid with the problems of every file."""
+    result = ReadResult()
+    problems: list[doc.DocumentError] = []
+    for content, filename in files:
+        try:
+            result.extend(read_zaken(content, filename))
+        except doc.PlanDocumentInvalid as exc:
+            problems += exc.errors
+    if problems:
+        raise doc.PlanDocumentInvalid(problems, ", ".join(name for _c, name in files))
+    unique: dict[str, MotionRecord] = {}
+    for record in result.records:
+        unique.setdefault(record.tk_id, record)
+    result.records = list(unique.values())
+    # Pages given together: a next link that points at one of them is not a warning.
+    result.warnings = result.warnings if len(files) == 1 else []
+    return result
+
+
+def fetch_pages(url: str, opener: Any = None) -> list[tuple[bytes, str]]:
+    """Every page of an OData answer, following `@odata.nextLink` (at most
+    MAX_PAGES pages). Returns (content, name) per page. Raises OSError."""
+    from urllib.request import urlopen
+
+    opener = opener or urlopen
+    pages = []
+    seen = set()
+    while url and url not in seen and len(pages) < MAX_PAGES:
+        seen.add(url)
+        with opener(url, timeout=60) as response:
+            content = response.read(settings.SAMEN_MAX_UPLOAD_BYTES + 1)
+        pages.append((content, _("page %(n)s") % {"n": len(pages) + 1}))
+        try:
+            data = load_json(content)
+        except ValueError:
+            break
+        link = data.get("@odata.nextLink") if isinstance(data, dict) else None
+        url = link if isinstance(link, str) else ""
+    return pages
 
 
 def _type_name(value: Any) -> str:

@@ -18,6 +18,7 @@ from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core import audit
 from samen.core.errors import Invalid
+from samen.core.importing.changes import Preview, preview_lines
 from samen.plan.models import Action
 
 from .models import Motion
@@ -259,6 +260,8 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+    preview: Preview = field(default_factory=Preview)
 
     def lines(self) -> list[str]:
         out = [
@@ -271,10 +274,12 @@ class ImportReport:
         ]
         if self.skipped:
             out.append(
-                _("Skipped (not a motion): %(list)s")
+                _("Skipped: %(list)s")
                 % {"list": ", ".join(f"{kind} × {n}" for kind, n in sorted(self.skipped.items()))}
             )
+        out += self.warnings
         if self.dry_run:
+            out += preview_lines(self.preview)
             out.append(_("Dry run: nothing was written."))
         return out
 
@@ -289,6 +294,7 @@ def import_motions(
     *,
     skipped: Counter[str] | None = None,
     dry_run: bool = False,
+    warnings: Sequence[str] = (),
 ) -> ImportReport:
     """Create or update motions from Tweede Kamer records (see opendata.read_zaken).
     A record is matched by its case id, then case number, then Kamerstuk number,
@@ -296,7 +302,7 @@ def import_motions(
     keeps itself (status, answer, actions) is left as it is."""
     if not access.can_change_motions(user):
         raise Denied(_("Only the programme team imports motions."))
-    report = ImportReport(dry_run=dry_run, skipped=skipped or Counter())
+    report = ImportReport(dry_run=dry_run, skipped=skipped or Counter(), warnings=list(warnings))
     try:
         with transaction.atomic():
             for record in records:
@@ -306,6 +312,10 @@ def import_motions(
     except _DryRun:
         pass
     return report
+
+
+def _without_version(state: dict[str, Any] | None) -> dict[str, Any] | None:
+    return {k: v for k, v in state.items() if k != "version"} if state else None
 
 
 def _import_record(actor: Any, record: MotionRecord, report: ImportReport) -> None:
@@ -320,9 +330,12 @@ def _import_record(actor: Any, record: MotionRecord, report: ImportReport) -> No
     )
     before = motion_state(m) if m else None
     if m is None:
-        m = Motion(code=_unique_code(f"motie-{record.kamerstuk or record.tk_number}"))
+        prefix = "toezegging" if record.kind == Motion.Kind.COMMITMENT else "motie"
+        m = Motion(code=_unique_code(f"{prefix}-{record.kamerstuk or record.tk_number}"))
         m.source = record.source
-    m.kind = Motion.Kind.MOTION
+    m.kind = record.kind
+    if record.status:  # a commitment: the Kamer keeps its status
+        m.status = record.status
     m.tk_id, m.tk_number, m.title_nl = record.tk_id, record.tk_number, record.title_nl
     m.kamerstuk = record.kamerstuk or m.kamerstuk
     m.date = record.date or m.date
@@ -340,6 +353,7 @@ def _import_record(actor: Any, record: MotionRecord, report: ImportReport) -> No
     if before:
         m.version += 1
     m.save()
+    report.preview.add("motions", m.identifier, _without_version(before), _without_version(after))
     audit.record(
         actor=actor,
         kind="update" if before else "create",

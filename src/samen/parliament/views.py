@@ -122,6 +122,7 @@ def motion_import(request: HttpRequest) -> HttpResponse:
                 result.records,
                 skipped=result.skipped,
                 dry_run=form.cleaned_data["dry_run"],
+                warnings=result.warnings,
             )
         except doc.PlanDocumentInvalid as exc:
             errors = [str(e) for e in exc.errors]

@@ -42,7 +42,7 @@ YEAR_RANGE = (1900, 2100)
 
 PROVENANCE_KEYS = ("source", "confirmed", "inferred", "note")
 TERM_KEYS = ("code", "name_nl", "name_en")
-ORGANISATION_KEYS = ("code", "short_name", "name", "type", *PROVENANCE_KEYS)
+ORGANISATION_KEYS = ("code", "short_name", "name", "aliases", "type", *PROVENANCE_KEYS)
 GOAL_KEYS = ("code", "number", "name_nl", "name_en", *PROVENANCE_KEYS)
 ACTION_KEYS = (
     "code",
@@ -107,6 +107,7 @@ class OrganisationData:
     name: str
     type: str
     provenance: ProvenanceData = ProvenanceData()
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,11 +254,29 @@ class DocumentError:
         return f"{self.location or format_path(self.path)}: {self.message}"
 
 
+SHOWN_ERRORS = 200
+
+
 class PlanDocumentInvalid(Exception):
-    def __init__(self, errors: list[DocumentError], filename: str = "") -> None:
+    """Every problem found in a file. `understood` is how the file was read
+    (sheet_import.Understood) when it is a spreadsheet, for the mapping step."""
+
+    def __init__(
+        self, errors: list[DocumentError], filename: str = "", understood: Any = None
+    ) -> None:
         self.errors = errors
         self.filename = filename
+        self.understood = understood
         super().__init__(self.summary())
+
+    @property
+    def shown(self) -> list[DocumentError]:
+        """The first SHOWN_ERRORS errors; `more` says how many are left out."""
+        return self.errors[:SHOWN_ERRORS]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.errors) - SHOWN_ERRORS)
 
     def summary(self) -> str:
         head = f"{self.filename}: " if self.filename else ""
@@ -271,7 +290,13 @@ class PlanDocumentInvalid(Exception):
             )
             % {"count": count}
         ]
-        lines += [f"  - {error}" for error in self.errors]
+        lines += [f"  - {error}" for error in self.shown]
+        if self.more:
+            lines.append(
+                "  "
+                + ngettext("… and %(count)s more error.", "… and %(count)s more errors.", self.more)
+                % {"count": self.more}
+            )
         return "\n".join(lines)
 
 
@@ -742,7 +767,17 @@ def _parse_organisation(check: _Checker, raw: Any, path: Path, types: set[str]) 
             _("organisation type '%(code)s' is not known; known: %(codes)s")
             % {"code": org_type, "codes": ", ".join(sorted(types))},
         )
+    aliases = data.get("aliases") or []
+    if isinstance(aliases, str):
+        aliases = split_list(aliases)
+    if not isinstance(aliases, list):
+        check.error(
+            (*path, "aliases"),
+            _("expected a list of names, got %(type)s") % {"type": type_name(aliases)},
+        )
+        aliases = []
     return OrganisationData(
+        aliases=tuple(dict.fromkeys(str(a).strip() for a in aliases if str(a).strip())),
         code=code,
         short_name=check.text(data, "short_name", path, max_length=60) or code,
         name=check.text(data, "name", path, required=True, max_length=300),

@@ -73,6 +73,7 @@ def export_document() -> dict[str, Any]:
             "code": o.code,
             "short_name": o.short_name,
             "name": o.name,
+            **({"aliases": list(o.aliases)} if o.aliases else {}),
             "type": o.type.code,
             **_provenance(o),
         }
@@ -135,21 +136,26 @@ def export_bytes(fmt: str) -> bytes:
     raise ValueError(f"unknown format '{fmt}'; expected one of: {', '.join(FORMATS)}")
 
 
-def read_bytes(content: bytes, filename: str) -> tuple[Any, Callable[[doc.Path], str] | None]:
-    """Turn file content into a raw document (and, for spreadsheets, a map
-    from document paths to cells). Raises PlanDocumentInvalid when the file
-    cannot be read at all."""
+def read_bytes(
+    content: bytes, filename: str, options: Any = None
+) -> tuple[Any, Callable[[doc.Path], str] | None]:
+    """Turn file content into a raw document (and, for spreadsheets and CSV, a
+    reader that maps document paths to cells and holds the reading errors).
+    `options`: sheet_import.ImportOptions. Raises PlanDocumentInvalid when the
+    file cannot be read at all."""
     suffix = Path(filename).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from .spreadsheet import read_plan_workbook
+    if suffix in (".xlsx", ".xlsm", ".csv"):
+        from .sheet_import import read_plan_workbook
 
-        return read_plan_workbook(content, filename)
+        return read_plan_workbook(content, filename, options)
     if suffix not in (".yaml", ".yml", ".json"):
         raise doc.PlanDocumentInvalid(
             [
                 doc.DocumentError(
                     (),
-                    _("unsupported file type '%(type)s'; expected .yaml, .yml, .json or .xlsx")
+                    _(
+                        "unsupported file type '%(type)s'; expected .yaml, .yml, .json, .xlsx or .csv"
+                    )
                     % {"type": suffix or filename},
                 )
             ],

@@ -84,6 +84,8 @@ class Organisation(Provenance):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     short_name = models.CharField(_("short name"), max_length=60)
     name = models.CharField(_("name"), max_length=300)
+    # Other ways people write the name ("Min. JenV"): the imports recognise them.
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
     type = models.ForeignKey(
         OrganisationType,
         on_delete=models.PROTECT,
@@ -354,3 +356,23 @@ class PlanVersion(models.Model):
     @property
     def source_is_link(self) -> bool:
         return self.source.startswith(("http://", "https://"))
+
+
+class SavedHeadingMapping(models.Model):
+    """A heading the programme team mapped in the web import, reused for the
+    next import from a sheet with the same headings (the same layout)."""
+
+    layout = models.CharField(_("layout"), max_length=64, db_index=True)
+    heading = models.CharField(_("heading"), max_length=200)  # as compared (heading_key)
+    field = models.CharField(_("field"), max_length=40, blank=True)  # "" = not used
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["layout", "heading"], name="one_mapping_per_heading")
+        ]
+        verbose_name = _("saved heading mapping")
+        verbose_name_plural = _("saved heading mappings")
+
+    def __str__(self) -> str:
+        return f"{self.heading} → {self.field or '-'}"

@@ -4,13 +4,14 @@ audit event per object it creates, changes or deletes."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
 
 from samen.core import audit
+from samen.core.importing.changes import Preview, preview_lines
 
 from . import document as doc
 from .models import (
@@ -36,8 +37,11 @@ class ImportReport:
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
     not_in_file: dict[str, list[str]] = field(default_factory=dict)
+    preview: Preview = field(default_factory=Preview)
+    understood: Any = None  # sheet_import.Understood, for spreadsheets
 
-    def lines(self) -> list[str]:
+    def lines(self, detail: bool = True) -> list[str]:
+        """The report as text; `detail`: also every change, field by field."""
         kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
         out = [
             f"{kind}: {self.created[kind]} created, {self.updated[kind]} changed, "
@@ -50,6 +54,10 @@ class ImportReport:
                     f"{kind} in the database but not in the file (left as they are): "
                     + ", ".join(codes)
                 )
+        if detail:
+            out += preview_lines(self.preview)
+        if self.understood is not None:
+            out = [*self.understood.lines(), *out]
         if self.dry_run:
             out.append("Dry run: nothing was written.")
         return out
@@ -63,15 +71,42 @@ class _DryRunRollback(Exception):
     pass
 
 
+class PreviewOutdated(Exception):
+    """The plan changed between the preview and the confirmation; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Additions:
+    """Organisations the user added in the web import, and names the user
+    mapped to existing organisations (code -> names), kept as their aliases."""
+
+    organisations: tuple[doc.OrganisationData, ...] = ()
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
 def import_document(
-    document: doc.PlanDocument, *, actor: Any = None, dry_run: bool = False
+    document: doc.PlanDocument,
+    *,
+    actor: Any = None,
+    dry_run: bool = False,
+    additions: Additions | None = None,
+    expected: str | None = None,
 ) -> ImportReport:
     """Load a parsed plan document: create what is new, change what differs,
-    leave the rest. Running it twice changes nothing the second time."""
+    leave the rest. Running it twice changes nothing the second time.
+
+    `expected`: the digest of the preview the user confirmed; when the change
+    about to be written differs from it (the database changed in between),
+    nothing is written and PreviewOutdated is raised. One transaction."""
     report = ImportReport(dry_run=dry_run)
     try:
         with transaction.atomic():
-            _Loader(actor, report).load(document)
+            loader = _Loader(actor, report)
+            if additions:
+                loader.load_additions(additions)
+            loader.load(document)
+            if expected is not None and report.preview.digest != expected:
+                raise PreviewOutdated
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
@@ -86,10 +121,44 @@ def parse_and_import(
     dry_run: bool = False,
     locate: Callable[[doc.Path], str] | None = None,
     filename: str = "",
+    additions: Mapping[str, Any] | None = None,
+    expected: str | None = None,
 ) -> ImportReport:
-    """Check a raw document against the database and import it."""
-    parsed = doc.parse_document(raw, known_codes(), locate=locate, filename=filename)
-    return import_document(parsed, actor=actor, dry_run=dry_run)
+    """Check a raw document against the database and import it.
+
+    `locate` may be a spreadsheet reader (sheet_import.SheetReader): its own
+    errors are reported together with the document checks, in one pass.
+    `additions`: {"organisations": [organisation documents], "aliases": {code:
+    [names]}} from the web mapping step. Raises PlanDocumentInvalid with every
+    error, or PreviewOutdated (see import_document)."""
+    known = known_codes()
+    errors = list(getattr(locate, "errors", []))
+    understood = getattr(locate, "understood", None)
+    extra = Additions()
+    if additions:
+        new = additions.get("organisations") or []
+        try:
+            parsed_new = doc.parse_document({"organisations": new}, known, filename=filename)
+        except doc.PlanDocumentInvalid as exc:
+            errors += exc.errors
+        else:
+            extra = Additions(
+                tuple(parsed_new.organisations or ()),
+                {c: tuple(n) for c, n in (additions.get("aliases") or {}).items()},
+            )
+            known.organisations |= {o.code for o in extra.organisations}
+    try:
+        parsed = doc.parse_document(raw, known, locate=locate, filename=filename)
+    except doc.PlanDocumentInvalid as exc:
+        flagged = {e.location for e in errors}
+        errors += [e for e in exc.errors if e.location not in flagged]
+    if errors:
+        raise doc.PlanDocumentInvalid(errors, filename, understood=understood)
+    report = import_document(
+        parsed, actor=actor, dry_run=dry_run, additions=extra, expected=expected
+    )
+    report.understood = understood
+    return report
 
 
 def _state(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -113,6 +182,7 @@ class _Loader:
         fields = [*lookup, *values]
         if obj is None:
             obj = model.objects.create(**lookup, **values)
+            self.report.preview.add(kind, str(getattr(obj, "code", "")), None, _state(obj, values))
             audit.record(
                 actor=self.actor, kind="create", obj=obj, after=_state(obj, fields), verb="import"
             )
@@ -126,6 +196,7 @@ class _Loader:
             self.report.unchanged[kind] += 1
             return obj
         obj.save()
+        self.report.preview.add(kind, str(getattr(obj, "code", "")), before, after)
         audit.record(
             actor=self.actor, kind="update", obj=obj, before=before, after=after, verb="import"
         )
@@ -163,6 +234,7 @@ class _Loader:
                     {
                         "short_name": org.short_name,
                         "name": org.name,
+                        "aliases": list(org.aliases),
                         "type": types[org.type],
                         **_provenance(org.provenance),
                     },
@@ -192,6 +264,28 @@ class _Loader:
             self.load_actions(d.actions)
         if d.versions is not None:
             self.load_versions(d.versions)
+
+    def load_additions(self, additions: Additions) -> None:
+        types = {t.code: t for t in OrganisationType.objects.all()}
+        for org in additions.organisations:
+            self.upsert(
+                Organisation,
+                {"code": org.code},
+                {
+                    "short_name": org.short_name,
+                    "name": org.name,
+                    "aliases": list(org.aliases),
+                    "type": types[org.type],
+                    **_provenance(org.provenance),
+                },
+                "organisations",
+            )
+        for code, names in additions.aliases.items():
+            org = Organisation.objects.filter(code=code).first()
+            if org is None:
+                continue
+            aliases = list(dict.fromkeys([*(org.aliases or []), *names]))
+            self.upsert(Organisation, {"code": code}, {"aliases": aliases}, "organisations")
 
     def load_plan(self, meta: doc.PlanMeta) -> None:
         values = {
@@ -223,6 +317,9 @@ class _Loader:
             if before == after:
                 self.report.unchanged["actions"] += 1
                 continue
+            self.report.preview.add(
+                "actions", data.code, before, after if before else doc.compact_action(after)
+            )
             action = write_action(action, data, lookups)
             audit.record(
                 actor=self.actor,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 # Paths are Dutch, the UI's first language; the API has its own English paths.
 urlpatterns = [
@@ -17,5 +17,5 @@ urlpatterns = [
     path("dekking", views.coverage, name="coverage"),
     path("versies", views.version_list, name="versions"),
     path("versies/vergelijken", views.version_compare, name="version-compare"),
-    path("plan/importeren", views.plan_import, name="plan-import"),
+    path("plan/importeren", import_views.plan_import, name="plan-import"),
 ]

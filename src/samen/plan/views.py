@@ -8,23 +8,17 @@ import io
 import itertools
 from typing import Any
 
-from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
-from samen.accounts import access
 from samen.core import audit_display
 from samen.core.home import panels as home_panels
 
-from . import document as doc
-from . import imports, selectors
+from . import selectors
 from .models import (
     Action,
     ActionLine,
@@ -357,96 +351,3 @@ def version_compare(request: HttpRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
-
-
-IMPORT_SESSION_KEY = "samen_plan_import"
-IMPORT_KINDS = {
-    "plan": gettext_lazy("plan"),
-    "exploitation forms": gettext_lazy("exploitation forms"),
-    "age groups": gettext_lazy("age groups"),
-    "organisation types": gettext_lazy("organisation types"),
-    "organisations": gettext_lazy("organisations"),
-    "strategic goals": gettext_lazy("strategic goals"),
-    "action lines": gettext_lazy("action lines"),
-    "actions": gettext_lazy("actions"),
-    "plan versions": gettext_lazy("plan versions"),
-}
-
-
-@login_required
-def plan_import(request: HttpRequest) -> HttpResponse:
-    """Programme team: upload the action table (XLSX) or a plan file, see what
-    would change or every error with its cell, then confirm."""
-    if not access.can_manage_rounds(request.user):
-        return render(
-            request,
-            "403.html",
-            {"message": _("Only the programme team imports the plan.")},
-            status=403,
-        )
-    context: dict[str, Any] = {}
-    status = 200
-    if request.method == "POST" and "confirm" in request.POST:
-        pending = request.session.pop(IMPORT_SESSION_KEY, None)
-        if not pending or pending["token"] != request.POST.get("token"):
-            context["error"] = _("This import has expired; upload the file again.")
-            status = 400
-        else:
-            try:
-                report = imports.confirm(pending["token"], pending["filename"], request.user)
-            except (FileNotFoundError, doc.PlanDocumentInvalid) as exc:
-                context["error"] = (
-                    str(exc)
-                    if isinstance(exc, doc.PlanDocumentInvalid)
-                    else _("This import has expired; upload the file again.")
-                )
-                status = 400
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "Imported %(file)s: %(count)s change.",
-                        "Imported %(file)s: %(count)s changes.",
-                        report.changes,
-                    )
-                    % {"file": pending["filename"], "count": report.changes},
-                )
-                return redirect("explorer")
-    elif request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["error"] = _("Choose a file to import.")
-            status = 400
-        elif upload.size > settings.SAMEN_MAX_UPLOAD_BYTES:
-            context["error"] = _("The file is too large (at most %(max)s MB).") % {
-                "max": settings.SAMEN_MAX_UPLOAD_BYTES // (1024 * 1024)
-            }
-            status = 400
-        else:
-            content = upload.read()
-            try:
-                context["report"] = imports.check(content, upload.name, request.user)
-            except doc.PlanDocumentInvalid as exc:
-                context["invalid"] = exc
-                status = 400
-            else:
-                token = imports.park(content, upload.name)
-                request.session[IMPORT_SESSION_KEY] = {"token": token, "filename": upload.name}
-                report = context["report"]
-                labels = {kind: str(label) for kind, label in IMPORT_KINDS.items()}
-                context.update(
-                    token=token,
-                    filename=upload.name,
-                    summary=[
-                        (
-                            labels.get(k, k),
-                            report.created[k],
-                            report.updated[k],
-                            report.unchanged[k],
-                        )
-                        for k in IMPORT_KINDS
-                        if report.created[k] or report.updated[k] or report.unchanged[k]
-                    ],
-                    not_in_file=[(labels.get(k, k), c) for k, c in report.not_in_file.items() if c],
-                )
-    return render(request, "plan/import.html", context, status=status)

@@ -13,18 +13,25 @@ import csv
 import io
 import json
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from samen.core.exports import csv_text
 from samen.plan.models import Action
 from samen.reporting.models import ReportingRound
 from samen.reporting.publication import public_updates
 
 FORMATS = ("csv", "xlsx", "json")
+# The comma-separated variant for machines (decimal points, true/false, no byte-order mark);
+# `csv` is what Dutch spreadsheet programs open without a question.
+MACHINE_CSV = "komma.csv"
+FILE_FORMATS = (*FORMATS, MACHINE_CSV)
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
+    MACHINE_CSV: "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
@@ -128,9 +135,15 @@ def progress_records(r: ReportingRound | None = None) -> list[dict[str, Any]]:
     ]
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, dutch: bool = True) -> Any:
+    """A value as a file cell: lists joined, dates ISO, booleans ja/nee and
+    decimal commas in the Dutch files (true/false and points for machines)."""
     if isinstance(value, list):
         return LIST_SEPARATOR.join(value)
+    if isinstance(value, bool):
+        return ("ja" if value else "nee") if dutch else ("true" if value else "false")
+    if isinstance(value, (float, Decimal)) and dutch:
+        return str(value).replace(".", ",")
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -138,9 +151,17 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+def _xlsx_cell(value: Any) -> Any:
+    """Numbers stay numbers in a workbook; the rest as in the Dutch CSV."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return value
+    return _cell(value)
+
+
 def write(
     records: Iterable[dict[str, Any]], fields: tuple[str, ...], schema: str, fmt: str
 ) -> bytes:
+    """One data set in one format (see FILE_FORMATS and docs/open-data.md)."""
     records = list(records)
     if fmt == "json":
         body = {
@@ -150,13 +171,15 @@ def write(
             "records": records,
         }
         return json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode()
-    if fmt == "csv":
+    if fmt == MACHINE_CSV:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)  # comma-separated, UTF-8: the open-data convention
+        writer = csv.writer(buffer)  # comma-separated, decimal points, true/false
         writer.writerow(fields)
         for record in records:
-            writer.writerow([_cell(record[f]) for f in fields])
-        return ("\ufeff" + buffer.getvalue()).encode()
+            writer.writerow([_cell(record[f], dutch=False) for f in fields])
+        return buffer.getvalue().encode()
+    if fmt == "csv":
+        return csv_text(fields, ([_cell(record[f]) for f in fields] for record in records)).encode()
     if fmt == "xlsx":
         from openpyxl import Workbook
 
@@ -165,7 +188,7 @@ def write(
         ws.title = schema.split("/")[0].removeprefix("samen-open-")[:31]
         ws.append(list(fields))
         for record in records:
-            ws.append([_cell(record[f]) for f in fields])
+            ws.append([_xlsx_cell(record[f]) for f in fields])
         ws.freeze_panes = "A2"
         out = io.BytesIO()
         wb.save(out)

@@ -102,7 +102,7 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
 
 
 def open_data_file(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
-    if fmt not in open_data.FORMATS:
+    if fmt not in open_data.FILE_FORMATS:
         raise Http404
     if dataset == "plan":
         body = open_data.write(

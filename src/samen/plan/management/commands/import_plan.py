@@ -7,20 +7,24 @@ from ._plan_files import import_file
 
 class Command(BaseCommand):
     help = (
-        "Import a plan from YAML, JSON or XLSX. A file with any error is rejected as a whole "
+        "Import a plan from YAML, JSON, XLSX or CSV (the explorer's export). A file with any error is rejected as a whole "
         "and nothing is written."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument(
+            "--sheet",
+            help="the sheet to read the actions from, when several visible sheets hold actions",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="check the file and report what would change, without writing",
         )
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
-        report = import_file(self, file, dry_run=dry_run)
+    def handle(self, *args, file: Path, dry_run: bool, sheet: str | None = None, **options):
+        report = import_file(self, file, dry_run=dry_run, sheet=sheet)
         if not dry_run:
             self.stdout.write(
                 self.style.SUCCESS(f"Imported {file.name} ({report.changes} changes).")

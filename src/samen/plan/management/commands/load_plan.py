@@ -20,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: Path, **options):
-        report = import_file(self, file, dry_run=False)
+        report = import_file(self, file, dry_run=False, detail=False)
         self.stdout.write(
             self.style.SUCCESS(f"Plan loaded from {file.name} ({report.changes} changes).")
         )

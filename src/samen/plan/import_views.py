@@ -1,0 +1,322 @@
+"""The web import of the plan: upload, map what was not understood, preview
+every change, confirm (see imports.py for the steps)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from samen.accounts import access
+from samen.core.importing.changes import shown
+from samen.core.importing.headings import heading_key
+from samen.core.text import clean_text
+
+from . import document as doc
+from . import imports, services
+from .models import Action, Organisation, OrganisationType
+
+SESSION_KEY = "samen_plan_import"
+NEW = "__new__"
+IMPORT_KINDS = {
+    "plan": gettext_lazy("plan"),
+    "exploitation forms": gettext_lazy("exploitation forms"),
+    "age groups": gettext_lazy("age groups"),
+    "organisation types": gettext_lazy("organisation types"),
+    "organisations": gettext_lazy("organisations"),
+    "strategic goals": gettext_lazy("strategic goals"),
+    "action lines": gettext_lazy("action lines"),
+    "actions": gettext_lazy("actions"),
+    "plan versions": gettext_lazy("plan versions"),
+}
+FIELD_LABELS = {
+    "code": gettext_lazy("Number"),
+    "kind": gettext_lazy("Kind"),
+    "action_line": gettext_lazy("Action line"),
+    "title_nl": gettext_lazy("Action"),
+    "title_en": gettext_lazy("Title (EN)"),
+    "description_nl": gettext_lazy("Description"),
+    "description_en": gettext_lazy("Description (EN)"),
+    "strategic_goals": gettext_lazy("Strategic goals"),
+    "holders": gettext_lazy("Action holders"),
+    "involved": gettext_lazy("Involved organisations"),
+    "exploitation_forms": gettext_lazy("Exploitation forms"),
+    "age_groups": gettext_lazy("Age groups"),
+    "period": gettext_lazy("Period"),
+    "status": gettext_lazy("Status"),
+    "milestones": gettext_lazy("Milestones"),
+    "source": gettext_lazy("Source"),
+    "confirmed": gettext_lazy("Confirmed"),
+    "inferred": gettext_lazy("Inferred fields"),
+    "note": gettext_lazy("Note"),
+    "demo": gettext_lazy("Demo data"),
+    "short_name": gettext_lazy("Short name"),
+    "name": gettext_lazy("Name"),
+    "aliases": gettext_lazy("Also written as"),
+    "type": gettext_lazy("Type"),
+}
+CHANGE_LABELS = {
+    "added": gettext_lazy("New"),
+    "changed": gettext_lazy("Changed"),
+    "removed": gettext_lazy("Removed"),
+}
+
+
+def _names() -> dict[str, dict[str, str]]:
+    """Code -> name per field, so the preview shows names, never codes."""
+    from .models import ActionLine, AgeGroup, ExploitationForm, StrategicGoal
+
+    orgs = {o.code: o.short_name for o in Organisation.objects.all()}
+    return {
+        "holders": orgs,
+        "involved": orgs,
+        "action_line": {x.code: x.label for x in ActionLine.objects.all()},
+        "exploitation_forms": {x.code: x.name for x in ExploitationForm.objects.all()},
+        "age_groups": {x.code: x.name for x in AgeGroup.objects.all()},
+        "strategic_goals": {x.code: x.code for x in StrategicGoal.objects.all()},
+        "status": {str(k): str(v) for k, v in Action.Status.choices},
+        "type": {x.code: x.name for x in OrganisationType.objects.all()},
+    }
+
+
+def _named(field: str, value: Any, names: dict[str, dict[str, str]]) -> str:
+    table = names.get(field)
+    if table is None:
+        return shown(value)
+    if isinstance(value, list):
+        return shown([table.get(v, v) for v in value])
+    return shown(table.get(value, value) if isinstance(value, str) else value)
+
+
+def _preview_rows(report: services.ImportReport) -> list[dict[str, Any]]:
+    names = _names()
+    new_orgs = {
+        i.code: next((f.new for f in i.fields if f.field == "short_name"), i.code)
+        for i in report.preview.items
+        if i.kind == "organisations"
+    }
+    names["holders"] = names["involved"] = {**names["holders"], **new_orgs}
+    return [
+        {
+            "kind": str(IMPORT_KINDS.get(item.kind, item.kind)),
+            "code": names["holders"].get(item.code, item.code)
+            if item.kind == "organisations"
+            else item.code,
+            "change": str(CHANGE_LABELS[item.change]),
+            "fields": [
+                (
+                    str(FIELD_LABELS.get(f.field, f.field)),
+                    _named(f.field, f.old, names),
+                    _named(f.field, f.new, names),
+                )
+                for f in item.fields
+            ],
+        }
+        for item in report.preview.items
+    ]
+
+
+def _mapping_step(understood: Any) -> dict[str, Any]:
+    """What the user can map: unused headings, unknown names, the sheet."""
+    if understood is None:
+        return {}
+    headings = []
+    for sheet, _layout, use in understood.unknown_headings:
+        fields = [(key, label) for key, label in understood.fields.get(sheet, [])]
+        headings.append(
+            {
+                "sheet": sheet,
+                "column": use.column,
+                "heading": use.heading,
+                "key": heading_key(use.heading),
+                "suggestion": use.suggestion or "",
+                "fields": fields,
+            }
+        )
+    names = [
+        {"name": name, "suggestions": suggestions}
+        for name, suggestions in understood.unknown_names.items()
+    ]
+    return {
+        "map_headings": headings,
+        "map_names": names,
+        "sheet_choices": understood.sheet_choices,
+        "organisations": Organisation.objects.order_by("name"),
+        "organisation_types": OrganisationType.objects.all(),
+        "understood_lines": understood.lines(),
+    }
+
+
+def _suggested_code(name: str) -> str | None:
+    for org in Organisation.objects.all():
+        if org.short_name == name or org.name == name:
+            return org.code
+    return None
+
+
+def _options_from_post(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    """The user's mapping choices added to what the session holds."""
+    data = {
+        "sheet": data.get("sheet"),
+        "headings": dict(data.get("headings") or {}),
+        "names": dict(data.get("names") or {}),
+        "new_organisations": list(data.get("new_organisations") or []),
+    }
+    if request.POST.get("sheet"):
+        data["sheet"] = clean_text(request.POST["sheet"])[:100]
+    for index in range(int(request.POST.get("heading-count") or 0)):
+        key = request.POST.get(f"heading-key-{index}", "")
+        field = request.POST.get(f"heading-{index}")
+        if key and field is not None:
+            data["headings"][key[:200]] = field[:40]
+    types = set(OrganisationType.objects.values_list("code", flat=True))
+    codes = set(Organisation.objects.values_list("code", flat=True))
+    for index in range(int(request.POST.get("name-count") or 0)):
+        name = clean_text(request.POST.get(f"name-text-{index}", ""))[:300]
+        choice = request.POST.get(f"name-{index}", "")
+        if not name or not choice:
+            continue
+        if choice == NEW:
+            org_type = request.POST.get(f"name-type-{index}", "")
+            short = clean_text(request.POST.get(f"name-short-{index}", "") or name)[:60]
+            code = slugify(short)[:60] or "organisatie"
+            while code in codes:
+                code = f"{code}-x"[:60]
+            if org_type in types:
+                data["new_organisations"].append(
+                    {
+                        "code": code,
+                        "short_name": short,
+                        "name": name,
+                        "type": org_type,
+                        "aliases": [name],
+                    }
+                )
+                data["names"][name] = code
+                codes.add(code)
+        elif choice in codes:
+            data["names"][name] = choice
+    return data
+
+
+def _check_and_render(
+    request: HttpRequest, content: bytes, filename: str, token: str, data: dict[str, Any]
+) -> HttpResponse:
+    context: dict[str, Any] = {"token": token, "filename": filename}
+    try:
+        report = imports.check(content, filename, request.user, data)
+    except doc.PlanDocumentInvalid as exc:
+        request.session[SESSION_KEY] = {"token": token, "filename": filename, "data": data}
+        context["invalid"] = exc
+        context.update(_mapping_step(exc.understood))
+        return render(request, "plan/import.html", context, status=400)
+    layouts = {}
+    if report.understood is not None:
+        for _sheet, _layout, use in report.understood.unknown_headings:
+            layouts[heading_key(use.heading)] = _layout
+        for _sheet, _row, mapping, layout in report.understood.mappings:
+            for use in mapping.uses:
+                layouts[heading_key(use.heading)] = layout
+    request.session[SESSION_KEY] = {
+        "token": token,
+        "filename": filename,
+        "data": data,
+        "digest": report.preview.digest,
+        "layouts": layouts,
+    }
+    labels = {kind: str(label) for kind, label in IMPORT_KINDS.items()}
+    context.update(
+        report=report,
+        preview=_preview_rows(report),
+        summary=[
+            (labels.get(k, k), report.created[k], report.updated[k], report.unchanged[k])
+            for k in IMPORT_KINDS
+            if report.created[k] or report.updated[k] or report.unchanged[k]
+        ],
+        not_in_file=[(labels.get(k, k), c) for k, c in report.not_in_file.items() if c],
+        understood_lines=report.understood.lines() if report.understood else [],
+    )
+    context.update(
+        {k: v for k, v in _mapping_step(report.understood).items() if k == "map_headings"}
+    )
+    return render(request, "plan/import.html", context)
+
+
+@login_required
+def plan_import(request: HttpRequest) -> HttpResponse:
+    """Programme team: upload the action table (XLSX, CSV) or a plan file, map
+    what was not understood, see every change, then confirm."""
+    if not access.can_manage_rounds(request.user):
+        return render(
+            request,
+            "403.html",
+            {"message": _("Only the programme team imports the plan.")},
+            status=403,
+        )
+    expired = _("This import has expired; upload the file again.")
+    if request.method != "POST":
+        return render(request, "plan/import.html", {})
+    pending = request.session.get(SESSION_KEY)
+    if "confirm" in request.POST or "remap" in request.POST:
+        if not pending or pending["token"] != request.POST.get("token"):
+            return render(request, "plan/import.html", {"error": expired}, status=400)
+        try:
+            content = imports.parked(pending["token"])
+        except FileNotFoundError:
+            return render(request, "plan/import.html", {"error": expired}, status=400)
+        if "remap" in request.POST:
+            data = _options_from_post(request, pending.get("data") or {})
+            return _check_and_render(request, content, pending["filename"], pending["token"], data)
+        try:
+            report = imports.confirm(
+                pending["token"],
+                pending["filename"],
+                request.user,
+                pending.get("data"),
+                expected=pending.get("digest"),
+                layouts=pending.get("layouts"),
+            )
+        except services.PreviewOutdated:
+            messages.error(
+                request,
+                _(
+                    "The plan changed after the preview, so nothing was imported. Check the new "
+                    "preview and confirm again."
+                ),
+            )
+            return _check_and_render(
+                request, content, pending["filename"], pending["token"], pending.get("data") or {}
+            )
+        except doc.PlanDocumentInvalid as exc:
+            return render(request, "plan/import.html", {"invalid": exc}, status=400)
+        request.session.pop(SESSION_KEY, None)
+        messages.success(
+            request,
+            ngettext(
+                "Imported %(file)s: %(count)s change.",
+                "Imported %(file)s: %(count)s changes.",
+                report.changes,
+            )
+            % {"file": pending["filename"], "count": report.changes},
+        )
+        return redirect("explorer")
+    upload = request.FILES.get("file")
+    if upload is None:
+        return render(
+            request, "plan/import.html", {"error": _("Choose a file to import.")}, status=400
+        )
+    if upload.size > settings.SAMEN_MAX_UPLOAD_BYTES:
+        error = _("The file is too large (at most %(max)s MB).") % {
+            "max": settings.SAMEN_MAX_UPLOAD_BYTES // (1024 * 1024)
+        }
+        return render(request, "plan/import.html", {"error": error}, status=400)
+    content = upload.read()
+    token = imports.park(content, upload.name)
+    return _check_and_render(request, content, upload.name, token, {})

@@ -1,0 +1,828 @@
+"""Reading a plan from a workbook (XLSX) or the explorer's CSV: from tables to
+the raw plan document that `document.parse_document` checks.
+
+The steps are shared (`samen.core.importing`): the workbook gives visible
+tables, `headings` maps each heading to a field and says how, `names` reads
+organisation names, `periods` reads Dutch dates. This module adds what is
+particular to the plan: which sheet holds which part, "Actielijn N: …"
+heading rows in the annex layout, and the vocabulary of labels (status,
+exploitation forms, …) that cells may use instead of codes.
+
+Every problem is collected (a formula in one cell does not hide the others)
+with its sheet, row, column, the value found and what is accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from samen.core import safeload
+from samen.core.importing import headings as hd
+from samen.core.importing import names as nm
+from samen.core.importing import periods
+from samen.core.importing.workbook import Book, Cell, Grid, Unreadable, body, find_header, read_book
+
+from . import document as doc
+from . import spreadsheet as plan_sheets
+from .models import (
+    Action,
+    ActionLine,
+    AgeGroup,
+    ExploitationForm,
+    Organisation,
+    SavedHeadingMapping,
+    StrategicGoal,
+)
+from .spreadsheet import PLAN_SHEET, SHEETS, Column, SheetSpec
+
+LINE_HEADING = re.compile(r"^\s*(?:actielijn|action line)\s*(\d+)\s*[:.\-–—]?\s*(.*)$", re.I)
+ALL_WORDS = {"all", "alle", "alle vormen", "alle leeftijden", "allen", "all ages", "all forms"}
+NO_LINE = {
+    "geen actielijn",
+    "no action line",
+    "niet aan een actielijn gekoppeld",
+    "not linked to an action line",
+    "-",
+    "–",
+}
+
+
+@dataclass
+class ImportOptions:
+    """What the user decided for this import: the sheet to read, headings
+    mapped by hand (heading_key -> field key, "" for not used), organisation
+    names mapped by hand (name_key -> organisation code) and organisations to
+    add (documents in the `organisations` format, with `aliases`)."""
+
+    sheet: str | None = None
+    headings: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    new_organisations: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Understood:
+    """How the file was read, for the report and the web mapping step."""
+
+    filename: str
+    note: str = ""
+    sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, section)
+    hidden_sheets: list[str] = field(default_factory=list)
+    hidden_rows: list[tuple[str, list[int]]] = field(default_factory=list)
+    mappings: list[tuple[str, int, hd.HeadingMapping, str]] = field(default_factory=list)
+    line_rows: list[tuple[str, int, str]] = field(default_factory=list)  # sheet, row, line
+    sheet_choices: list[str] = field(default_factory=list)
+    unknown_names: dict[str, list[str]] = field(default_factory=dict)  # as written -> suggestions
+    fields: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # sheet -> (key, label)
+
+    @property
+    def unknown_headings(self) -> list[tuple[str, str, hd.HeadingUse]]:
+        """(sheet, layout key, heading) for each heading that is not used; the
+        web import offers to map them."""
+        return [(s, layout, u) for s, _r, m, layout in self.mappings for u in m.unused]
+
+    def lines(self) -> list[str]:
+        """The report of how the file was understood, one line each."""
+        out = []
+        if self.note:
+            out.append(self.note)
+        for title, section in self.sheets:
+            out.append(
+                _('Read sheet "%(sheet)s" as %(part)s.')
+                % {"sheet": title, "part": section_label(section)}
+            )
+        for title, row, mapping, _layout in self.mappings:
+            labels = dict(self.fields.get(title, []))
+            out.append(
+                _('Headings of sheet "%(sheet)s" (row %(row)s):') % {"sheet": title, "row": row}
+            )
+            out += [f"  {line}" for line in hd.describe(mapping, labels)]
+        for title in self.hidden_sheets:
+            out.append(_('Hidden sheet "%(sheet)s" skipped.') % {"sheet": title})
+        for title, rows in self.hidden_rows:
+            out.append(
+                _('Hidden rows in sheet "%(sheet)s" skipped: %(rows)s.')
+                % {"sheet": title, "rows": ", ".join(str(r) for r in rows)}
+            )
+        for title, row, line in self.line_rows:
+            out.append(
+                _('Sheet "%(sheet)s", row %(row)s: heading row for %(line)s.')
+                % {"sheet": title, "row": row, "line": line}
+            )
+        return out
+
+
+SECTION_LABELS = {
+    "exploitation_forms": "Uitbuitingsvormen",
+    "age_groups": "Leeftijdsgroepen",
+    "organisation_types": "Organisatietypen",
+    "organisations": "Organisaties",
+    "strategic_goals": "Strategische doelen",
+    "action_lines": "Actielijnen",
+    "actions": "Acties",
+    "milestones": "Mijlpalen",
+    "versions": "Versies",
+    "version_actions": "Versie-acties",
+    "plan": "Plan",
+}
+
+
+def section_label(section: str) -> str:
+    labels = {
+        "exploitation_forms": _("exploitation forms"),
+        "age_groups": _("age groups"),
+        "organisation_types": _("organisation types"),
+        "organisations": _("organisations"),
+        "strategic_goals": _("strategic goals"),
+        "action_lines": _("action lines"),
+        "actions": _("actions"),
+        "milestones": _("milestones"),
+        "versions": _("plan versions"),
+        "version_actions": _("actions in plan versions"),
+        "plan": _("plan"),
+    }
+    return str(labels.get(section, section))
+
+
+def fields_of(columns: Iterable[Column]) -> tuple[hd.Field, ...]:
+    return tuple(hd.Field(c.key, c.header, c.aliases, c.kind) for c in columns)
+
+
+def saved_layouts() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for saved in SavedHeadingMapping.objects.all():
+        out.setdefault(saved.layout, {})[saved.heading] = saved.field
+    return out
+
+
+def _label(value: Any) -> str:
+    return str(value)
+
+
+# --- the vocabulary of labels --------------------------------------------------
+
+
+class Vocabulary:
+    """Labels people write in cells (Dutch or English), mapped to codes, with
+    the Dutch labels to name in an error."""
+
+    KINDS = ("action_line", "strategic_goals", "exploitation_forms", "age_groups", "status", "kind")
+
+    def __init__(self) -> None:
+        self.maps: dict[str, dict[str, str]] = {k: {} for k in self.KINDS}
+        self.accepted: dict[str, list[str]] = {k: [] for k in self.KINDS}
+        self.line_numbers: dict[str, int] = {}
+        self.lines_by_number: dict[int, str] = {}
+        self.organisations = nm.NameIndex()
+        for language in ("en", "nl"):  # a sheet may be in either language
+            with translation.override(language):
+                for status in Action.Status:
+                    self.add("status", status.value, str(status.label))
+                    if language == "nl":
+                        self.accepted["status"].append(str(status.label))
+        for code, *labels in (
+            ("unknown", "onbekend", "niet vastgesteld", "not recorded"),
+            ("planned", "gepland", "nog niet gestart", "niet gestart", "not started"),
+            ("running", "lopend", "loopt", "in uitvoering", "ongoing", "in progress"),
+            ("completed", "afgerond", "gereed", "done", "finished"),
+            ("stopped", "gestopt", "beëindigd", "stopped"),
+        ):
+            self.add("status", code, *labels)
+        self.add("kind", "action", "actie")
+        self.add("kind", "theme", "thema")
+        self.accepted["kind"] = ["actie", "thema"]
+
+    def add(self, kind: str, code: str, *names: Any) -> None:
+        for name in (code, *names):
+            if name not in (None, ""):
+                self.maps[kind].setdefault(hd.heading_key(name), code)
+
+    def add_line(self, code: str, number: int | None, name_nl: Any, name_en: Any) -> None:
+        extra = [f"actielijn {number}", f"action line {number}", str(number)] if number else []
+        for n in (name_nl, name_en):
+            if number and n:
+                extra += [f"actielijn {number}: {n}", f"action line {number}: {n}"]
+        if number:
+            extra += [
+                f"actielijn {number} (naam niet gevonden)",
+                f"action line {number} (name not found)",
+            ]
+            self.line_numbers[code] = number
+            self.lines_by_number[number] = code
+        self.add("action_line", code, name_nl, name_en, *extra)
+        self.accepted["action_line"].append(
+            f"Actielijn {number}" if number else str(name_nl or code)
+        )
+
+    def load(self, raw: dict[str, Any], options: ImportOptions) -> None:
+        """Everything known: the database, the sheets of this file, the user's choices."""
+        for line in ActionLine.objects.all():
+            self.add_line(line.code, line.number, line.name_nl, line.name_en)
+        for goal in StrategicGoal.objects.all():
+            n = goal.number
+            self.add(
+                "strategic_goals",
+                goal.code,
+                goal.name_nl,
+                goal.name_en,
+                f"sd{n}",
+                f"doel {n}",
+                f"goal {n}",
+            )
+            self.accepted["strategic_goals"].append(goal.code)
+        for model, kind in ((ExploitationForm, "exploitation_forms"), (AgeGroup, "age_groups")):
+            for term in model.objects.all():
+                self.add(kind, term.code, term.name_nl, term.name_en)
+                self.accepted[kind].append(term.name_nl)
+        for org in Organisation.objects.all():
+            self.organisations.add(org.code, org.short_name, org.name, *(org.aliases or []))
+        for line in raw.get("action_lines", []):
+            number = line.get("number")
+            self.add_line(
+                str(line.get("code", "")),
+                number if isinstance(number, int) else None,
+                line.get("name_nl"),
+                line.get("name_en"),
+            )
+        for goal in raw.get("strategic_goals", []):
+            self.add(
+                "strategic_goals",
+                str(goal.get("code", "")),
+                goal.get("name_nl"),
+                goal.get("name_en"),
+            )
+        for kind in ("exploitation_forms", "age_groups"):
+            for term in raw.get(kind, []):
+                self.add(kind, str(term.get("code", "")), term.get("name_nl"), term.get("name_en"))
+                self.accepted[kind].append(str(term.get("name_nl", "")))
+        for org in [*raw.get("organisations", []), *options.new_organisations]:
+            self.organisations.add(
+                str(org.get("code", "")),
+                str(org.get("short_name") or org.get("code", "")),
+                org.get("name"),
+                *doc.split_list(org["aliases"])
+                if isinstance(org.get("aliases"), str)
+                else org.get("aliases") or [],
+            )
+
+    def code(self, kind: str, value: Any) -> str | None:
+        """The code for a label, doc.ALL for "alle", None when not known."""
+        key = hd.heading_key(value)
+        if str(value).strip().lower() in ALL_WORDS:
+            return doc.ALL
+        return self.maps[kind].get(key)
+
+
+# --- the reader ------------------------------------------------------------------
+
+
+@dataclass
+class SheetReader:
+    """Collects locations (for the document checks) and errors while reading;
+    callable as `locate(path)`."""
+
+    filename: str
+    options: ImportOptions
+    understood: Understood
+    locations: dict[doc.Path, str] = field(default_factory=dict)
+    errors: list[doc.DocumentError] = field(default_factory=list)
+
+    def where(
+        self, grid: Grid, row: int | None = None, column: int | None = None, header: str = ""
+    ) -> str:
+        text = _('%(file)s, sheet "%(sheet)s"') % {"file": self.filename, "sheet": grid.title}
+        if row is not None:
+            text += ", " + _("row %(row)s") % {"row": row}
+        if column is not None:
+            text += ", " + _("column %(column)s") % {"column": get_column_letter(column)}
+            if header:
+                text += f' ("{header}")'
+        return text
+
+    def fail(self, location: str, message: str) -> None:
+        self.errors.append(doc.DocumentError((), message, location))
+
+    def __call__(self, path: doc.Path) -> str:
+        for length in range(len(path), 0, -1):
+            found = self.locations.get(path[:length])
+            if found:
+                return found
+        return f"{self.filename}: {doc.format_path(path)}"
+
+    locate = __call__
+
+
+@dataclass
+class Table:
+    grid: Grid
+    spec: SheetSpec
+    header_row: int
+    mapping: hd.HeadingMapping
+    rows: list[tuple[int, dict[str, Any]]]  # (row number, field -> value as in the cell)
+
+
+def read_plan_workbook(
+    content: bytes, filename: str, options: ImportOptions | None = None
+) -> tuple[dict[str, Any], SheetReader]:
+    """Read a plan workbook (or the explorer's CSV) into a raw document.
+
+    Returns the document and the reader: callable as `locate(path)` for the
+    document checks, with `.errors` (problems found while reading, to be
+    reported with the checks' own) and `.understood` (the report of how the
+    file was read). Raises PlanDocumentInvalid only when no table can be read.
+    """
+    options = options or ImportOptions()
+    if not filename.lower().endswith((".csv", ".txt")):
+        safeload.check_xlsx(content, filename)  # bounded: checked in a child process (issue 16)
+    understood = Understood(filename)
+    reader = SheetReader(filename, options, understood)
+    try:
+        book = read_book(content, filename)
+    except Unreadable as exc:
+        raise doc.PlanDocumentInvalid(
+            [doc.DocumentError((), str(exc), filename)], filename
+        ) from exc
+    understood.note = book.note
+    tables = _tables(book, reader)
+    if reader.errors and not tables:
+        raise doc.PlanDocumentInvalid(reader.errors, filename, understood=understood)
+    raw: dict[str, Any] = {}
+    for title_grid in book.visible:
+        if hd.heading_key(title_grid.title) == hd.heading_key(PLAN_SHEET):
+            raw["plan"], schema = _plan_sheet(title_grid, reader)
+            if schema:
+                raw["schema"] = schema
+    for section in (
+        "exploitation_forms",
+        "age_groups",
+        "organisation_types",
+        "organisations",
+        "strategic_goals",
+        "action_lines",
+    ):
+        if section in tables:
+            table = tables[section]
+            raw[section] = []
+            for row, values in table.rows:
+                _remember(reader, table, row, (section, len(raw[section])))
+                raw[section].append(values)
+    vocabulary = Vocabulary()
+    vocabulary.load(raw, options)
+    if "actions" in tables:
+        raw["actions"] = _actions(reader, vocabulary, tables["actions"])
+        if "milestones" in tables:
+            _milestones(reader, raw["actions"], tables["milestones"])
+    if "versions" in tables:
+        raw["versions"] = _versions(reader, tables["versions"], tables.get("version_actions"))
+    return raw, reader
+
+
+def _tables(book: Book, reader: SheetReader) -> dict[str, Table]:
+    understood = reader.understood
+    understood.hidden_sheets = [g.title for g in book.hidden]
+    by_name = {
+        hd.heading_key(n): spec for spec in SHEETS for n in (spec.name, spec.section, *spec.aliases)
+    }
+    actions_spec = next(s for s in SHEETS if s.section == "actions")
+    wanted = hd.heading_key(reader.options.sheet) if reader.options.sheet else None
+    saved = saved_layouts()
+    found: dict[str, Table] = {}
+    candidates: list[Table] = []
+    for grid in book.grids:
+        if grid.hidden and hd.heading_key(grid.title) != wanted:
+            continue
+        if grid.max_row > plan_sheets.MAX_ROWS or grid.max_column > plan_sheets.MAX_COLUMNS:
+            reader.fail(
+                reader.where(grid),
+                _(
+                    "too large (%(rows)s rows × %(columns)s columns); at most %(max_rows)s rows and %(max_columns)s columns allowed"
+                )
+                % {
+                    "rows": grid.max_row,
+                    "columns": grid.max_column,
+                    "max_rows": plan_sheets.MAX_ROWS,
+                    "max_columns": plan_sheets.MAX_COLUMNS,
+                },
+            )
+            continue
+        key = hd.heading_key(grid.title)
+        if key == hd.heading_key(PLAN_SHEET):
+            continue
+        if wanted is not None:
+            if key == wanted:
+                table = _table(grid, actions_spec, reader, saved, strict=True)
+                if table:
+                    found["actions"] = table
+            elif by_name.get(key) and by_name[key].section != "actions":
+                table = _table(grid, by_name[key], reader, saved, strict=True)
+                if table:
+                    found[table.spec.section] = table
+            continue
+        spec = by_name.get(key)
+        if spec is not None:
+            table = _table(grid, spec, reader, saved, strict=True)
+            if table:
+                found[spec.section] = table
+            continue
+        table = _table(grid, actions_spec, reader, saved, strict=False)
+        if table is not None:
+            candidates.append(table)
+    if wanted is not None and "actions" not in found and not reader.errors:
+        reader.fail(
+            reader.filename,
+            _('there is no sheet "%(sheet)s" with actions; the sheets are: %(sheets)s')
+            % {
+                "sheet": reader.options.sheet,
+                "sheets": ", ".join(f'"{g.title}"' for g in book.grids),
+            },
+        )
+    if "actions" not in found and candidates:
+        if len(candidates) == 1:
+            found["actions"] = candidates[0]
+        else:
+            understood.sheet_choices = [t.grid.title for t in candidates]
+            reader.fail(
+                reader.filename,
+                _(
+                    "several sheets hold actions: %(sheets)s; choose the sheet to read (in the CLI: --sheet)"
+                )
+                % {"sheets": ", ".join(f'"{t.grid.title}"' for t in candidates)},
+            )
+            return found
+    if not found and not reader.errors:
+        reader.fail(
+            reader.filename,
+            _(
+                "no sheet with actions found; expected a visible sheet with the headings 'Nummer' and 'Actie', or a sheet named 'Acties'"
+            ),
+        )
+    for section in [s.section for s in SHEETS]:
+        if section in found:
+            table = found[section]
+            understood.sheets.append((table.grid.title, section))
+            layout = hd.layout_key(v for _l, v in table.grid.header_cells(table.header_row))
+            understood.mappings.append((table.grid.title, table.header_row, table.mapping, layout))
+            understood.fields[table.grid.title] = [(c.key, c.header) for c in table.spec.columns]
+            if table.grid.skipped_rows:
+                understood.hidden_rows.append((table.grid.title, table.grid.skipped_rows))
+            _read_rows(table, reader)
+    return found
+
+
+def _table(
+    grid: Grid,
+    spec: SheetSpec,
+    reader: SheetReader,
+    saved: dict[str, dict[str, str]],
+    *,
+    strict: bool,
+) -> Table | None:
+    """The sheet as a table of `spec`, or None. `strict`: the sheet is named
+    for this part, so a missing header or column is an error; otherwise the
+    sheet is only a candidate and is passed over quietly."""
+    header = find_header(grid, fields_of(spec.columns), reader.options.headings, saved)
+    if header is None:
+        if strict:
+            expected = ", ".join(f"'{c.header}'" for c in spec.columns if c.key in spec.required)
+            reader.fail(
+                reader.where(grid),
+                _(
+                    "no header row found in the first %(rows)s rows; expected columns such as %(columns)s"
+                )
+                % {"rows": 15, "columns": expected},
+            )
+        return None
+    row, mapping = header
+    missing = [key for key in spec.required if key not in mapping.columns]
+    if missing and not strict:
+        return None
+    for key in missing:
+        column = next(c for c in spec.columns if c.key == key)
+        message = _("missing required column '%(column)s'") % {"column": column.header}
+        if column.aliases:
+            message += " " + _("(or %(aliases)s)") % {
+                "aliases": ", ".join(f"'{a}'" for a in column.aliases[:4])
+            }
+        reader.fail(reader.where(grid, row), message)
+    labels = {c.key: c.header for c in spec.columns}
+    for use in mapping.similar_unused:
+        from openpyxl.utils import column_index_from_string
+
+        reader.fail(
+            reader.where(grid, row, column_index_from_string(use.column), use.heading),
+            _(
+                "this heading is not used, but looks like '%(field)s'; did you mean that column? Rename the heading, or map it in the web import"
+            )
+            % {"field": labels.get(use.suggestion or "", use.suggestion)},
+        )
+    if missing:
+        return None
+    return Table(grid, spec, row, mapping, [])
+
+
+def _read_rows(table: Table, reader: SheetReader) -> None:
+    columns = table.mapping.columns
+    written = table.mapping.written
+    kinds = {c.key: c.kind for c in table.spec.columns}
+    for number, cells in body(table.grid, table.header_row):
+        values: dict[str, Any] = {}
+        line = _line_heading(cells, columns)
+        if line is not None:
+            values["__line__"] = line
+            table.rows.append((number, values))
+            continue
+        for key, col in columns.items():
+            cell: Cell = table.grid.cell(cells, col)
+            value = cell.value
+            if cell.formula:
+                reader.fail(
+                    reader.where(table.grid, number, col, written[key]),
+                    _(
+                        "cell holds a formula (%(value)s); enter the value itself (formulas are not evaluated)"
+                    )
+                    % {"value": value},
+                )
+                values.setdefault("__unreadable__", set()).add(key)
+                continue
+            if isinstance(value, str):
+                value = value.strip()
+            if value in (None, ""):
+                continue
+            values[key] = _convert(
+                value, kinds[key], key, reader, reader.where(table.grid, number, col, written[key])
+            )
+        if any(k != "__unreadable__" for k in values) or "__unreadable__" in values:
+            table.rows.append((number, values))
+
+
+def _line_heading(cells: list[Cell], columns: dict[str, int]) -> str | None:
+    """The text of an "Actielijn N: …" row: one value across the row (merged or not)."""
+    values = {str(c.value).strip() for c in cells if c.value not in (None, "") and not c.formula}
+    if len(values) != 1:
+        return None
+    text = next(iter(values))
+    return text if LINE_HEADING.match(text) else None
+
+
+def _convert(value: Any, kind: str, key: str, reader: SheetReader, location: str) -> Any:
+    if key == "aliases" and isinstance(value, str):
+        return [part.strip() for part in re.split(r"[\n;]", value) if part.strip()]
+    if kind == "period" or key == "period":
+        return periods.read_period(value)
+    if kind == "date":
+        try:
+            return periods.read_date(value)
+        except periods.NotADate:
+            reader.fail(
+                location,
+                _(
+                    "expected a date such as 1-7-2025, 2025-07-01, juli 2025 or Q3 2025, got '%(value)s'"
+                )
+                % {"value": value},
+            )
+            return None
+    if kind == "int" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if kind == "bool" and isinstance(value, str):
+        text = re.sub(r"\s*\(.*\)\s*$", "", value).strip().lower()
+        return text or value
+    if kind == "json":
+        try:
+            return json.loads(value) if isinstance(value, str) else value
+        except json.JSONDecodeError as exc:
+            reader.fail(
+                location,
+                _("expected JSON data, got invalid JSON (%(problem)s)") % {"problem": exc.msg},
+            )
+            return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _remember(reader: SheetReader, table: Table, row: int, path: doc.Path) -> None:
+    reader.locations[path] = reader.where(table.grid, row)
+    for key, col in table.mapping.columns.items():
+        reader.locations[(*path, key)] = reader.where(
+            table.grid, row, col, table.mapping.written.get(key, "")
+        )
+
+
+def _plan_sheet(grid: Grid, reader: SheetReader) -> tuple[dict[str, Any], str]:
+    plan: dict[str, Any] = {}
+    schema = ""
+    for number, cells in grid.rows[1:]:
+        key = cells[0].value if cells else None
+        value = cells[1] if len(cells) > 1 else Cell(None)
+        if key in (None, ""):
+            continue
+        if value.formula:
+            reader.fail(
+                reader.where(grid, number, 2), _("cell holds a formula; enter the value itself")
+            )
+        elif str(key) == "schema":
+            schema = str(value.value or "")
+        elif value.value not in (None, ""):
+            plan[str(key).strip()] = value.value
+            reader.locations[("plan", str(key).strip())] = reader.where(grid, number, 2)
+    return plan, schema
+
+
+# --- actions ---------------------------------------------------------------------
+
+
+LABEL_NOUNS = {
+    "exploitation_forms": "exploitation form",
+    "age_groups": "age group",
+    "strategic_goals": "strategic goal",
+    "action_line": "action line",
+    "status": "status",
+    "kind": "kind",
+}
+
+
+def _unknown_label(kind: str, value: Any, vocabulary: Vocabulary) -> str:
+    accepted = vocabulary.accepted.get(kind) or []
+    nouns = {
+        "exploitation_forms": _("exploitation form"),
+        "age_groups": _("age group"),
+        "strategic_goals": _("strategic goal"),
+        "action_line": _("action line"),
+        "status": _("status"),
+        "kind": _("kind"),
+    }
+    message = _("%(what)s '%(value)s' is not known") % {"what": nouns[kind], "value": value}
+    if accepted:
+        message += "; " + _("accepted: %(labels)s") % {"labels": ", ".join(dict.fromkeys(accepted))}
+    return message
+
+
+def _actions(reader: SheetReader, vocabulary: Vocabulary, table: Table) -> list[dict[str, Any]]:
+    existing = _existing_actions()
+    out: list[dict[str, Any]] = []
+    current_line: str | None = None
+    current_number: int | None = None
+    for row, values in table.rows:
+        if "__line__" in values:
+            text = values["__line__"]
+            match = LINE_HEADING.match(text)
+            current_number = int(match.group(1)) if match else None
+            current_line = vocabulary.lines_by_number.get(current_number or -1)
+            reader.understood.line_rows.append((table.grid.title, row, text))
+            if current_line is None:
+                reader.fail(
+                    reader.where(table.grid, row),
+                    _("heading row '%(value)s': there is no action line %(number)s in the plan")
+                    % {"value": text, "number": current_number},
+                )
+            continue
+        path: doc.Path = ("actions", len(out))
+        _remember(reader, table, row, path)
+        unreadable = values.pop("__unreadable__", set())
+        action: dict[str, Any] = {}
+        for key, value in values.items():
+            where = reader.locations.get((*path, key), "")
+            if key in ("holders", "involved"):
+                action[key] = _organisations(value, vocabulary, reader, where)
+            elif key in ("exploitation_forms", "age_groups", "strategic_goals"):
+                codes = []
+                for item in doc.split_list(str(value)) if isinstance(value, str) else [value]:
+                    code = vocabulary.code(key, item)
+                    if code is None:
+                        reader.fail(where, _unknown_label(key, item, vocabulary))
+                    else:
+                        codes.append(code)
+                action[key] = codes
+            elif key in ("action_line", "status", "kind"):
+                if key == "action_line" and str(value).strip().lower() in NO_LINE:
+                    action[key] = None
+                    continue
+                code = vocabulary.code(key, value)
+                if code is None or code == doc.ALL:
+                    reader.fail(where, _unknown_label(key, value, vocabulary))
+                else:
+                    action[key] = code
+            elif key == "inferred":
+                action[key] = doc.split_list(str(value))
+            else:
+                action[key] = value
+        if "action_line" not in values and "action_line" not in unreadable and current_line:
+            action["action_line"] = current_line
+        code = action.get("code")
+        line = action.get("action_line")
+        if isinstance(code, str) and re.fullmatch(r"\d+", code):
+            code = int(code)
+        # Annexes number actions within their line ("3" under line 2 is 2.3).
+        if isinstance(code, int) and line in vocabulary.line_numbers:
+            action["code"] = f"{vocabulary.line_numbers[line]}.{code}"
+        elif isinstance(code, int) and current_number is not None:
+            action["code"] = f"{current_number}.{code}"
+        elif isinstance(code, (int, float)):
+            action["code"] = str(code)
+        columns = dict(table.mapping.columns)
+        if current_line:
+            columns.setdefault("action_line", 0)
+        out.append(_merge_with_existing(action, columns, existing))
+    return out
+
+
+def _organisations(
+    value: Any, vocabulary: Vocabulary, reader: SheetReader, where: str
+) -> list[str]:
+    found = vocabulary.organisations.resolve(value)
+    codes = list(found.codes)
+    for name, suggestions in found.unknown:
+        chosen = reader.options.names.get(nm.name_key(name))
+        if chosen:
+            codes.append(chosen)
+            continue
+        reader.understood.unknown_names.setdefault(name, suggestions)
+        message = _("organisation '%(name)s' is not known") % {"name": name}
+        if suggestions:
+            message += "; " + _("did you mean: %(names)s?") % {"names": ", ".join(suggestions)}
+        reader.fail(where, message)
+    return list(dict.fromkeys(codes))
+
+
+def _existing_actions() -> dict[str, dict[str, Any]]:
+    from .selectors import action_data
+
+    actions = Action.objects.with_relations().prefetch_related("milestones")
+    return {a.code: doc.compact_action(action_data(a).as_dict()) for a in actions}
+
+
+def _merge_with_existing(
+    action: dict[str, Any], columns: dict[str, int], existing: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """A sheet speaks only for its own columns. For an action already in the
+    plan, a column the sheet does not have keeps its current value (so an annex
+    without descriptions or milestones does not wipe them); a column it has,
+    even empty, is what the sheet says."""
+    current = existing.get(str(action.get("code")))
+    if current is None:
+        return action
+    merged = {key: value for key, value in current.items() if key not in columns}
+    merged.update(action)
+    return merged
+
+
+def _milestones(reader: SheetReader, actions: list[dict[str, Any]], table: Table) -> None:
+    index = {str(a.get("code")): i for i, a in enumerate(actions)}
+    for row, values in table.rows:
+        values.pop("__unreadable__", None)
+        if "__line__" in values:
+            continue
+        code = str(values.pop("action", "")).strip()
+        if code not in index:
+            col = table.mapping.columns["action"]
+            reader.fail(
+                reader.where(table.grid, row, col, table.mapping.written.get("action", "")),
+                _("the milestone refers to action '%(code)s', which is not known") % {"code": code},
+            )
+            continue
+        milestones = actions[index[code]].setdefault("milestones", [])
+        path: doc.Path = ("actions", index[code], "milestones", len(milestones))
+        _remember(reader, table, row, path)
+        milestones.append(
+            {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}
+        )
+
+
+def _versions(reader: SheetReader, versions: Table, entries: Table | None) -> list[dict[str, Any]]:
+    out = []
+    for row, values in versions.rows:
+        values.pop("__unreadable__", None)
+        path: doc.Path = ("versions", len(out))
+        _remember(reader, versions, row, path)
+        out.append({**values, "actions": []})
+    if entries is None:
+        return out
+    index = {str(v.get("code")): i for i, v in enumerate(out)}
+    for row, values in entries.rows:
+        values.pop("__unreadable__", None)
+        version = str(values.get("version", "")).strip()
+        if version not in index:
+            col = entries.mapping.columns["version"]
+            reader.fail(
+                reader.where(entries.grid, row, col, entries.mapping.written.get("version", "")),
+                _("version '%(code)s' is not known") % {"code": version},
+            )
+            continue
+        listed = out[index[version]]["actions"]
+        reader.locations[("versions", index[version], "actions", len(listed))] = reader.where(
+            entries.grid, row
+        )
+        data = values.get("data")
+        listed.append(data if isinstance(data, dict) else str(values.get("action", "")).strip())
+    return out
