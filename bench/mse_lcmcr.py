@@ -1,0 +1,115 @@
+"""LCMCR against R's LCMCR: seed-to-seed spread of the posterior summaries, and time.
+
+R's ``lcmCR`` (K 10, a = b = 0.25, seed 12345, burn-in 10,000, 1,000 draws
+thinned by 100: 110,000 sweeps) gives one run per data set; its random stream
+cannot be reproduced. This benchmark runs :func:`samen.mse.lcmcr.fit_lcmcr`
+with the same settings and ``--seeds`` seeds per set and prints, per set, the
+range over seeds of our median and 2.5/97.5 % quantiles beside R's, whether
+R's value falls inside that range, the median time of one chain (sampling
+only, after compilation) beside R's time from R-REFERENCE.md, and the
+effective sample size and split R-hat of N.
+
+Run: ``.venv/bin/python -m bench.mse_lcmcr [--seeds 5] [--sets kosovo_4lists,...]
+[--json out.json]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+
+from bench.mse import REFERENCE
+from samen.mse._lcmcr_kernel import compile_kernel
+from samen.mse.lcmcr import LcmcrOptions, fit_lcmcr
+from samen.mse.table import read_capture_csv
+
+#: R-REFERENCE.md, LCMCR lcmCR + lcmCR_PostSampl: median, 2.5 %, 97.5 %, mean, seconds.
+R_LCMCR = {
+    "uk2013_6lists": (23185, 17286, 34887, 23980, 2.3),
+    "uk2013_5lists": (21970, 15736, 33040, 22514, 1.8),
+    "western_us_5lists": (1841, 1325, 3027, 1920, 1.5),
+    "kosovo_4lists": (10487, 9146, 13281, 10692, 2.3),
+    "rome_hiv_4lists": (10882, 9418, 12899, 10970, 1.3),
+    "artificial_3lists": (406, 242, 889, 444, 1.0),
+}
+
+
+def study(name: str, seeds: int) -> dict[str, object]:
+    table = read_capture_csv(REFERENCE / f"{name}.csv")
+    rows = []
+    for seed in range(1, seeds + 1):
+        start = time.perf_counter()
+        fit = fit_lcmcr(table, LcmcrOptions(), seed=seed, n_jobs=1)
+        wall = time.perf_counter() - start
+        low, high = fit.interval
+        rows.append(
+            {
+                "seed": seed,
+                "median": fit.median,
+                "lower": low,
+                "upper": high,
+                "mean": fit.mean,
+                "ess": fit.ess,
+                "rhat": fit.rhat,
+                "seconds": fit.chains[0].seconds,
+                "wall": wall,
+            }
+        )
+    r_med, r_low, r_high, r_mean, r_sec = R_LCMCR[name]
+    out: dict[str, object] = {"set": name, "runs": rows, "r": R_LCMCR[name]}
+    for key, r_value in (("median", r_med), ("lower", r_low), ("upper", r_high), ("mean", r_mean)):
+        values = [float(row[key]) for row in rows]  # type: ignore[arg-type]
+        out[key] = (min(values), max(values), min(values) <= r_value <= max(values))
+    out["seconds"] = statistics.median(float(row["seconds"]) for row in rows)  # type: ignore[arg-type]
+    out["rSeconds"] = r_sec
+    return out
+
+
+def _range(lo_hi_in: object) -> str:
+    lo, hi, inside = lo_hi_in  # type: ignore[misc]
+    return f"{lo:>7,.0f}-{hi:<7,.0f}{'*' if inside else ' '}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="bench.mse_lcmcr")
+    p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--sets", default=",".join(R_LCMCR))
+    p.add_argument("--json")
+    args = p.parse_args(argv)
+    start = time.perf_counter()
+    compile_kernel()
+    print(f"numba compile or cache load: {time.perf_counter() - start:.2f} s")
+    print(
+        f"R settings (110,000 sweeps), {args.seeds} seeds per set; ranges are min-max over "
+        "seeds, * = R's value inside"
+    )
+    head = (
+        f"{'set':<18} {'median (R)':>10} {'our medians':<16} {'2.5% (R)':>9} {'our 2.5%':<16} "
+        f"{'97.5% (R)':>9} {'our 97.5%':<16} {'ESS':>5} {'R-hat':>6} {'s/chain':>7} "
+        f"{'R s':>4} {'ratio':>5}"
+    )
+    print(head)
+    results = []
+    for name in args.sets.split(","):
+        res = study(name, args.seeds)
+        results.append(res)
+        r_med, r_low, r_high, _mean, r_sec = R_LCMCR[name]
+        runs = res["runs"]
+        ess = statistics.median(float(r["ess"]) for r in runs)  # type: ignore[attr-defined]
+        rhat = max(float(r["rhat"]) for r in runs)  # type: ignore[attr-defined]
+        sec = float(res["seconds"])  # type: ignore[arg-type]
+        print(
+            f"{name:<18} {r_med:>10,} {_range(res['median'])} {r_low:>9,} {_range(res['lower'])} "
+            f"{r_high:>9,} {_range(res['upper'])} {ess:>5.0f} {rhat:>6.3f} {sec:>7.2f} "
+            f"{r_sec:>4.1f} {sec / r_sec:>5.2f}",
+            flush=True,
+        )
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=2)
+
+
+if __name__ == "__main__":
+    main()
