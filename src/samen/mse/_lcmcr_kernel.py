@@ -31,6 +31,7 @@ come after that, as in R.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -235,27 +236,25 @@ def sample_chain(
     order = np.zeros(kk, dtype=np.int64)
     n0 = 0
     alpha = 0.3 / kk
-    for _ in range(WARMUP):
-        n0, alpha = _sweep(
-            cells, freq, n, lam, log_nu, nu, alloc, alloc0, n0, alpha, a_alpha, b_alpha,
-            False, work, caught, total_k, order,
-        )  # fmt: skip
-    # Heaviest class first (labels are exchangeable; this only fixes the start).
-    order = np.argsort(-nu)
-    lam[:] = lam[:, order]
-    nu[:] = nu[order]
-    log_nu[:] = log_nu[order]
-    alloc0[:] = alloc0[order]
-    for m in range(m_cells):
-        alloc[m] = alloc[m][order]
     kept_n0 = np.empty(samples, dtype=np.int64)
     kept_alpha = np.empty(samples)
     kept_kstar = np.empty(samples, dtype=np.int64)
-    for it in range(burnin + samples * thin):
+    # One call site for the warm-up and the chain proper: numba compiles one _sweep.
+    for step in range(WARMUP + burnin + samples * thin):
+        if step == WARMUP:
+            # Heaviest class first (labels are exchangeable; this only fixes the start).
+            rank = np.argsort(-nu)
+            lam[:] = lam[:, rank]
+            nu[:] = nu[rank]
+            log_nu[:] = log_nu[rank]
+            alloc0[:] = alloc0[rank]
+            for m in range(m_cells):
+                alloc[m] = alloc[m][rank]
         n0, alpha = _sweep(
             cells, freq, n, lam, log_nu, nu, alloc, alloc0, n0, alpha, a_alpha, b_alpha,
-            True, work, caught, total_k, order,
+            step >= WARMUP, work, caught, total_k, order,
         )  # fmt: skip
+        it = step - WARMUP
         if it >= burnin and (it - burnin + 1) % thin == 0:
             s = (it - burnin + 1) // thin - 1
             kept_n0[s] = n0
@@ -266,6 +265,11 @@ def sample_chain(
                     occupied += 1
             kept_kstar[s] = occupied
     return kept_n0, kept_alpha, kept_kstar
+
+
+def is_cached() -> bool:
+    """Whether numba's on-disk cache holds the compiled sampler (else the first run compiles)."""
+    return any((Path(__file__).parent / "__pycache__").glob("_lcmcr_kernel.sample_chain-*.nbi"))
 
 
 def compile_kernel() -> Any:

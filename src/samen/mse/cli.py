@@ -183,6 +183,11 @@ def _estimate(args: argparse.Namespace) -> str:
     if args.trace and method != "lcmcr":
         raise CaptureDataError("trace_lcmcr_only")
     _announce(method, table, args.bootstrap, opts["limits"])
+    if method == "lcmcr":
+        from samen.mse._lcmcr_kernel import is_cached
+
+        if not is_cached():
+            sys.stderr.write("note: compiling the LCMCR sampler (first run only, up to a minute)\n")
     results: list[MseResult] = []
     if args.stratum:
         for level, sub in _strata(table, args.stratum, covs).items():
