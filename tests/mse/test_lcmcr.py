@@ -166,3 +166,15 @@ def test_cli_refuses_lcmcr_options_with_another_method(
     assert code == 2 and "apply to --method lcmcr, not loglinear" in err
     code, _, err = run(capsys, "estimate", f, "--trace", str(tmp_path / "t.csv"))
     assert code == 2 and "--trace saves the draws of --method lcmcr" in err
+
+
+def test_lists_that_never_overlap_give_a_flagged_result_not_a_crash() -> None:
+    """No overlap: the data cannot bound N; the result says so instead of failing."""
+    from samen.mse.table import CaptureTable
+
+    short = LcmcrOptions(burnin=1_000, samples=200, thin=10)
+    tab = CaptureTable.from_arrays([(1, 0), (0, 1)], [40, 30])
+    res = estimate(tab, "lcmcr", seed=1, lcmcr=short)
+    assert res.ci_lower <= res.estimate <= res.ci_upper and res.estimate >= 70
+    assert "no_overlap_at_all" in {w.code for w in res.warnings}
+    json.dumps(res.to_json(), allow_nan=False)

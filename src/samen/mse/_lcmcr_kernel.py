@@ -22,6 +22,10 @@ same in distribution as drawing each case's class and far cheaper. One sweep
    of ``N`` is ``1/N``), and the classes of the ``n0`` missed cases;
 5. the concentration ``alpha ~ Gamma(a + K - 1, b - sum_k log(1 - V_k))``.
 
+When the expected number missed exceeds :data:`MAX_MISSING` the draw is set to
+that ceiling rather than sampled (lists that hardly overlap leave ``N``
+unbounded; the caller flags such draws).
+
 Before the chain proper a warm-up of :data:`WARMUP` sweeps runs with ``alpha``
 held at ``0.3 / K``, starting from list probabilities equal to the observed
 list frequencies; then the classes are ordered by weight. Burn-in and thinning
@@ -39,6 +43,10 @@ from numba import njit
 
 #: Sweeps before burn-in with the concentration held fixed (as R's LCMCR).
 WARMUP = 500
+#: Ceiling of the number missed: when the lists overlap so little that the
+#: expected number missed exceeds it, the draw is set to it (a posterior that
+#: data do not bound; the result then carries a warning) instead of overflowing.
+MAX_MISSING = 10**12
 
 
 @njit(cache=True)
@@ -181,8 +189,12 @@ def _sweep(
             p *= 1.0 - lam[j, k]
         work[k] = p
         p0 += p
-    # p0 is 0 only when every list catches every case: nobody is missed.
-    n0 = 0 if p0 <= 0.0 else np.random.negative_binomial(n, min(1.0, max(1.0 - p0, 1e-300)))
+    if p0 <= 0.0:  # every list catches every case: nobody is missed
+        n0 = 0
+    elif n * p0 > MAX_MISSING * (1.0 - p0):  # the expected number missed is beyond the ceiling
+        n0 = MAX_MISSING
+    else:
+        n0 = np.random.negative_binomial(n, 1.0 - p0)
     _multinomial(n0, work, alloc0, order)
     # 5. concentration
     if sample_alpha:

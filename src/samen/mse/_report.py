@@ -127,14 +127,16 @@ def _lcmcr_lines(r: MseResult) -> list[str]:
     rhat_text = "not defined" if rhat is None or not math.isfinite(rhat) else f"{rhat:.3f}"
     ess = d["ess"]
     ess_text = "not defined" if ess is None or not math.isfinite(ess) else f"{ess:,.0f}"
-    seeds = ", ".join(str(s) for s in d["chainSeeds"])
+    seeds = f"seed {d['seed']}"
+    if d["chains"] > 1:
+        seeds += "; chain seeds " + ", ".join(str(s) for s in d["chainSeeds"])
     lines = [
         f"Model:    {len(r.lists)} lists ({', '.join(r.lists)}); up to {d['classes']} latent "
         f"classes, concentration prior Gamma({d['aAlpha']:g}, {d['bAlpha']:g}), "
         f"on average {d['occupiedClassesMean']:.1f} classes occupied",
         f"Sampler:  {d['chains']} chain{'s' if d['chains'] != 1 else ''} of "
         f"{d['burnin']:,} burn-in + {d['samples']:,} draws x thinning {d['thin']:,} "
-        f"(seed {d['seed']}; chain seeds {seeds}); {sum(d['seconds']):.1f} s",
+        f"({seeds}); {sum(d['seconds']):.1f} s",
         f"Posterior: median {r.estimate:,.0f}, mean {d['posteriorMean']:,.0f}",
         f"Mixing:   effective sample size of N {ess_text}; split R-hat {rhat_text} "
         "(well mixed: R-hat at most 1.01, ESS at least 400)",

@@ -412,8 +412,17 @@ def sparkline(values: NDArray[np.floating] | NDArray[np.integer], width: int = S
 
 
 def mixing_warnings(fit: LcmcrFit) -> list[MseMessage]:
-    """Coded warnings when split R-hat or the effective sample size say the chains have not mixed."""
+    """Coded warnings when split R-hat or the effective sample size say the chains have not mixed,
+    and when draws of the number missed reached the sampler's ceiling."""
+    from samen.mse._lcmcr_kernel import MAX_MISSING
+
     out = []
+    capped = int(sum(int((c.n_missing >= MAX_MISSING).sum()) for c in fit.chains))
+    if capped:
+        share = capped / sum(c.n_missing.size for c in fit.chains)
+        out.append(
+            MseMessage("lcmcr_unbounded", share=f"{share:.1%}", ceiling=f"{MAX_MISSING:.0e}")
+        )
     rhat, ess = fit.rhat, fit.ess
     if not math.isfinite(rhat) or rhat > RHAT_LIMIT:
         out.append(MseMessage("mcmc_rhat_high", rhat=rhat, limit=RHAT_LIMIT))

@@ -205,6 +205,11 @@ MESSAGES: dict[str, str] = {
         "p = %(p_value).2g): look at the largest residuals; its interval understates the "
         "uncertainty"
     ),
+    "lcmcr_unbounded": (
+        "in %(share)s of the kept draws the number missed reached the sampler's ceiling of "
+        "%(ceiling)s: the lists overlap too little to bound N; read the upper limit as 'no upper "
+        "limit'"
+    ),
     "mcmc_rhat_high": (
         "the chains have not mixed: split R-hat of N is %(rhat).3f (above %(limit)s); the "
         "posterior summaries are not yet reliable: run longer (--burnin, --samples, --thin) "
