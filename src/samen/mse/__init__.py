@@ -13,7 +13,9 @@ Pure numpy/scipy: this package never imports Django. The public API:
 * :func:`fit_covariate_model` — log-linear models with covariates;
 * :func:`average_models`, :func:`likelihood_ratio_test`, :func:`two_list_estimate`,
   :func:`fit_normal` — model averaging, nested-model tests, two-list estimators and
-  the Normal heterogeneity model.
+  the Normal heterogeneity model;
+* :func:`fit_lcmcr`, :class:`LcmcrOptions`, :func:`run_chain` — the Bayesian
+  latent-class model of Manrique-Vallier (2016), R's LCMCR.
 
 The names are imported on first use (PEP 562), so ``import samen.mse`` and the
 command line's ``--help`` do not load numpy and scipy.
@@ -54,6 +56,10 @@ _WHERE = {
     "likelihood_ratio_test": "gof",
     "two_list_estimate": "twolist",
     "fit_normal": "heterogeneity",
+    "LcmcrFit": "lcmcr",
+    "LcmcrOptions": "lcmcr",
+    "fit_lcmcr": "lcmcr",
+    "run_chain": "lcmcr",
 }
 
 __all__ = [
@@ -63,6 +69,8 @@ __all__ = [
     "CaptureDataError",
     "CaptureTable",
     "CovariateFit",
+    "LcmcrFit",
+    "LcmcrOptions",
     "LoglinearFit",
     "ModelSpec",
     "MseMessage",
@@ -77,11 +85,13 @@ __all__ = [
     "estimate",
     "estimate_population0",
     "fit_covariate_model",
+    "fit_lcmcr",
     "fit_loglinear",
     "fit_normal",
     "likelihood_ratio_test",
     "profile_interval",
     "read_capture_csv",
+    "run_chain",
     "search_models",
     "stepwise_fit",
     "two_list_estimate",
@@ -106,6 +116,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from samen.mse.covariates import CovariateFit, fit_covariate_model
     from samen.mse.gof import likelihood_ratio_test
     from samen.mse.heterogeneity import fit_normal
+    from samen.mse.lcmcr import LcmcrFit, LcmcrOptions, fit_lcmcr, run_chain
     from samen.mse.loglinear import LoglinearFit, ModelSpec, fit_loglinear, profile_interval
     from samen.mse.rcapture import closedp_table
     from samen.mse.search import SearchResult, search_models

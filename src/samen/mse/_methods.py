@@ -440,6 +440,15 @@ def average(table: CaptureTable, warn: list[MseMessage], o: Options) -> MseResul
     )
 
 
+def lcmcr_result(table: CaptureTable, warn: list[MseMessage], o: Options) -> MseResult:
+    """The LCMCR posterior of N (:mod:`samen.mse.lcmcr`) as an :class:`MseResult`."""
+    from samen.mse import lcmcr
+
+    opts = o.lcmcr or lcmcr.LcmcrOptions()
+    fit = lcmcr.fit_lcmcr(table, opts, seed=o.seed, level=o.level, n_jobs=o.n_jobs)
+    return lcmcr.to_result(table, fit, warn)
+
+
 def dispatch(table: CaptureTable, method: str, o: Options) -> MseResult:
     """Run ``method`` on ``table`` with checked options (see :func:`samen.mse.estimate.estimate`)."""
     if method == "covariates" or (table.covariates and method == "loglinear"):
@@ -454,6 +463,8 @@ def dispatch(table: CaptureTable, method: str, o: Options) -> MseResult:
         return dga_result(table, warn, o)
     if method == "average":
         return average(table, warn, o)
+    if method == "lcmcr":
+        return lcmcr_result(table, warn, o)
     if method == "chao":
         if k < 3:
             raise CaptureDataError("needs_lists", method="chao", minimum=3, k=k)

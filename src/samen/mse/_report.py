@@ -25,6 +25,10 @@ _METHOD_TEXT = {
     "petersen": "Lincoln-Petersen two-list estimator",
     "chapman": "Chapman two-list estimator (Chapman 1951)",
     "average": "model averaging over log-linear models (Buckland, Burnham & Augustin 1997)",
+    "lcmcr": (
+        "Bayesian latent-class model (LCMCR, Manrique-Vallier 2016): "
+        "posterior median of a Gibbs sampler"
+    ),
 }
 
 
@@ -102,6 +106,8 @@ def _model_lines(r: MseResult) -> list[str]:
                 f"  {row['weight']:6.3f}  {row['profileEstimate']:,.0f} ({interval})  {terms}"
             )
         return out
+    if r.method == "lcmcr":
+        return _lcmcr_lines(r)
     if r.method in ("petersen", "chapman"):
         low, high = d["normalInterval"]
         other = "chapman" if r.method == "petersen" else "petersen"
@@ -113,6 +119,31 @@ def _model_lines(r: MseResult) -> list[str]:
         ]
     terms = ", ".join(r.model) if r.model else "none (main effects only)"
     return [f"Model:    {lists}; interaction terms: {terms}"]
+
+
+def _lcmcr_lines(r: MseResult) -> list[str]:
+    d = r.details
+    rhat = d["rhat"]
+    rhat_text = "not defined" if rhat is None or not math.isfinite(rhat) else f"{rhat:.3f}"
+    ess = d["ess"]
+    ess_text = "not defined" if ess is None or not math.isfinite(ess) else f"{ess:,.0f}"
+    seeds = f"seed {d['seed']}"
+    if d["chains"] > 1:
+        seeds += "; chain seeds " + ", ".join(str(s) for s in d["chainSeeds"])
+    lines = [
+        f"Model:    {len(r.lists)} lists ({', '.join(r.lists)}); up to {d['classes']} latent "
+        f"classes, concentration prior Gamma({d['aAlpha']:g}, {d['bAlpha']:g}), "
+        f"on average {d['occupiedClassesMean']:.1f} classes occupied",
+        f"Sampler:  {d['chains']} chain{'s' if d['chains'] != 1 else ''} of "
+        f"{d['burnin']:,} burn-in + {d['samples']:,} draws x thinning {d['thin']:,} "
+        f"({seeds}); {sum(d['seconds']):.1f} s",
+        f"Posterior: median {r.estimate:,.0f}, mean {d['posteriorMean']:,.0f}",
+        f"Mixing:   effective sample size of N {ess_text}; split R-hat {rhat_text} "
+        "(well mixed: R-hat at most 1.01, ESS at least 400)",
+    ]
+    for i, spark in enumerate(d["sparkline"], 1):
+        lines.append(f"Trace {i}:  {spark}")
+    return lines
 
 
 def _gof_lines(gof: dict[str, Any] | None) -> list[str]:

@@ -57,11 +57,19 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--bootstrap", type=int, metavar="N", help="sparsemse: BCa bootstrap, N replicates"
     )
-    e.add_argument("--seed", type=int, help="bootstrap seed (default 1234)")
+    e.add_argument(
+        "--seed", type=int, help="bootstrap seed (default 1234); lcmcr: first chain's (12345)"
+    )
     e.add_argument("--delta", type=float, help="dga: prior count per cell (default 2^-lists)")
     e.add_argument("--prior", choices=DGA_PRIORS, default="1/N", help="dga: prior of N")
     e.add_argument("--grid", type=int, metavar="MAX", help="dga: unobserved counts 1..MAX")
     e.add_argument("--top", type=int, default=5, metavar="K", help="dga and average: models shown")
+    e.add_argument("--chains", type=int, metavar="C", help="lcmcr: independent chains (default 1)")
+    e.add_argument("--lcmcr-k", type=int, metavar="K", help="lcmcr: latent classes (default 10)")
+    e.add_argument("--burnin", type=int, help="lcmcr: sweeps discarded first (default 10000)")
+    e.add_argument("--samples", type=int, help="lcmcr: draws kept per chain (default 1000)")
+    e.add_argument("--thin", type=int, help="lcmcr: sweeps per kept draw (default 100)")
+    e.add_argument("--trace", metavar="FILE", help="lcmcr: save the draws of N to this CSV")
     _add_common(e)
     m = sub.add_parser("models", help="list the log-linear models searched, best first")
     m.add_argument("file")
@@ -167,11 +175,19 @@ def _estimate(args: argparse.Namespace) -> str:
         "grid_max": args.grid,
         "top": args.top,
         "limits": _limits(args),
+        "lcmcr": _lcmcr_options(args),
         "progress": _progress_line() if args.bootstrap and sys.stderr.isatty() else None,
     }
     # Covariates only make sense in a log-linear model that holds them.
     method = "covariates" if covs else args.method
+    if args.trace and method != "lcmcr":
+        raise CaptureDataError("trace_lcmcr_only")
     _announce(method, table, args.bootstrap, opts["limits"])
+    if method == "lcmcr":
+        from samen.mse._lcmcr_kernel import is_cached
+
+        if not is_cached():
+            sys.stderr.write("note: compiling the LCMCR sampler (first run only, up to a minute)\n")
     results: list[MseResult] = []
     if args.stratum:
         for level, sub in _strata(table, args.stratum, covs).items():
@@ -188,10 +204,47 @@ def _estimate(args: argparse.Namespace) -> str:
         results.append(combine_strata(results))
     else:
         results.append(estimate(table, method, **opts))
+    if args.trace:
+        _write_trace(args.trace, results)
     if args.json:
         payload: Any = results[0].to_json() if len(results) == 1 else [r.to_json() for r in results]
         return json.dumps(payload, indent=2) + "\n"
     return "\n".join(human(r) for r in results)
+
+
+def _lcmcr_options(args: argparse.Namespace) -> Any:
+    """LCMCR settings from the command line; ``None`` when none was given."""
+    given = {
+        "k": args.lcmcr_k,
+        "burnin": args.burnin,
+        "samples": args.samples,
+        "thin": args.thin,
+        "chains": args.chains,
+    }
+    given = {name: value for name, value in given.items() if value is not None}
+    if not given:
+        return None
+    from samen.mse.lcmcr import LcmcrOptions
+
+    return LcmcrOptions(**given)
+
+
+def _write_trace(path: str, results: list[MseResult]) -> None:
+    """The kept draws of N, one row per draw: ``[stratum,] chain, draw, N``."""
+    import csv
+
+    rows = [r for r in results if "draws" in r.details]
+    strata = any(r.stratum for r in rows)
+    try:
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            out = csv.writer(handle)
+            out.writerow([*(["stratum"] if strata else []), "chain", "draw", "N"])
+            for r in rows:
+                for chain, draws in enumerate(r.details["draws"], 1):
+                    for draw, value in enumerate(draws, 1):
+                        out.writerow([*([r.stratum] if strata else []), chain, draw, value])
+    except OSError as exc:
+        raise CaptureDataError("trace_not_written", file=path, reason=exc.strerror or "") from exc
 
 
 def _progress_line() -> Callable[[int, int], None]:

@@ -27,6 +27,10 @@ Methods (``method=``):
 ``average``
     Model averaging with AIC/BIC weights over the searched log-linear models
     (``samen.mse.averaging``).
+``lcmcr``
+    The Bayesian latent-class model of Manrique-Vallier (2016), R's LCMCR
+    (``samen.mse.lcmcr``): posterior median and credible interval from a Gibbs
+    sampler, with the effective sample size and split R-hat of its chains.
 
 Every result passes :func:`samen.mse.checks.flag_problems`: a number that
 cannot be taken at face value always comes with a warning.
@@ -43,6 +47,7 @@ from samen.mse.messages import CaptureDataError
 from samen.mse.results import METHODS, MseResult
 
 if TYPE_CHECKING:
+    from samen.mse.lcmcr import LcmcrOptions
     from samen.mse.limits import Limits
     from samen.mse.search import SearchResult
     from samen.mse.table import CaptureTable
@@ -83,6 +88,7 @@ class Options:
     prior: str
     grid_max: int | None
     top: int
+    lcmcr: LcmcrOptions | None = None
 
 
 def estimate(
@@ -105,6 +111,7 @@ def estimate(
     grid_max: int | None = None,
     top: int = 5,
     limits: Limits | None = None,
+    lcmcr: LcmcrOptions | None = None,
 ) -> MseResult:
     """Estimate the total population from a capture-history table.
 
@@ -129,7 +136,8 @@ def estimate(
     bootstrap : int, optional
         ``sparsemse`` only: BCa bootstrap with this many replicates.
     seed : int, optional
-        Bootstrap seed (default SparseMSE's 1234).
+        Bootstrap seed (default SparseMSE's 1234); for ``lcmcr`` the seed of the
+        first chain (default 12345). The same seed gives the same numbers.
     level : float
         Interval level, strictly between 0 and 1.
     n_jobs : int, optional
@@ -148,6 +156,9 @@ def estimate(
     limits : Limits, optional
         Time and memory budget; the default refuses work beyond about a minute or
         a quarter of the memory (see :mod:`samen.mse.limits`).
+    lcmcr : LcmcrOptions, optional
+        ``lcmcr``: classes, prior of the concentration, burn-in, draws, thinning
+        and chains (default: R's settings, one chain; see :mod:`samen.mse.lcmcr`).
 
     Raises
     ------
@@ -178,6 +189,7 @@ def estimate(
         prior=prior,
         grid_max=grid_max,
         top=top,
+        lcmcr=lcmcr,
     )
     _validate(table, method, opts)
     from samen.mse._methods import dispatch
@@ -252,6 +264,10 @@ def _validate(table: CaptureTable, method: str, o: Options) -> None:
         )
     if o.top < 1:
         raise CaptureDataError("top_positive", value=o.top)
+    if o.lcmcr is not None:
+        if method != "lcmcr":
+            raise CaptureDataError("lcmcr_options_only", method=method)
+        o.lcmcr.check()
 
 
 def combine_strata(results: Sequence[MseResult]) -> MseResult:

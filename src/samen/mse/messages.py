@@ -107,6 +107,12 @@ MESSAGES: dict[str, str] = {
     "theta_needs_form": "--theta applies to --heterogeneity poisson or gamma only",
     "dga_options_only": "--delta, --prior and --grid apply to --method dga, not %(method)s",
     "unknown_prior": "unknown prior '%(prior)s'; allowed: %(allowed)s",
+    "trace_lcmcr_only": "--trace saves the draws of --method lcmcr; this method has none",
+    "trace_not_written": "the trace could not be written (%(reason)s)",
+    "lcmcr_options_only": (
+        "--lcmcr-k, --burnin, --samples, --thin and --chains apply to --method lcmcr, "
+        "not %(method)s"
+    ),
     "top_positive": "--top needs a positive number of models, not %(value)s",
     "two_lists_only": "the %(method)s estimator is for two lists; this table has %(k)s",
     "nested_models": (
@@ -198,6 +204,21 @@ MESSAGES: dict[str, str] = {
         "the model fits poorly (deviance %(deviance).1f on %(df)s degrees of freedom, "
         "p = %(p_value).2g): look at the largest residuals; its interval understates the "
         "uncertainty"
+    ),
+    "lcmcr_unbounded": (
+        "in %(share)s of the kept draws the number missed reached the sampler's ceiling of "
+        "%(ceiling)s: the lists overlap too little to bound N; read the upper limit as 'no upper "
+        "limit'"
+    ),
+    "mcmc_rhat_high": (
+        "the chains have not mixed: split R-hat of N is %(rhat).3f (above %(limit)s); the "
+        "posterior summaries are not yet reliable: run longer (--burnin, --samples, --thin) "
+        "or more chains (--chains)"
+    ),
+    "mcmc_low_ess": (
+        "only %(ess).0f effective draws of N (fewer than %(minimum).0f): the median and "
+        "especially the interval limits carry Monte Carlo error; keep more draws "
+        "(--samples, --thin) or run more chains (--chains)"
     ),
     "dga_grid_short": (
         "the posterior mass beyond 0.9 x the largest grid value (%(grid_max)s) is %(tail).2g "

@@ -19,6 +19,7 @@ METHODS = (
     "petersen",
     "chapman",
     "average",
+    "lcmcr",
 )
 
 #: JSON keys are camelCase; these fields are renamed.
