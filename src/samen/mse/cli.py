@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
         "--bootstrap", type=int, metavar="N", help="sparsemse: BCa bootstrap, N replicates"
     )
     e.add_argument("--seed", type=int, help="bootstrap seed (default 1234)")
+    e.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run --bootstrap on Dask: tcp://HOST:PORT, or 'local' for a local cluster "
+        "(default: SAMEN_DASK_SCHEDULER)",
+    )
     e.add_argument("--delta", type=float, help="dga: prior count per cell (default 2^-lists)")
     e.add_argument("--prior", choices=DGA_PRIORS, default="1/N", help="dga: prior of N")
     e.add_argument("--grid", type=int, metavar="MAX", help="dga: unobserved counts 1..MAX")
@@ -146,6 +152,7 @@ def _limits(args: argparse.Namespace) -> Any:
 def _estimate(args: argparse.Namespace) -> str:
     from dataclasses import replace
 
+    from samen.mse._parallel import use_scheduler
     from samen.mse._report import human
     from samen.mse.estimate import combine_strata, estimate
     from samen.mse.table import read_capture_csv
@@ -181,13 +188,15 @@ def _estimate(args: argparse.Namespace) -> str:
                     "stratum_failed", stratum=name, reason=MseMessage("counts_all_zero")
                 )
             try:
-                res = estimate(sub, method, **opts)
+                with use_scheduler(args.scheduler):
+                    res = estimate(sub, method, **opts)
             except CaptureDataError as exc:
                 raise CaptureDataError("stratum_failed", stratum=name, reason=str(exc)) from exc
             results.append(replace(res, stratum=name))
         results.append(combine_strata(results))
     else:
-        results.append(estimate(table, method, **opts))
+        with use_scheduler(args.scheduler):
+            results.append(estimate(table, method, **opts))
     if args.json:
         payload: Any = results[0].to_json() if len(results) == 1 else [r.to_json() for r in results]
         return json.dumps(payload, indent=2) + "\n"

@@ -132,9 +132,7 @@ def fit_indicator_family(
     return batch_result(y, mu_out, coef, ivar, dev, conv, sizes.astype(np.int64))
 
 
-#: Models iterated together: their working arrays (a few hundred kB) stay in
-#: the processor's cache, where the vectorised steps run several times faster
-#: than on arrays streamed from memory.
+#: Models iterated together at most (bounds the working memory: about 60 kB a model).
 BLOCK = 8192
 
 

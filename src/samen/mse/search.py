@@ -204,7 +204,9 @@ def exhaustive_search(
     """
     _check_criterion(criterion)
     if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+        raise CaptureDataError(
+            "option_range", option="engine", expected=" or ".join(ENGINES), value=engine
+        )
     if not 2 <= k <= MAX_EXHAUSTIVE_LISTS:
         raise CaptureDataError(
             "lists_out_of_range",
