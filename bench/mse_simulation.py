@@ -1,105 +1,113 @@
-"""Simulation study: bias and interval coverage of the log-linear estimates.
+"""Simulation study: bias and interval coverage of the log-linear estimates, on Dask.
 
-Populations of known size are simulated under (1) three independent lists and
-(2) lists A and B positively dependent (a case on A is more likely on B).
-Each population is estimated with the independence model and with the model
-that holds the A:B term, both with Rcapture's profile-likelihood interval.
-Where the model is right the 95% interval should cover the truth about 95% of
-the time; the independence model on dependent lists underestimates and
-undercovers.
+The study itself is :mod:`samen.mse.simulation` (populations of known size,
+the independence model and the model with A:B, Rcapture's profile interval).
+This runs it on a Dask cluster: a local cluster of ``--workers`` worker
+processes by default, or an existing scheduler (``--scheduler
+tcp://HOST:PORT`` or the environment variable ``SAMEN_DASK_SCHEDULER``).
+Every population has its own seed spawned from ``--seed``, so the numbers are
+the same on any cluster.
 
-Run: ``.venv/bin/python -m bench.mse_simulation [--reps 200] [--seed 2024]``
+Then (unless ``--no-timing``) the same study is timed on a local cluster of 1
+and of 2 workers, and in this process without Dask, configurations taking
+turns, each cluster started once and its start-up timed apart; medians of
+``--repeat`` runs, and whether all runs gave identical numbers.
+
+Run: ``.venv/bin/python -m bench.mse_simulation [--reps 200] [--seed 2024]
+[--workers N | --scheduler tcp://HOST:PORT] [--repeat 3] [--timing-reps 100]
+[--no-timing]``
 """
 
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+import statistics
+import time
 
-import numpy as np
+from samen.mse._parallel import LOCAL, available_cpus, dask_client, dask_scheduler
+from samen.mse.simulation import TRUE_N, Row, run
 
-from samen.mse.design import all_histories, history_codes
-from samen.mse.loglinear import ModelSpec, fit_loglinear, profile_interval
-
-TRUE_N = 2000
-
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    dependent: bool
+__all__ = ["Row", "main", "run"]
 
 
-@dataclass(frozen=True)
-class Row:
-    scenario: str
-    model: str
-    reps: int
-    rel_bias: float
-    coverage: float
-    median_width: float
-
-
-def simulate_counts(rng: np.random.Generator, dependent: bool, n: int = TRUE_N) -> np.ndarray:
-    """Counts of the 7 observable histories (Rcapture order) for one population."""
-    a = rng.random(n) < 0.2
-    p_b = np.where(a, 0.5, 0.15) if dependent else np.full(n, 0.2)
-    b = rng.random(n) < p_b
-    c = rng.random(n) < 0.25
-    caught = np.column_stack([a, b, c]).astype(np.int64)
-    seen = caught[caught.any(axis=1)]
-    hist = all_histories(3)
-    pos = {int(code): i for i, code in enumerate(history_codes(hist))}
-    counts = np.zeros(hist.shape[0], dtype=np.int64)
-    for code in history_codes(seen):
-        counts[pos[int(code)]] += 1
-    return counts
-
-
-def run(reps: int = 200, seed: int = 2024) -> list[Row]:
-    """Simulate ``reps`` populations per scenario and summarise each model."""
-    rng = np.random.default_rng(seed)
-    models = {"independence": ModelSpec("Mt"), "with A:B": ModelSpec("pairs", ((0, 1),))}
-    rows = []
-    for sc in (Scenario("independent lists", False), Scenario("A and B dependent", True)):
-        est: dict[str, list[float]] = {m: [] for m in models}
-        cover: dict[str, list[bool]] = {m: [] for m in models}
-        width: dict[str, list[float]] = {m: [] for m in models}
-        for _ in range(reps):
-            counts = simulate_counts(rng, sc.dependent)
-            for label, spec in models.items():
-                ci = profile_interval(fit_loglinear(counts, spec, 3))
-                est[label].append(ci.abundance)
-                cover[label].append(ci.lower <= TRUE_N <= ci.upper)
-                width[label].append(ci.upper - ci.lower)
-        for label in models:
-            rows.append(
-                Row(
-                    sc.name,
-                    label,
-                    reps,
-                    float(np.mean(est[label]) / TRUE_N - 1.0),
-                    float(np.mean(cover[label])),
-                    float(np.median(width[label])),
-                )
-            )
-    return rows
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=2024)
-    args = parser.parse_args()
-    print(f"True N = {TRUE_N}, {args.reps} populations per scenario, seed {args.seed}")
+def print_rows(rows: list[Row]) -> None:
     print(
         f"{'scenario':<20} {'model':<13} {'rel. bias':>9} {'95% coverage':>13} {'median width':>13}"
     )
-    for r in run(args.reps, args.seed):
+    for r in rows:
         print(
             f"{r.scenario:<20} {r.model:<13} {r.rel_bias:>+9.1%} "
             f"{r.coverage:>13.1%} {r.median_width:>13,.0f}"
         )
+
+
+def timing(reps: int, seed: int, repeat: int) -> None:
+    """The study on 1 and 2 local Dask workers and in-process, round robin."""
+    runs: dict[str, list[float]] = {
+        "in this process": [],
+        "Dask, 1 worker": [],
+        "Dask, 2 workers": [],
+    }
+    results: set[tuple[Row, ...]] = set()
+    starts: dict[str, float] = {}
+    with dask_client(LOCAL, 1) as one:
+        t0 = time.perf_counter()
+        with dask_client(LOCAL, 2) as two:
+            starts["Dask, 2 workers"] = time.perf_counter() - t0
+            for _ in range(repeat):
+                for name, client in (
+                    ("in this process", None),
+                    ("Dask, 1 worker", one),
+                    ("Dask, 2 workers", two),
+                ):
+                    t1 = time.perf_counter()
+                    if client is None:
+                        rows = run(reps, seed, scheduler="")
+                    else:
+                        rows = run(reps, seed, client=client)
+                    runs[name].append(time.perf_counter() - t1)
+                    results.add(tuple(rows))
+    base = statistics.median(runs["Dask, 1 worker"])
+    print(
+        f"\nTiming: {reps} populations per scenario ({2 * reps} in all), seed {seed}; "
+        f"median of {repeat}, clusters started once (2-worker start-up "
+        f"{starts['Dask, 2 workers']:.1f} s, not counted)"
+    )
+    print(f"{'configuration':<18} {'median (s)':>10} {'runs (s)':>24} {'vs 1 worker':>12}")
+    for name, ts in runs.items():
+        m = statistics.median(ts)
+        each = ", ".join(f"{t:.1f}" for t in ts)
+        print(f"{name:<18} {m:>10.2f} {each:>24} {base / m:>11.2f}x")
+    same = "identical" if len(results) == 1 else "DIFFERENT"
+    print(
+        f"Numbers of every run and configuration: {same}. This machine has "
+        f"{available_cpus()} CPUs; a second worker only helps when a core is free."
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=200, help="populations per scenario")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--workers", type=int, help="local cluster size (default: all CPUs)")
+    parser.add_argument(
+        "--scheduler", help="Dask scheduler, tcp://HOST:PORT (default: SAMEN_DASK_SCHEDULER)"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="repeats of the timing")
+    parser.add_argument("--timing-reps", type=int, default=100, help="populations in the timing")
+    parser.add_argument("--no-timing", action="store_true")
+    args = parser.parse_args(argv)
+    scheduler = dask_scheduler(args.scheduler) or LOCAL
+    where = f"a local cluster of {args.workers or available_cpus()} workers"
+    if scheduler != LOCAL:
+        where = f"the Dask scheduler at {scheduler}"
+    print(f"True N = {TRUE_N}, {args.reps} populations per scenario, seed {args.seed}, on {where}")
+    t0 = time.perf_counter()
+    rows = run(args.reps, args.seed, scheduler=scheduler, n_jobs=args.workers or available_cpus())
+    print_rows(rows)
+    print(f"({time.perf_counter() - t0:.1f} s, cluster start-up included)")
+    if not args.no_timing:
+        timing(args.timing_reps, args.seed, args.repeat)
 
 
 if __name__ == "__main__":

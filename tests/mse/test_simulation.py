@@ -1,9 +1,10 @@
-"""Simulation study (bench/mse_simulation.py): bias and coverage with known truth."""
+"""Simulation study (samen.mse.simulation, run by bench/mse_simulation.py): bias and coverage with known truth."""
 
 from __future__ import annotations
 
 import pytest
-from bench.mse_simulation import Row, run
+
+from samen.mse.simulation import Row, run
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import norm
 
-from samen.mse._parallel import available_cpus, process_pool
+from samen.mse._parallel import available_cpus, dask_scheduler, map_tasks, process_pool
 from samen.mse.design import FloatArray, IntArray, all_histories, history_codes
 from samen.mse.messages import CaptureDataError
 from samen.mse.sparse import PTHRESH, StepwiseFit, stepwise_fit
@@ -113,15 +113,31 @@ def _run(
     pthresh: float,
     n_jobs: int,
     progress: Progress | None = None,
+    scheduler: str | None = None,
 ) -> FloatArray:
     total = rows.shape[0]
+    address = dask_scheduler(scheduler)
     parallel = n_jobs > 1 and total >= 2 * n_jobs
     # Rows were drawn in the parent; the blocks are contiguous and their results
-    # are joined in order, so the replicates depend neither on n_jobs nor on
-    # progress reporting. Several blocks per worker even out the load.
-    blocks = n_jobs * 4 if parallel else (PROGRESS_STEPS if progress else 1)
+    # are joined in order, so the replicates depend neither on n_jobs, nor on
+    # progress reporting, nor on where the blocks run. Several blocks per worker
+    # even out the load.
+    if address is not None:
+        blocks = PROGRESS_STEPS * 2
+    else:
+        blocks = n_jobs * 4 if parallel else (PROGRESS_STEPS if progress else 1)
     parts = [p for p in np.array_split(rows, min(blocks, total)) if p.shape[0]]
     args = [(k, obs_hist, p, pthresh) for p in parts]
+    if address is not None:
+        sizes = np.cumsum([p.shape[0] for p in parts])
+
+        def report(done: int, _total: int) -> None:
+            if progress is not None:
+                progress(int(sizes[done - 1]), total)
+
+        return np.concatenate(
+            map_tasks(_estimates, args, scheduler=address, n_jobs=n_jobs, progress=report)
+        )
     done: list[FloatArray] = []
 
     def collect(results: Iterable[FloatArray]) -> None:
@@ -172,6 +188,7 @@ def bootstrap_estimate(
     alpha: tuple[float, ...] = DEFAULT_ALPHA,
     n_jobs: int | None = None,
     progress: Progress | None = None,
+    scheduler: str | None = None,
 ) -> BootstrapResult:
     """SparseMSE's ``estimatepopulation`` (BCa bootstrap).
 
@@ -193,6 +210,12 @@ def bootstrap_estimate(
     progress : callable, optional
         Called as ``progress(done, total)`` as blocks of the bootstrap and
         jackknife tables are finished; it does not change the result.
+    scheduler : str, optional
+        Run the tables on Dask: ``"local"`` (a local cluster of ``n_jobs``
+        workers) or a scheduler address ``tcp://HOST:PORT``. Default: the one
+        set by :func:`samen.mse._parallel.use_scheduler` (the CLI's
+        ``--scheduler``) or ``SAMEN_DASK_SCHEDULER``; with none, worker
+        processes on this machine. The result is the same wherever it runs.
     """
     k = obs_hist.shape[1]
     hist = all_histories(k)
@@ -205,7 +228,9 @@ def bootstrap_estimate(
     jack_rows = np.repeat(obs_counts[None, :], jack_idx.size, axis=0)
     jack_rows[np.arange(jack_idx.size), jack_idx] -= 1
     jobs = available_cpus() if n_jobs is None else n_jobs
-    results = _run(k, obs_hist, np.vstack([boot_rows, jack_rows]), pthresh, jobs, progress)
+    results = _run(
+        k, obs_hist, np.vstack([boot_rows, jack_rows]), pthresh, jobs, progress, scheduler
+    )
     replicates = results[:nboot]
     jack = np.zeros(obs_counts.size)
     jack[jack_idx] = results[nboot:]

@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--seed", type=int, help="bootstrap seed (default 1234); lcmcr: first chain's (12345)"
     )
+    e.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run --bootstrap on Dask: tcp://HOST:PORT, or 'local' for a local cluster "
+        "(default: SAMEN_DASK_SCHEDULER)",
+    )
     e.add_argument("--delta", type=float, help="dga: prior count per cell (default 2^-lists)")
     e.add_argument("--prior", choices=DGA_PRIORS, default="1/N", help="dga: prior of N")
     e.add_argument("--grid", type=int, metavar="MAX", help="dga: unobserved counts 1..MAX")
@@ -154,6 +160,7 @@ def _limits(args: argparse.Namespace) -> Any:
 def _estimate(args: argparse.Namespace) -> str:
     from dataclasses import replace
 
+    from samen.mse._parallel import use_scheduler
     from samen.mse._report import human
     from samen.mse.estimate import combine_strata, estimate
     from samen.mse.table import read_capture_csv
@@ -197,13 +204,15 @@ def _estimate(args: argparse.Namespace) -> str:
                     "stratum_failed", stratum=name, reason=MseMessage("counts_all_zero")
                 )
             try:
-                res = estimate(sub, method, **opts)
+                with use_scheduler(args.scheduler):
+                    res = estimate(sub, method, **opts)
             except CaptureDataError as exc:
                 raise CaptureDataError("stratum_failed", stratum=name, reason=str(exc)) from exc
             results.append(replace(res, stratum=name))
         results.append(combine_strata(results))
     else:
-        results.append(estimate(table, method, **opts))
+        with use_scheduler(args.scheduler):
+            results.append(estimate(table, method, **opts))
     if args.trace:
         _write_trace(args.trace, results)
     if args.json:

@@ -315,17 +315,29 @@ def fit_poisson_batch(
         c, v, d, cv = _batch_block(x_full, y, masks[sl], maxit, epsilon)
         coef[sl], ivar[sl], dev_out[sl], conv[sl] = c, v, d, cv
     rank = masks.sum(axis=1).astype(np.int64)
-    mu = link_inverse(coef @ x_full.T)
+    return batch_result(y, link_inverse(coef @ x_full.T), coef, ivar, dev_out, conv, rank)
+
+
+def batch_result(
+    y: FloatArray,
+    mu: FloatArray,
+    coef: FloatArray,
+    ivar: FloatArray,
+    deviance: FloatArray,
+    converged: BoolArray,
+    rank: NDArray[np.int64],
+) -> BatchFit:
+    """A :class:`BatchFit` with R's Poisson AIC from the fitted means ``mu`` (models × rows)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         ylogmu = np.where(y > 0, y * np.log(mu), 0.0)
     loglik = np.sum(ylogmu - mu - gammaln(y + 1.0), axis=1)
     return BatchFit(
         coef=coef,
         intercept_variance=ivar,
-        deviance=dev_out,
+        deviance=deviance,
         aic=-2.0 * loglik + 2.0 * rank,
         rank=rank,
-        converged=conv,
+        converged=converged,
     )
 
 

@@ -120,6 +120,10 @@ MESSAGES: dict[str, str] = {
         "a likelihood-ratio test does not apply"
     ),
     "stratum_failed": "stratum %(stratum)s: %(reason)s",
+    "dask_unreachable": (
+        "cannot reach the Dask scheduler at %(address)s (%(reason)s); start one, or leave "
+        "out --scheduler and SAMEN_DASK_SCHEDULER to run on this machine"
+    ),
     "bootstrap_positive": "--bootstrap needs a positive number of replicates, not %(value)s",
     "bootstrap_sparsemse_only": "--bootstrap applies to --method sparsemse only, not %(method)s",
     "option_range": "%(option)s must be %(expected)s, not %(value)s",

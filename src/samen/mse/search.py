@@ -3,8 +3,9 @@
 Exhaustive search (Rcapture's ``closedpMS.t(maxorder = 2)``): every subset of
 the ``k(k-1)/2`` two-list terms, main effects forced, fitted on the complete
 table and ranked by AIC or BIC. For 6 lists that is 32,768 models; they are
-fitted together by the batched IRLS of :func:`samen.mse.glm.fit_poisson_batch`.
-Beyond 6 lists the number of models explodes and a stepwise search is used.
+fitted as one family by :func:`samen.mse.family.fit_indicator_family` (the
+IRLS of R's ``glm`` on shared marginal sums). Beyond 6 lists the number of
+models explodes and a stepwise search is used.
 
 References
 ----------
@@ -17,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,8 +30,8 @@ from samen.mse.design import (
     all_histories,
     all_pairs,
     loglinear_design,
-    rcapture_name,
 )
+from samen.mse.family import column_codes, fit_indicator_family
 from samen.mse.glm import RCAPTURE_MAXIT, BatchFit, fit_poisson_batch
 from samen.mse.messages import CaptureDataError
 
@@ -93,22 +95,29 @@ class SearchResult:
 #: Below this many models a second process costs more than it saves.
 PARALLEL_MIN_MODELS = 4096
 
+#: How the models of a search are fitted: ``family`` (the default) on shared
+#: marginal sums, ``rows`` by the earlier batched IRLS on the design rows
+#: (:func:`samen.mse.glm.fit_poisson_batch`), kept as the benchmark's baseline.
+ENGINES = ("family", "rows")
+
 
 def default_jobs() -> int:
     """Worker processes for the search: the CPUs this process may use."""
     return available_cpus()
 
 
-def _batch(x: NDArray[np.float64], y: NDArray[np.float64], masks: NDArray[np.bool_]) -> BatchFit:
+def _batch(k: int, y: NDArray[np.float64], masks: NDArray[np.bool_], engine: str) -> BatchFit:
+    pairs = all_pairs(k)
+    if engine == "family":
+        return fit_indicator_family(y, k, column_codes(k, pairs), masks, maxit=RCAPTURE_MAXIT)
+    x = loglinear_design(all_histories(k), pairs)
     return fit_poisson_batch(x, y, masks, maxit=RCAPTURE_MAXIT)
 
 
 def _fit_masks(
-    counts: IntArray, k: int, masks: NDArray[np.bool_], n_jobs: int = 1
+    counts: IntArray, k: int, masks: NDArray[np.bool_], n_jobs: int = 1, engine: str = "family"
 ) -> list[SearchedModel]:
-    hist = all_histories(k)
     pairs = all_pairs(k)
-    x = loglinear_design(hist, pairs)
     y = counts.astype(float)
     n = float(counts.sum())
     full = np.ones((masks.shape[0], 1 + k), dtype=bool)
@@ -116,7 +125,7 @@ def _fit_masks(
     if n_jobs > 1 and masks.shape[0] >= PARALLEL_MIN_MODELS:
         parts = np.array_split(allmask, n_jobs)
         with process_pool(n_jobs) as pool:
-            fits = list(pool.map(_batch, [x] * n_jobs, [y] * n_jobs, parts))
+            fits = list(pool.map(_batch, [k] * n_jobs, [y] * n_jobs, parts, [engine] * n_jobs))
         fit = BatchFit(
             coef=np.concatenate([f.coef for f in fits]),
             intercept_variance=np.concatenate([f.intercept_variance for f in fits]),
@@ -126,28 +135,40 @@ def _fit_masks(
             converged=np.concatenate([f.converged for f in fits]),
         )
     else:
-        fit = _batch(x, y, allmask)
+        fit = _batch(k, y, allmask, engine)
     with np.errstate(over="ignore", invalid="ignore"):
         unobs = np.exp(fit.coef[:, 0])
         stderr = np.sqrt(unobs + unobs**2 * fit.intercept_variance)
     bic = fit.aic + (math.log(n) - 2.0) * fit.rank
-    out = []
-    for b in range(masks.shape[0]):
-        chosen = tuple(p for p, on in zip(pairs, masks[b], strict=True) if on)
-        out.append(
-            SearchedModel(
-                pairs=chosen,
-                name=rcapture_name(chosen, k),
-                abundance=float(n + unobs[b]),
-                stderr=float(stderr[b]),
-                deviance=float(fit.deviance[b]),
-                df=int(y.size - fit.rank[b]),
-                aic=float(fit.aic[b]),
-                bic=float(bic[b]),
-                converged=bool(fit.converged[b]),
-            )
-        )
-    return out
+    rows = masks.tolist()
+    columns = zip(
+        rows,
+        _names(masks, pairs, k),
+        (n + unobs).tolist(),
+        stderr.tolist(),
+        fit.deviance.tolist(),
+        (y.size - fit.rank).tolist(),
+        fit.aic.tolist(),
+        bic.tolist(),
+        fit.converged.tolist(),
+        strict=True,
+    )
+    return [
+        SearchedModel(tuple(compress(pairs, row)), name, a, se, dev, df, aic, b, conv)
+        for row, name, a, se, dev, df, aic, b, conv in columns
+    ]
+
+
+def _names(masks: NDArray[np.bool_], pairs: list[Pair], k: int) -> list[str]:
+    """:func:`samen.mse.design.rcapture_name` of every model, without a call per model."""
+    pair_text = [f"{i + 1}{j + 1}" for i, j in pairs]
+    bits = np.array([(1 << i) | (1 << j) for i, j in pairs], dtype=np.int64)
+    covered = np.bitwise_or.reduce(np.where(masks, bits, 0), axis=1)
+    alone = [[str(i + 1) for i in range(k) if not c >> i & 1] for c in range(2**k)]
+    return [
+        "[" + ",".join([*compress(pair_text, row), *alone[c]]) + "]"
+        for row, c in zip(masks.tolist(), covered.tolist(), strict=True)
+    ]
 
 
 def _check_criterion(criterion: str) -> None:
@@ -158,7 +179,12 @@ def _check_criterion(criterion: str) -> None:
 
 
 def exhaustive_search(
-    counts: IntArray, k: int, criterion: str = "aic", n_jobs: int | None = None
+    counts: IntArray,
+    k: int,
+    criterion: str = "aic",
+    n_jobs: int | None = None,
+    *,
+    engine: str = "family",
 ) -> SearchResult:
     """Fit every pairwise hierarchical model and rank by ``criterion``.
 
@@ -172,8 +198,15 @@ def exhaustive_search(
         BIC is Rcapture's ``AIC + (log n - 2) rank``.
     n_jobs : int, optional
         Worker processes (default: all available CPUs); used from 4,096 models.
+    engine : {"family", "rows"}
+        How the models are fitted (see :data:`ENGINES`); both give the same
+        estimates to rounding and the same ranking.
     """
     _check_criterion(criterion)
+    if engine not in ENGINES:
+        raise CaptureDataError(
+            "option_range", option="engine", expected=" or ".join(ENGINES), value=engine
+        )
     if not 2 <= k <= MAX_EXHAUSTIVE_LISTS:
         raise CaptureDataError(
             "lists_out_of_range",
@@ -192,7 +225,7 @@ def exhaustive_search(
     if k == 2:
         masks = np.zeros((1, 1), dtype=bool)
     jobs = default_jobs() if n_jobs is None else n_jobs
-    models = _fit_masks(counts, k, masks, jobs)
+    models = _fit_masks(counts, k, masks, jobs, engine)
     return _ranked(models, criterion, "exhaustive")
 
 
