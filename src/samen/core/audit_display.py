@@ -60,6 +60,13 @@ VERBS: dict[str, Promise] = {
     "save-letter": gettext_lazy("letter saved as working text"),
     "adopt-letter": gettext_lazy("letter adopted for the report"),
     "notification-preferences": gettext_lazy("notification settings changed"),
+    # impact monitor: publication of figures (samen.impact.publication)
+    "propose-publication": gettext_lazy("proposed for publication"),
+    "approve-publication": gettext_lazy("publication approved"),
+    "reject-publication": gettext_lazy("publication rejected"),
+    "withdraw-publication": gettext_lazy("publication of figures withdrawn"),
+    "grant-unpublished": gettext_lazy("access to unpublished figures granted"),
+    "revoke-unpublished": gettext_lazy("access to unpublished figures ended"),
 }
 
 # Labels of state keys that are not model fields, or whose field has no label of its own.
@@ -122,6 +129,9 @@ LABELS: dict[str, Promise] = {
     "text": gettext_lazy("text"),
     "update": gettext_lazy("progress update"),
     "reason": gettext_lazy("reason"),
+    "decided_at": gettext_lazy("decided on"),
+    "dataset": gettext_lazy("dataset"),
+    "method": gettext_lazy("method"),
 }
 
 # State keys that hold a reference: (model, the field the state stores, what to show).
@@ -137,6 +147,8 @@ REFERENCES: dict[str, tuple[str, str, str]] = {
     "exploitation_forms": ("plan.ExploitationForm", "code", "name"),
     "age_groups": ("plan.AgeGroup", "code", "name"),
     "type": ("plan.OrganisationType", "code", "name"),
+    "register": ("impact.Register", "pk", "name"),
+    "dataset": ("impact.OverlapDataset", "pk", "name"),
 }
 
 LANGUAGES = {"nl": gettext_lazy("Dutch"), "en": gettext_lazy("English")}
