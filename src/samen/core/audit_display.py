@@ -60,6 +60,9 @@ VERBS: dict[str, Promise] = {
     "save-letter": gettext_lazy("letter saved as working text"),
     "adopt-letter": gettext_lazy("letter adopted for the report"),
     "notification-preferences": gettext_lazy("notification settings changed"),
+    # impact monitor (issue 10): registrations and detection rates
+    "link": gettext_lazy("registrations linked to an estimate"),
+    "unlink": gettext_lazy("link between registrations and an estimate removed"),
 }
 
 # Labels of state keys that are not model fields, or whose field has no label of its own.

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from samen.accounts import access
 
-from .models import EstimationRun, PublicationProposal, Registration
+from .models import EstimationRun, ExternalEstimate, PublicationProposal, Registration
 
 
 def sees_unpublished(user: Any) -> bool:
@@ -60,3 +60,10 @@ def visible_runs(user: Any) -> QuerySet[EstimationRun]:
     if sees_unpublished(user):
         return EstimationRun.objects.all()
     return published_runs()
+
+
+def visible_external_estimates(user: Any) -> QuerySet[ExternalEstimate]:
+    """Estimates published elsewhere (e.g. by the National Rapporteur) are public facts,
+    like the funding lines: everyone reads them. (impact-core; refine here if a published
+    estimate ever needs the programme team's approval too.)"""
+    return ExternalEstimate.objects.all()
