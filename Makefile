@@ -18,6 +18,7 @@ run: install assets messages doclibs migrate  ## install, migrate, load the plan
 	$(DEV) $(SAMEN) load-motions  # bundled motions and commitments
 	$(DEV) $(SAMEN) demo
 	$(DEV) $(SAMEN) load-budget --demo  # bundled funding lines; demo allocations, marked as such
+	$(DEV) $(SAMEN) load-impact  # bundled victim registrations and published estimates
 	$(DEV) $(SAMEN) serve --host $(HOST) --port $(PORT)
 
 test: install assets messages chromium doclibs  ## install everything and run the whole suite

@@ -148,8 +148,8 @@ def test_a_run_is_published_with_its_detection_rate(world, figures):
     assert [r.pk for r in preview.new_runs] == [figures.run.pk]
     (rate,) = preview.new_rates
     assert rate.registered == sum(POLICE[2021])
-    assert rate.rate == pytest.approx(sum(POLICE[2021]) / 736)
-    assert rate.rate_lower == pytest.approx(sum(POLICE[2021]) / 900)
+    assert rate.rate.values.rate == pytest.approx(sum(POLICE[2021]) / 736)
+    assert rate.rate.values.rate_lower == pytest.approx(sum(POLICE[2021]) / 900)
     assert public.figures().runs == []
     publication.approve(world.users.programme, p)
     assert public.figures().runs == [figures.run]

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from samen.impact import public
+from samen.impact import public, public_tables
 from samen.impact.models import Gender, Register
 from samen.plan.models import AgeGroup, ExploitationForm
 
@@ -88,16 +88,21 @@ class DetectionRateOut(Schema):
     ageGroup: str | None
     yearFrom: int
     yearTo: int
-    registered: int = Field(..., description="Presumed victims registered in these years.")
+    registered: int | None = Field(
+        ..., description="Presumed victims registered in these years; null when suppressed."
+    )
     estimate: float = Field(..., description="Estimated number of victims (registered or not).")
     lower: float | None
     upper: float | None
-    rate: float = Field(..., description="registered / estimate, a fraction (0..1).")
+    rate: float | None = Field(..., description="registered / estimate, a fraction (0..1).")
     rateLower: float | None = Field(..., description="registered / upper")
     rateUpper: float | None = Field(..., description="registered / lower")
-    darkNumber: float = Field(..., description="estimate - registered")
+    darkNumber: float | None = Field(..., description="estimate - registered, at least 0")
+    suppressed: bool = Field(
+        ..., description="The registered count is suppressed, and with it the rate."
+    )
     method: str
-    estimateKind: str = Field(..., description="run (estimated in samen) or published")
+    estimateKind: str = Field(..., description="run (estimated in samen) or external")
 
 
 class DetectionRateList(Schema):
@@ -134,24 +139,27 @@ def registration_out(c: public.Cell) -> dict[str, Any]:
     }
 
 
-def rate_out(rate: public.Rate) -> dict[str, Any]:
+def rate_out(shown: public_tables.Rate) -> dict[str, Any]:
+    d, hidden = shown.rate, shown.suppressed
+    v = d.values
     return {
-        "register": rate.register.code,
-        "registerName": rate.register.name,
-        "exploitationForm": _code(rate.exploitation_form),
-        "ageGroup": _code(rate.age_group),
-        "yearFrom": rate.year_from,
-        "yearTo": rate.year_to,
-        "registered": rate.registered,
-        "estimate": rate.estimate,
-        "lower": rate.lower,
-        "upper": rate.upper,
-        "rate": rate.rate,
-        "rateLower": rate.rate_lower,
-        "rateUpper": rate.rate_upper,
-        "darkNumber": rate.dark_number,
-        "method": rate.method,
-        "estimateKind": "run" if rate.run is not None else "published",
+        "register": d.register.code,
+        "registerName": d.register.name,
+        "exploitationForm": _code(d.exploitation_form),
+        "ageGroup": _code(d.age_group),
+        "yearFrom": d.year_from,
+        "yearTo": d.year_to,
+        "registered": None if hidden else shown.registered,
+        "estimate": d.estimate,
+        "lower": d.lower,
+        "upper": d.upper,
+        "rate": None if hidden else v.rate,
+        "rateLower": None if hidden else v.rate_lower,
+        "rateUpper": None if hidden else v.rate_upper,
+        "darkNumber": None if hidden else v.dark,
+        "suppressed": hidden,
+        "method": d.method,
+        "estimateKind": d.kind,
     }
 
 
@@ -216,7 +224,7 @@ def detection_rates(
     rates = [
         r
         for r in public.figures_for(caller(request)).rates
-        if (filters.year is None or r.year_from <= filters.year <= r.year_to)
-        and (register_code is None or r.register.code == register_code)
+        if (filters.year is None or r.rate.year_from <= filters.year <= r.rate.year_to)
+        and (register_code is None or r.rate.register.code == register_code)
     ]
     return paginate(request, rates, paging.page, paging.pageSize, rate_out)

@@ -67,6 +67,9 @@ VERBS: dict[str, Promise] = {
     "withdraw-publication": gettext_lazy("publication of figures withdrawn"),
     "grant-unpublished": gettext_lazy("access to unpublished figures granted"),
     "revoke-unpublished": gettext_lazy("access to unpublished figures ended"),
+    # impact monitor (issue 10): registrations and detection rates
+    "link": gettext_lazy("registrations linked to an estimate"),
+    "unlink": gettext_lazy("link between registrations and an estimate removed"),
 }
 
 # Labels of state keys that are not model fields, or whose field has no label of its own.

@@ -24,7 +24,7 @@ from samen.core import audit
 from samen.core.errors import Invalid
 from samen.core.text import clean_text
 
-from . import public, visibility
+from . import public, public_tables, visibility
 from .models import EstimationRun, PublicationProposal, Register, Registration, UnpublishedAccess
 
 State = PublicationProposal.State
@@ -243,13 +243,14 @@ def revoke_access(user: Any, grant: UnpublishedAccess, reason: str) -> Unpublish
 
 @dataclass
 class Preview:
-    """What approving a proposal makes public: the public layer as it will be, and which
-    of its registration cells and estimates are new."""
+    """What approving a proposal makes public: the public layer as it will be, the public
+    tables that hold the proposal's figures, and its cells, estimates and rates."""
 
     after: public.Figures
+    tables: list[Any]
     new_cells: list[public.Cell]
     new_runs: list[EstimationRun]
-    new_rates: list[public.Rate]
+    new_rates: list[public_tables.Rate]
 
     @property
     def suppressed(self) -> int:
@@ -265,6 +266,7 @@ def preview(p: PublicationProposal) -> Preview:
         try:
             PublicationProposal.objects.filter(pk=p.pk).update(state=State.APPROVED)
             after = public.figures(p.threshold)
+            tables = public.tables_of(after.tables, p.register) if p.register_id else []
         finally:
             transaction.savepoint_rollback(sid)
     if p.register_id:
@@ -274,13 +276,21 @@ def preview(p: PublicationProposal) -> Preview:
             if c.registration.register_id == p.register_id
             and (p.year_from or 0) <= c.registration.year <= (p.year_to or 9999)
         ]
-        new_runs: list[EstimationRun] = []
-        new_rates = [r for r in after.rates if r.register.pk == p.register_id]
-    else:
-        new_cells = []
-        new_runs = [r for r in after.runs if r.pk == p.run_id]
-        new_rates = [r for r in after.rates if r.run is not None and r.run.pk == p.run_id]
-    return Preview(after, new_cells, new_runs, new_rates)
+        return Preview(
+            after,
+            tables,
+            new_cells,
+            [],
+            [r for r in after.rates if r.rate.register.pk == p.register_id],
+        )
+    links = set(p.run.detection_links.values_list("pk", flat=True))
+    return Preview(
+        after,
+        [],
+        [],
+        [r for r in after.runs if r.pk == p.run_id],
+        [r for r in after.rates if r.rate.link_id in links],
+    )
 
 
 def proposals() -> QuerySet[PublicationProposal]:

@@ -23,7 +23,7 @@ from samen.core.errors import Invalid
 from samen.core.forms import add_errors
 from samen.reporting.views import forbidden
 
-from . import public, publication, visibility
+from . import publication, visibility
 from .models import EstimationRun, PublicationProposal, Register, UnpublishedAccess
 
 STEPS = ("approve", "reject", "withdraw")
@@ -165,11 +165,7 @@ def propose_run(request: HttpRequest, run_pk: int) -> HttpResponse:
 
 def _preview_context(p: PublicationProposal) -> dict[str, Any]:
     preview = publication.preview(p)
-    return {
-        "preview": preview,
-        "grids": public.grids(preview.new_cells),
-        "threshold": p.threshold,
-    }
+    return {"preview": preview, "threshold": p.threshold}
 
 
 @login_required

@@ -28,6 +28,7 @@ from samen.accounts import access
 
 from .models import (
     EstimationRun,
+    ExternalEstimate,
     PublicationProposal,
     Register,
     Registration,
@@ -121,3 +122,10 @@ def visible_runs(user: Any) -> QuerySet[EstimationRun]:
 
 def open_grants() -> QuerySet[UnpublishedAccess]:
     return UnpublishedAccess.objects.filter(revoked_at__isnull=True)
+
+
+def visible_external_estimates(user: Any) -> QuerySet[ExternalEstimate]:
+    """Estimates published elsewhere (e.g. by the National Rapporteur) are public facts,
+    like the funding lines: everyone reads them. (impact-core; refine here if a published
+    estimate ever needs the programme team's approval too.)"""
+    return ExternalEstimate.objects.all()
