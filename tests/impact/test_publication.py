@@ -299,3 +299,36 @@ def test_only_the_programme_team_grants(world, figures, client):
     assert client.get("/impact/inzage").status_code == 200
     client.post(f"/impact/inzage/{figures.police.pk}/verlenen", {"note": ""})
     assert figures.police.access_grants.filter(revoked_at__isnull=True).count() == 1
+
+
+# --- open data and search: only the public layer, whoever asks ---------------------------
+
+
+def _open_data(client):
+    response = client.get("/openbaar/open-data/slachtofferregistraties.json")
+    assert response.status_code == 200
+    return response.json()["records"]
+
+
+def test_open_data_holds_only_approved_figures_suppressed_for_everyone(world, figures, client):
+    p = _propose(world, figures)
+    assert _open_data(client) == []
+    client.force_login(world.users.analyst)  # signed in or not: the same public file
+    assert _open_data(client) == []
+    publication.approve(world.users.programme, p)
+    records = _open_data(client)
+    assert len(records) == 12
+    small = [r for r in records if r["year"] == 2021 and r["exploitation_form"] == "criminal"]
+    assert small[0]["count"] is None and small[0]["suppressed"] is True
+    publication.withdraw(world.users.programme, p, "Fout in de bron")
+    assert _open_data(client) == []
+
+
+def test_a_grant_does_not_reach_open_data_or_search(world, figures, client):
+    publication.grant_access(world.users.programme, figures.police)
+    client.force_login(world.users.police)
+    assert _open_data(client) == []
+    for url in ("/openbaar?q=politie", "/acties?q=Registraties", "/uitbuitingsvormen/criminal"):
+        response = client.get(url)
+        assert response.status_code in (200, 404)
+        assert "Registraties van de politie" not in response.content.decode()

@@ -150,7 +150,7 @@ REFERENCES: dict[str, tuple[str, str, str]] = {
     "exploitation_forms": ("plan.ExploitationForm", "code", "name"),
     "age_groups": ("plan.AgeGroup", "code", "name"),
     "type": ("plan.OrganisationType", "code", "name"),
-    "register": ("impact.Register", "pk", "name"),
+    "register": ("impact.Register", "code", "name"),
     "dataset": ("impact.OverlapDataset", "pk", "name"),
 }
 

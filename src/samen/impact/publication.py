@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,7 +44,7 @@ def proposal_state(p: PublicationProposal) -> dict[str, Any]:
     """The proposal as the audit trail stores it."""
     state: dict[str, Any] = {"state": p.state, "threshold": p.threshold, "note": p.note}
     if p.register_id:
-        state |= {"register": p.register_id, "year_from": p.year_from, "year_to": p.year_to}
+        state |= {"register": p.register.code, "year_from": p.year_from, "year_to": p.year_to}
     else:
         run = p.run
         state |= {"run": p.run_id, "dataset": run.dataset_id, "method": run.method}
@@ -74,7 +74,9 @@ def propose_registrations(
         ).exists():
             raise Invalid({"year_from": _("This register has no registrations in these years.")})
         overlapping = PublicationProposal.objects.filter(
-            register=register, year_from__lte=year_to, year_to__gte=year_from
+            Q(year_from__isnull=True) | Q(year_from__lte=year_to),
+            Q(year_to__isnull=True) | Q(year_to__gte=year_from),
+            register=register,
         )
         if _pending(overlapping):
             raise Invalid(
@@ -210,7 +212,7 @@ def grant_access(user: Any, register: Register, note: str = "") -> UnpublishedAc
             kind="create",
             obj=grant,
             verb="grant-unpublished",
-            after={"register": register.pk, "note": note},
+            after={"register": register.code, "note": note},
         )
     return grant
 
@@ -232,8 +234,12 @@ def revoke_access(user: Any, grant: UnpublishedAccess, reason: str) -> Unpublish
             kind="update",
             obj=grant,
             verb="revoke-unpublished",
-            before={"register": grant.register_id},
-            after={"register": grant.register_id, "revoked_at": grant.revoked_at, "reason": reason},
+            before={"register": grant.register.code},
+            after={
+                "register": grant.register.code,
+                "revoked_at": grant.revoked_at,
+                "reason": reason,
+            },
         )
     return grant
 
