@@ -221,6 +221,7 @@ SAMEN_TASK_WORKER = env_bool("SAMEN_TASK_WORKER", True)
 SAMEN_REPORT_SECTIONS: list[str] = [
     "samen.budget.report.sections",
     "samen.parliament.report.sections",
+    "samen.impact.report.sections",
 ]
 
 # Blocks on the home page of a signed-in person: dotted paths of functions that take
