@@ -142,7 +142,7 @@ def sections(ctx: ReportContext) -> list[Section]:
                 _("Detection rate: registered ÷ estimated victims"),
                 [
                     _("Period"),
-                    _("Register"),
+                    _("Registry"),
                     _("Registered"),
                     _("Estimated"),
                     _("Detection rate"),

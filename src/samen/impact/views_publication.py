@@ -45,7 +45,7 @@ class NoteForm(forms.Form):
 
 class RegistrationsProposalForm(NoteForm):
     register = forms.ModelChoiceField(
-        label=gettext_lazy("Register"), queryset=Register.objects.all(), empty_label=None
+        label=gettext_lazy("Registry"), queryset=Register.objects.all(), empty_label=None
     )
     year_from = forms.IntegerField(label=gettext_lazy("First year"), min_value=1900, max_value=2100)
     year_to = forms.IntegerField(label=gettext_lazy("Last year"), min_value=1900, max_value=2100)

@@ -228,6 +228,7 @@ SAMEN_REPORT_SECTIONS: list[str] = [
 # the request and return a list of samen.core.home.Panel (see that module).
 SAMEN_HOME_PANELS: list[str] = [
     "samen.reporting.home.panels",
+    "samen.impact.home.panels",
 ]
 
 SESSION_COOKIE_HTTPONLY = True
