@@ -43,6 +43,7 @@ NOT_PAGES = {
     "unlock-request": "POST only: e-mails a link that lifts a login block",
     "allocation-delete": "POST only: deletes an allocation",
     "spending-delete": "POST only: deletes a spending entry",
+    "detection-unlink": "POST only: removes a link between registrations and an estimate",
 }
 
 
@@ -124,6 +125,12 @@ def page_urls(w) -> dict[str, list[str]]:
         "motion-create": [reverse("motion-create")],
         "motion-edit": [reverse("motion-edit", args=[w.motion])],
         "motion-import": [reverse("motion-import")],
+        # impact monitor (issue 10): the Effect page and the registrations workspace
+        "effect": [reverse("impact:effect")],
+        "registrations": [reverse("impact:registrations")],
+        "register": [reverse("impact:register", args=["comensha"])],
+        "registrations-import": [reverse("impact:registrations-import")],
+        "detection-rates": [reverse("impact:detection-rates")],
     }
 
 
@@ -145,7 +152,15 @@ WALKS: dict[tuple[str, str], set[str] | None] = {
         "notifications",
     },  # audit: 403
     ("fier", "nl"): {"home", "my-tasks", "update"},
-    ("analist", "nl"): {"home", "update"},
+    ("analist", "nl"): {
+        "home",
+        "update",
+        "effect",
+        "registrations",
+        "register",
+        "registrations-import",
+        "detection-rates",
+    },
     ("kijker", "nl"): {"home", "update"},
     # English labels are longer in places; the layout must hold them too.
     ("programma", "en"): None,
