@@ -125,6 +125,12 @@ LABELS: dict[str, Promise] = {
     "text": gettext_lazy("text"),
     "update": gettext_lazy("progress update"),
     "reason": gettext_lazy("reason"),
+    # impact monitor (issue 10): the link between registrations and an estimate
+    "register": gettext_lazy("register"),
+    "external_estimate": gettext_lazy("published estimate"),
+    "run": gettext_lazy("estimation run"),
+    "exploitation_form": gettext_lazy("exploitation form"),
+    "age_group": gettext_lazy("age group"),
 }
 
 # State keys that hold a reference: (model, the field the state stores, what to show).
@@ -140,6 +146,9 @@ REFERENCES: dict[str, tuple[str, str, str]] = {
     "exploitation_forms": ("plan.ExploitationForm", "code", "name"),
     "age_groups": ("plan.AgeGroup", "code", "name"),
     "type": ("plan.OrganisationType", "code", "name"),
+    "register": ("impact.Register", "code", "name"),
+    "exploitation_form": ("plan.ExploitationForm", "code", "name"),
+    "age_group": ("plan.AgeGroup", "code", "name"),
 }
 
 LANGUAGES = {"nl": gettext_lazy("Dutch"), "en": gettext_lazy("English")}
