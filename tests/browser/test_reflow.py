@@ -45,6 +45,7 @@ NOT_PAGES = {
     "spending-delete": "POST only: deletes a spending entry",
     "grant": "POST only: grants an organisation its unpublished registrations",
     "revoke": "POST only: ends that access",
+    "detection-unlink": "POST only: removes a link between registrations and an estimate",
 }
 
 
@@ -140,6 +141,12 @@ def page_urls(w) -> dict[str, list[str]]:
             reverse("impact:proposal-step", args=[w.published_proposal, "withdraw"]),
         ],
         "grants": [reverse("impact:grants")],
+        # impact monitor (issue 10): the Effect page and the registrations workspace
+        "effect": [reverse("impact:effect")],
+        "registrations": [reverse("impact:registrations")],
+        "register": [reverse("impact:register", args=["comensha"])],
+        "registrations-import": [reverse("impact:registrations-import")],
+        "detection-rates": [reverse("impact:detection-rates")],
     }
 
 
@@ -165,7 +172,18 @@ WALKS: dict[tuple[str, str], set[str] | None] = {
         "notifications",
     },  # audit: 403
     ("fier", "nl"): {"home", "my-tasks", "update"},
-    ("analist", "nl"): {"home", "update", "proposals", "proposal", *ANALYST_PAGES},
+    ("analist", "nl"): {
+        "home",
+        "update",
+        "proposals",
+        "proposal",
+        *ANALYST_PAGES,
+        "effect",
+        "registrations",
+        "register",
+        "registrations-import",
+        "detection-rates",
+    },
     ("kijker", "nl"): {"home", "update"},
     # English labels are longer in places; the layout must hold them too.
     ("programma", "en"): None,

@@ -186,9 +186,9 @@ def test_every_hidden_small_count_in_the_published_tables_resists_the_attack(pub
     ranges = lp_ranges(seen, relations)
     narrow = {c: ranges[c] for c in small if ranges[c][1] - ranges[c][0] < THRESHOLD - 1e-6}
     assert not narrow, f"worked out to within less than {THRESHOLD}: {narrow}"
-    # every hidden cell, not only the small ones, keeps an interval of at least the threshold
-    hidden = [c for c, v in seen.items() if v is None]
-    assert all(ranges[c][1] - ranges[c][0] >= THRESHOLD - 1e-6 for c in hidden)
+    # (A large cell hidden only to protect a small one may be narrowed more: the rule
+    # protects small counts, and knowing that a hidden cell lies between 480 and 488 tells
+    # nothing about a person. docs/disclosure-control.md, "The exact requirement".)
 
 
 def test_no_small_count_is_shown_and_no_hidden_cell_shows_as_zero(published):

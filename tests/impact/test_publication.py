@@ -332,3 +332,18 @@ def test_a_grant_does_not_reach_open_data_or_search(world, figures, client):
         response = client.get(url)
         assert response.status_code in (200, 404)
         assert "Registraties van de politie" not in response.content.decode()
+
+
+def test_the_effect_page_says_a_publication_was_withdrawn_and_when(world, figures, client):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    p = _propose(world, figures)
+    publication.approve(world.users.programme, p)
+    html = client.get("/effect/").content.decode()
+    assert "ingetrokken" not in html
+    publication.withdraw(world.users.programme, p, "Fout in de bron")
+    html = client.get("/effect/").content.decode()
+    assert "Registraties van de politie, 2020–2022" in html
+    assert f"ingetrokken op {date_format(timezone.localdate(), 'j F Y')}" in html
+    assert "Fout in de bron" not in html  # the reason is for the audit trail

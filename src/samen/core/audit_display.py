@@ -135,6 +135,12 @@ LABELS: dict[str, Promise] = {
     "decided_at": gettext_lazy("decided on"),
     "dataset": gettext_lazy("dataset"),
     "method": gettext_lazy("method"),
+    # impact monitor (issue 10): the link between registrations and an estimate
+    "register": gettext_lazy("register"),
+    "external_estimate": gettext_lazy("published estimate"),
+    "run": gettext_lazy("estimation run"),
+    "exploitation_form": gettext_lazy("exploitation form"),
+    "age_group": gettext_lazy("age group"),
 }
 
 # State keys that hold a reference: (model, the field the state stores, what to show).
@@ -152,6 +158,8 @@ REFERENCES: dict[str, tuple[str, str, str]] = {
     "type": ("plan.OrganisationType", "code", "name"),
     "register": ("impact.Register", "code", "name"),
     "dataset": ("impact.OverlapDataset", "pk", "name"),
+    "exploitation_form": ("plan.ExploitationForm", "code", "name"),
+    "age_group": ("plan.AgeGroup", "code", "name"),
 }
 
 LANGUAGES = {"nl": gettext_lazy("Dutch"), "en": gettext_lazy("English")}

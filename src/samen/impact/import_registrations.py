@@ -40,7 +40,7 @@ from samen.plan.models import AgeGroup, ExploitationForm
 
 from .models import Register
 from .models.registrations import Gender, Status
-from .registrations import Cell
+from .registrations import Cell, WriteReport, check_import, write_cells
 
 MAX_ROWS = plan_sheets.MAX_ROWS
 MAX_COLUMNS = plan_sheets.MAX_COLUMNS
@@ -777,3 +777,20 @@ def summary(reading: Reading) -> str:
         "%(count)s counts, years %(first)s to %(last)s",
         len(reading.cells),
     ) % {"count": len(reading.cells), "first": years[0], "last": years[-1]}
+
+
+def import_file(
+    user: Any,
+    content: bytes,
+    filename: str,
+    register: Register | None = None,
+    *,
+    dry_run: bool = False,
+) -> tuple[Reading, WriteReport]:
+    """Read a file (see :func:`read`) and write its cells in one transaction, as `user`
+    (an analyst). Returns how the file was understood and what was (or, with `dry_run`,
+    would be) written. Raises ``Denied`` for anyone but an analyst and
+    ``RegistrationFileInvalid`` for a file with errors (nothing written)."""
+    check_import(user)
+    reading = read(content, filename, register)
+    return reading, write_cells(user, reading.cells, verb="import", dry_run=dry_run)

@@ -50,13 +50,26 @@ class Shown:
 
     value: int | None
     derived: bool = False
+    missing: bool = False  # no figure at all (the register did not count that year)
 
     @property
     def suppressed(self) -> bool:
-        return self.value is None
+        return self.value is None and not self.missing
 
     def __str__(self) -> str:
-        return MARK if self.value is None else f"{self.value:,}".replace(",", ".")
+        if self.missing:
+            return _("n/a")
+        return MARK if self.value is None else number(self.value)
+
+
+def number(value: float) -> str:
+    """A whole number with the thousands separator of the active language (1.372; 1,372)."""
+    from django.utils.formats import number_format
+
+    return number_format(round(value), use_l10n=True, force_grouping=True)
+
+
+MISSING = Shown(None, missing=True)
 
 
 @dataclass(frozen=True)
@@ -133,7 +146,8 @@ class PublishedTables:
     by_age: tuple[Table, ...]
     estimates: tuple[Estimate, ...]
     rates: tuple[Rate, ...]
-    protection: Protection
+    protection: Protection  # .published: every cell id with its value or None
+    relations: tuple[Relation, ...]  # every additive relation between the cells (for attacks)
 
     @property
     def tables(self) -> tuple[Table, ...]:
@@ -251,9 +265,7 @@ def published_tables(threshold: int | None = None) -> PublishedTables:
         rows=tuple(
             Row(
                 y,
-                tuple(
-                    get(_cell(r.code, y)) if y in years_of[r.code] else Shown(None) for r in ordered
-                ),
+                tuple(get(_cell(r.code, y)) if y in years_of[r.code] else MISSING for r in ordered),
             )
             for y in all_years
         ),
@@ -275,7 +287,7 @@ def published_tables(threshold: int | None = None) -> PublishedTables:
             for y in years:
                 if key(y, REST) not in values:
                     continue  # no breakdown given this year
-                cells = [get(key(y, c)) if key(y, c) in values else Shown(0) for c in codes]
+                cells = [get(key(y, c)) if key(y, c) in values else MISSING for c in codes]
                 table_rows.append(Row(y, (*cells, get(key(y, REST)), get(_cell(r.code, y)))))
             title = (
                 _("%(register)s: per form of exploitation")
@@ -296,6 +308,7 @@ def published_tables(threshold: int | None = None) -> PublishedTables:
         estimates=tuple(_estimates()),
         rates=tuple(Rate(d, shown.get(c)) for d, c in zip(rates, rate_cells, strict=True)),
         protection=protection,
+        relations=tuple(relations),
     )
 
 

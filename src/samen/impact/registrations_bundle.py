@@ -20,6 +20,7 @@ from samen.core import audit
 from samen.plan import document as doc
 from samen.plan.models import AgeGroup, ExploitationForm, Organisation
 
+from .detection import link_state
 from .models import DetectionLink, ExternalEstimate, PublicationProposal, Register
 from .models.registrations import Status
 from .registrations import Cell, write_cells
@@ -324,7 +325,7 @@ def load(bundle: Bundle, actor: Any = None) -> Counter[str]:
                     actor=actor,
                     kind="create",
                     obj=link,
-                    after={"register": register.code, "estimate": data.estimate},
+                    after=link_state(link),
                     verb="load",
                 )
                 counts["links"] += 1
