@@ -20,6 +20,7 @@ run: install assets messages doclibs migrate  ## install, migrate, load the plan
 	$(RUNENV) $(SAMEN) load-motions  # bundled motions and commitments
 	$(RUNENV) $(SAMEN) demo
 	$(RUNENV) $(SAMEN) load-budget --demo  # bundled funding lines; demo allocations, marked as such
+	$(RUNENV) $(SAMEN) load-impact  # bundled victim registrations and published estimates
 	$(RUNENV) $(SAMEN) serve --host $(HOST) --port $(PORT)
 
 test: install assets messages chromium doclibs  ## install everything and run the whole suite

@@ -1,6 +1,6 @@
 """The product's own demo, loaded through its commands, for tests that need every
 kind of object at once: motions, demo accounts and rounds, demo budget, and the
-closed round published. Needs the bundled plan loaded first."""
+closed round published; the bundled victim statistics. Needs the bundled plan loaded first."""
 
 import os
 from types import SimpleNamespace
@@ -21,6 +21,7 @@ def load_demo(password: str = PASSWORD) -> SimpleNamespace:
         call_command("load_motions", stdout=quiet)
         call_command("demo", stdout=quiet)
         call_command("load_budget", "--demo", stdout=quiet)
+        call_command("load_impact", stdout=quiet)
     finally:
         del os.environ["DEMO_PASSWORD"]
     programme = User.objects.get(username="programma")

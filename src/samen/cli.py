@@ -19,6 +19,9 @@ Commands:
   serve [--host H] [--port P]
                           serve the application (gunicorn, static files included)
   load-plan [FILE]        load the bundled action plan or FILE (idempotent)
+  load-impact [FILE]      load the bundled victim registrations and estimates (idempotent)
+  import-registrations FILE --register CODE [--dry-run]
+                          import registrations from CSV or XLSX (long or cross-table)
   import-plan FILE [--dry-run]
                           import a plan from YAML, JSON or XLSX
   export-plan --format yaml|xlsx|json [-o FILE]

@@ -43,6 +43,9 @@ NOT_PAGES = {
     "unlock-request": "POST only: e-mails a link that lifts a login block",
     "allocation-delete": "POST only: deletes an allocation",
     "spending-delete": "POST only: deletes a spending entry",
+    "grant": "POST only: grants an organisation its unpublished registrations",
+    "revoke": "POST only: ends that access",
+    "detection-unlink": "POST only: removes a link between registrations and an estimate",
 }
 
 
@@ -124,8 +127,32 @@ def page_urls(w) -> dict[str, list[str]]:
         "motion-create": [reverse("motion-create")],
         "motion-edit": [reverse("motion-edit", args=[w.motion])],
         "motion-import": [reverse("motion-import")],
+        # impact monitor: publication of figures (issue 10)
+        "proposals": [reverse("impact:proposals")],
+        "propose-registrations": [reverse("impact:propose-registrations")],
+        "propose-run": [reverse("impact:propose-run", args=[w.impact_run])],
+        "proposal": [
+            reverse("impact:proposal", args=[w.proposal]),
+            reverse("impact:proposal", args=[w.published_proposal]),
+        ],
+        "proposal-step": [
+            reverse("impact:proposal-step", args=[w.proposal, "approve"]),
+            reverse("impact:proposal-step", args=[w.proposal, "reject"]),
+            reverse("impact:proposal-step", args=[w.published_proposal, "withdraw"]),
+        ],
+        "grants": [reverse("impact:grants")],
+        # impact monitor (issue 10): the Effect page and the registrations workspace
+        "effect": [reverse("impact:effect")],
+        "registrations": [reverse("impact:registrations")],
+        "register": [reverse("impact:register", args=["comensha"])],
+        "registrations-import": [reverse("impact:registrations-import")],
+        "detection-rates": [reverse("impact:detection-rates")],
     }
 
+
+# Pages only analysts use (proposing figures for publication): the programme team gets 403
+# there, by rule (samen.impact.visibility); the analyst's walk checks them.
+ANALYST_PAGES = {"propose-registrations", "propose-run"}
 
 # Who walks what, in this order. `None`: every page (one that asks to log in is
 # skipped); a set: those pages, whose content depends on the role. Every other page
@@ -145,7 +172,18 @@ WALKS: dict[tuple[str, str], set[str] | None] = {
         "notifications",
     },  # audit: 403
     ("fier", "nl"): {"home", "my-tasks", "update"},
-    ("analist", "nl"): {"home", "update"},
+    ("analist", "nl"): {
+        "home",
+        "update",
+        "proposals",
+        "proposal",
+        *ANALYST_PAGES,
+        "effect",
+        "registrations",
+        "register",
+        "registrations-import",
+        "detection-rates",
+    },
     ("kijker", "nl"): {"home", "update"},
     # English labels are longer in places; the layout must hold them too.
     ("programma", "en"): None,
@@ -170,6 +208,7 @@ def world(live_plan):
     from tests.demo import load_demo
 
     demo = load_demo()
+    impact = impact_world()
     police = User.objects.get(username="politie")
     updates = ProgressUpdate.objects.filter(round=demo.open)
     world = SimpleNamespace(
@@ -188,6 +227,7 @@ def world(live_plan):
             token_generator.make_token(police),
         ],
         unlock_token=unlock_token(police.username),
+        **impact,
     )
     assert set(vars(world)) == set(WORLD)
     return world
@@ -195,6 +235,41 @@ def world(live_plan):
 
 WORLD = ("open", "closed", "submitted", "approved", "returned", "report_file")
 WORLD += ("allocation", "spending", "motion", "reset_link", "unlock_token")
+WORLD += ("impact_run", "proposal", "published_proposal")
+
+
+def impact_world() -> dict[str, int]:
+    """The bundled victim statistics (published by their sources), a finished estimation
+    run and the analyst's proposal to publish it."""
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from samen.accounts.models import User
+    from samen.impact import publication
+    from samen.impact.models import EstimationRun, OverlapDataset, PublicationProposal
+
+    call_command("load_impact", stdout=io.StringIO())
+    dataset = OverlapDataset.objects.create(
+        name="Zes lijsten (VK 2013)",
+        period_start=2013,
+        period_end=2013,
+        content="A,B,count\n1,0,10\n",
+        content_hash="0" * 64,
+    )
+    run = EstimationRun.objects.create(
+        dataset=dataset,
+        method="sparsemse",
+        state="done",
+        estimate=11418.0,
+        lower=9000.0,
+        upper=14000.0,
+        finished_at=timezone.now(),
+    )
+    proposal = publication.propose_run(User.objects.get(username="analist"), run)
+    published = PublicationProposal.objects.filter(state="approved").first()
+    return {"impact_run": run.pk, "proposal": proposal.pk, "published_proposal": published.pk}
 
 
 class _AnyObject:
@@ -277,7 +352,9 @@ def test_every_page_reflows_and_passes_axe(browser, live_server, world):
                     # Not for this person (a hidden object answers 404, as in the API);
                     # the login page is walked on its own.
                     continue
-                expected = (200,) if username == "programma" else (200, 403)
+                expected = (
+                    (200,) if username == "programma" and name not in ANALYST_PAGES else (200, 403)
+                )
                 if response.status not in expected:
                     problems.append(f"{who} {url}: HTTP {response.status}")
                     continue

@@ -97,6 +97,20 @@ def can_change_motions(user: Any) -> bool:
     return is_programme(user)
 
 
+# --- impact monitor: registrations (issue 10) -------------------------------------------
+
+
+def can_manage_registrations(user: Any) -> bool:
+    """Import registrations and link them to an estimate for the detection rate: analysts.
+    (Who reads which figures is decided in samen.impact.visibility.)"""
+    return role(user) == "analyst"
+
+
+def can_open_impact_workspace(user: Any) -> bool:
+    """The analysts' workspace pages (registrations with unpublished figures, links)."""
+    return role(user) in ("analyst", "programme")
+
+
 # --- progress updates ----------------------------------------------------------------
 
 _SUBMITTED = ("submitted", "resubmitted", "approved")

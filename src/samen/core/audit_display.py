@@ -61,6 +61,16 @@ VERBS: dict[str, Promise] = {
     "save-letter": gettext_lazy("letter saved as working text"),
     "adopt-letter": gettext_lazy("letter adopted for the report"),
     "notification-preferences": gettext_lazy("notification settings changed"),
+    # impact monitor: publication of figures (samen.impact.publication)
+    "propose-publication": gettext_lazy("proposed for publication"),
+    "approve-publication": gettext_lazy("publication approved"),
+    "reject-publication": gettext_lazy("publication rejected"),
+    "withdraw-publication": gettext_lazy("publication of figures withdrawn"),
+    "grant-unpublished": gettext_lazy("access to unpublished figures granted"),
+    "revoke-unpublished": gettext_lazy("access to unpublished figures ended"),
+    # impact monitor (issue 10): registrations and detection rates
+    "link": gettext_lazy("registrations linked to an estimate"),
+    "unlink": gettext_lazy("link between registrations and an estimate removed"),
 }
 
 # Labels of state keys that are not model fields, or whose field has no label of its own.
@@ -125,6 +135,15 @@ LABELS: dict[str, Promise] = {
     "update": gettext_lazy("progress update"),
     "reason": gettext_lazy("reason"),
     "public_texts_cleared": gettext_lazy("public texts removed"),
+    "decided_at": gettext_lazy("decided on"),
+    "dataset": gettext_lazy("dataset"),
+    "method": gettext_lazy("method"),
+    # impact monitor (issue 10): the link between registrations and an estimate
+    "register": gettext_lazy("register"),
+    "external_estimate": gettext_lazy("published estimate"),
+    "run": gettext_lazy("estimation run"),
+    "exploitation_form": gettext_lazy("exploitation form"),
+    "age_group": gettext_lazy("age group"),
 }
 
 # State keys that hold a reference: (model, the field the state stores, what to show).
@@ -140,6 +159,10 @@ REFERENCES: dict[str, tuple[str, str, str]] = {
     "exploitation_forms": ("plan.ExploitationForm", "code", "name"),
     "age_groups": ("plan.AgeGroup", "code", "name"),
     "type": ("plan.OrganisationType", "code", "name"),
+    "register": ("impact.Register", "code", "name"),
+    "dataset": ("impact.OverlapDataset", "pk", "name"),
+    "exploitation_form": ("plan.ExploitationForm", "code", "name"),
+    "age_group": ("plan.AgeGroup", "code", "name"),
 }
 
 LANGUAGES = {"nl": gettext_lazy("Dutch"), "en": gettext_lazy("English")}

@@ -15,6 +15,7 @@ from samen.accounts.access import Denied
 from samen.documents import charts, context
 from samen.documents import render as renderers
 from samen.documents import services as documents
+from samen.impact import open_data as impact_open_data
 from samen.plan import selectors as plan_selectors
 from samen.plan.models import ExploitationForm, Plan
 from samen.reporting.models import ReportingRound
@@ -97,6 +98,7 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
             "formats": open_data.FORMATS,
             "plan_fields": open_data.PLAN_FIELDS,
             "progress_fields": open_data.PROGRESS_FIELDS,
+            "registration_fields": impact_open_data.REGISTRATIONS_FIELDS,
         },
     )
 
@@ -123,6 +125,14 @@ def open_data_file(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse
             fmt,
         )
         name = f"voortgang-ronde-{r.pk}" if r else "voortgang"
+    elif dataset == "slachtofferregistraties":  # impact monitor: published, suppressed
+        body = open_data.write(
+            impact_open_data.registration_records(),
+            impact_open_data.REGISTRATIONS_FIELDS,
+            impact_open_data.REGISTRATIONS_SCHEMA,
+            fmt,
+        )
+        name = dataset
     else:
         raise Http404
     response = HttpResponse(body, content_type=open_data.CONTENT_TYPES[fmt])

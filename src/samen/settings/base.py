@@ -228,12 +228,14 @@ SAMEN_TASK_WORKER = env_bool("SAMEN_TASK_WORKER", True)
 SAMEN_REPORT_SECTIONS: list[str] = [
     "samen.budget.report.sections",
     "samen.parliament.report.sections",
+    "samen.impact.report.sections",
 ]
 
 # Blocks on the home page of a signed-in person: dotted paths of functions that take
 # the request and return a list of samen.core.home.Panel (see that module).
 SAMEN_HOME_PANELS: list[str] = [
     "samen.reporting.home.panels",
+    "samen.impact.home.panels",
 ]
 
 SESSION_COOKIE_HTTPONLY = True

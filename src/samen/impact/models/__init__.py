@@ -7,7 +7,7 @@
 """
 
 from .estimation import EstimationRun, OverlapDataset
-from .publication import PublicationProposal
+from .publication import PublicationProposal, UnpublishedAccess
 from .registrations import DetectionLink, ExternalEstimate, Gender, Register, Registration
 
 __all__ = [
@@ -19,4 +19,5 @@ __all__ = [
     "PublicationProposal",
     "Register",
     "Registration",
+    "UnpublishedAccess",
 ]

@@ -74,3 +74,40 @@ class PublicationProposal(models.Model):
     def __str__(self) -> str:
         subject = self.run if self.run_id else self.register
         return f"{subject}: {self.state}"
+
+
+class UnpublishedAccess(models.Model):
+    """The programme team's grant that lets the members (action holders and viewers) of
+    the organisation that keeps `register` read its unpublished registrations. Revoking
+    sets `revoked_at`; the row stays for the record (the audit trail has both steps)."""
+
+    register = models.ForeignKey(
+        "impact.Register",
+        on_delete=models.PROTECT,
+        related_name="access_grants",
+        verbose_name=_("register"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted on"), auto_now_add=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("access to unpublished registrations")
+        verbose_name_plural = _("access to unpublished registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="impact_one_open_grant_per_register",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.register)

@@ -1,0 +1,279 @@
+"""The impact monitor's charts, each one Vega-Lite specification drawn by vl-convert
+through the project's one chart module (`samen.documents.charts`, ADR 0005), with a text
+alternative; the pages put the same numbers in a table beside each chart.
+
+Suppressed cells are never drawn as 0: a line skips them (and says so in the text
+alternative), a stacked bar shows them together as one "not published" segment (the
+total minus the published parts, which anyone can work out from the published table) and
+leaves out a year whose total is suppressed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from samen.documents.charts import FONT, WIDTH, Chart
+
+from .public_tables import ALL, PublishedTables, Table, number
+
+PALETTE = ["#01689b", "#e17000", "#39870c", "#8b4a9c", "#d52b1e", "#696969", "#a90061"]
+ESTIMATE_COLOUR = "#154273"
+
+
+def _localised(spec: dict[str, Any]) -> dict[str, Any]:
+    """Numbers on the axes as the page writes them (8.000 in Dutch, 8,000 in English)."""
+    if (get_language() or "nl").startswith("nl"):
+        spec.setdefault("config", {})["locale"] = {
+            "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
+        }
+    return spec
+
+
+def _year_position(date: dt.date) -> float:
+    """A date as a position on a year axis (2024-06-17 -> 2024.46)."""
+    start = dt.date(date.year, 1, 1)
+    return date.year + (date - start).days / 365.25
+
+
+def _version_layers(versions: Sequence[Any], top: float) -> list[Any]:
+    """Dashed vertical rules with a label for the plan versions."""
+    import altair as alt
+
+    if not versions:
+        return []
+    rows = [
+        {"x": _year_position(v.date), "label": date_format(v.date, "M Y"), "y": top * (1 - i / 12)}
+        for i, v in enumerate(versions)
+    ]
+    rule = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_rule(strokeDash=[4, 3], color="#535353")
+        .encode(x=alt.X("x:Q"))
+    )
+    text = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_text(align="right", dx=-3, dy=4, fontSize=10, color="#535353")
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("label:N"))
+    )
+    return [rule, text]
+
+
+def _x(years: list[int], versions: Sequence[Any]) -> Any:
+    import altair as alt
+
+    first = min([*years, *(v.date.year for v in versions)] or [2020])
+    last = max([*years, *(v.date.year + 1 for v in versions)] or [2021])
+    return alt.X(
+        "x:Q",
+        title=_("Year"),
+        scale=alt.Scale(domain=[first - 0.5, last + 0.5], nice=False),
+        axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+    )
+
+
+def trend(t: PublishedTables, versions: Sequence[Any]) -> Chart:
+    """Registrations per year by register (lines), the estimates with their intervals
+    (points and bars), the plan versions (dashed rules)."""
+    import altair as alt
+
+    series, told = [], []
+    for column in t.totals.columns:
+        shown, segment, previous = [], 0, None
+        for year, cell in t.totals.column(column.code):
+            if cell.value is None:
+                continue  # no figure or not published: a gap, never a 0
+            if previous is not None and year != previous + 1:
+                segment += 1  # the line stops where a year is missing
+            previous = year
+            series.append({"x": year, "y": cell.value, "series": column.label, "segment": segment})
+            shown.append(f"{year}: {number(cell.value)}")
+        told.append(f"{column.label}: " + ", ".join(shown))
+    estimate_label = _("Estimated number of victims")
+    estimates, told_estimates = [], []
+    for e in t.estimates:
+        if e.exploitation_form or e.age_group or not e.per_year:
+            continue  # an estimate for a part of the population or a whole period
+        for year in range(e.year_from, e.year_to + 1):
+            estimates.append(
+                {"x": year, "y": e.estimate, "lo": e.lower, "hi": e.upper, "series": estimate_label}
+            )
+        interval = f" ({number(e.lower)}–{number(e.upper)})" if e.lower and e.upper else ""
+        told_estimates.append(f"{e.period}: {number(e.estimate)}{interval}")
+    labels = [c.label for c in t.totals.columns] + ([estimate_label] if estimates else [])
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=labels, range=[*PALETTE[: len(labels) - 1], ESTIMATE_COLOUR]
+                        if estimates else PALETTE[: len(labels)]),
+        legend=alt.Legend(orient="bottom", columns=1, labelLimit=400),
+    )  # fmt: skip
+    years = t.years
+    x = _x(years, versions)
+    top = max([r["y"] or 0 for r in series] + [r["hi"] or r["y"] for r in estimates] + [10])
+    y = alt.Y("y:Q", title=_("Number of victims"), axis=alt.Axis(format=",d"))
+    layers = [
+        alt.Chart(alt.Data(values=series))
+        .mark_line(point=True)
+        .encode(x=x, y=y, color=colour, detail="segment:N")
+    ]
+    if estimates:
+        layers.append(
+            alt.Chart(alt.Data(values=estimates))
+            .mark_rule(strokeWidth=2)
+            .encode(x="x:Q", y="lo:Q", y2="hi:Q", color=colour)
+        )
+        layers.append(
+            alt.Chart(alt.Data(values=estimates))
+            .mark_point(filled=True, size=60, shape="diamond")
+            .encode(x="x:Q", y="y:Q", color=colour)
+        )
+    layers += _version_layers(versions, top)
+    title = _("Registered presumed victims and the estimated total per year")
+    chart = (
+        alt.layer(*layers, width=WIDTH, height=260, title=title)
+        .configure(font=FONT)
+        .configure_view(stroke=None)
+    )
+    description = "; ".join(told)
+    if told_estimates:
+        description += ". " + _("Estimated: %(values)s") % {"values": "; ".join(told_estimates)}
+    if versions:
+        description += ". " + _("Plan versions: %(dates)s") % {
+            "dates": ", ".join(date_format(v.date, "F Y") for v in versions)
+        }
+    return Chart("trend", title, description, _localised(chart.to_dict()))
+
+
+def breakdown(table: Table, key: str) -> Chart:
+    """Stacked bars per year of a by-form or by-age table; suppressed parts together as
+    one "not published" segment, years with a suppressed total left out (and named)."""
+    import altair as alt
+
+    hidden_label = _("Not published (small numbers)")
+    parts = [c for c in table.columns if c.code != ALL]
+    total_index = [c.code for c in table.columns].index(ALL)
+    rows, told, left_out = [], [], []
+    for row in table.rows:
+        total = row.cells[total_index]
+        if total.value is None:
+            left_out.append(str(row.year))
+            continue
+        published = 0
+        shown = []
+        for column, cell in zip(table.columns, row.cells, strict=True):
+            if column.code == ALL or cell.value is None:
+                continue
+            published += cell.value
+            rows.append({"year": str(row.year), "part": column.label, "count": cell.value})
+            shown.append(f"{column.label} {number(cell.value)}")
+        if total.value > published:
+            rows.append(
+                {"year": str(row.year), "part": hidden_label, "count": total.value - published}
+            )
+            shown.append(f"{hidden_label} {number(total.value - published)}")
+        told.append(f"{row.year}: " + ", ".join(shown))
+    colours = dict(
+        zip([c.label for c in parts], [*PALETTE[: len(parts) - 1], "#b4b4b4"], strict=True)
+    )
+    colours[hidden_label] = "#ffffff"
+    used = {r["part"] for r in rows}
+    domain = [label for label in colours if label in used]
+    chart = (
+        alt.Chart(alt.Data(values=rows), width=WIDTH, title=table.title)
+        .mark_bar(stroke="#535353", strokeWidth=0.5)
+        .encode(
+            x=alt.X("year:O", title=_("Year"), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title=_("Number of presumed victims"), axis=alt.Axis(format=",d")),
+            color=alt.Color(
+                "part:N",
+                title=None,
+                scale=alt.Scale(domain=domain, range=[colours[label] for label in domain]),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=300),
+            ),
+            order=alt.Order("order:Q"),
+        )
+        .transform_calculate(order=f"indexof({json.dumps(domain)}, datum.part)")
+        .configure(font=FONT)
+        .configure_view(stroke=None)
+    )
+    description = "; ".join(told)
+    if left_out:
+        description += ". " + _("Not published: %(years)s") % {"years": ", ".join(left_out)}
+    return Chart(key, table.title, description, _localised(chart.to_dict()))
+
+
+def rates(t: PublishedTables, versions: Sequence[Any]) -> Chart | None:
+    """Detection rate per year (points) with its interval (bars), by register."""
+    import altair as alt
+
+    rows, told = [], []
+    for r in t.rates:
+        if r.suppressed:
+            continue
+        d = r.rate
+        v = d.values
+        rows.append(
+            {
+                "x": (d.year_from + d.year_to) / 2,
+                "y": v.rate,
+                "lo": v.rate_lower if v.rate_lower is not None else v.rate,
+                "hi": v.rate_upper if v.rate_upper is not None else v.rate,
+                "series": d.register.name,
+            }
+        )
+        told.append(f"{d.register.name} {d.period}: {percent(v.rate)} "
+                    f"({percent(v.rate_lower)}–{percent(v.rate_upper)})")  # fmt: skip
+    if not rows:
+        return None
+    labels = list(dict.fromkeys(r["series"] for r in rows))
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=labels, range=PALETTE[: len(labels)]),
+        legend=alt.Legend(orient="bottom", columns=1, labelLimit=400),
+    )
+    years = [int(r["x"]) for r in rows]
+    top = max(r["hi"] for r in rows)
+    layers = [
+        alt.Chart(alt.Data(values=rows))
+        .mark_rule(strokeWidth=2)
+        .encode(x=_x(years, versions), y="lo:Q", y2="hi:Q", color=colour),
+        alt.Chart(alt.Data(values=rows))
+        .mark_point(filled=True, size=60)
+        .encode(
+            x="x:Q",
+            y=alt.Y("y:Q", title=_("Detection rate"), axis=alt.Axis(format=".0%")),
+            color=colour,
+        ),
+        *_version_layers(versions, top),
+    ]
+    title = _("Detection rate: registered as a share of the estimated total")
+    chart = (
+        alt.layer(*layers, width=WIDTH, height=220, title=title)
+        .configure(font=FONT)
+        .configure_view(stroke=None)
+    )
+    return Chart("rates", title, "; ".join(told), _localised(chart.to_dict()))
+
+
+def percent(value: float | None) -> str:
+    """0.2668 -> "27 %" (Dutch and English both put a space before % in samen)."""
+    if value is None:
+        return "?"
+    return f"{round(value * 100)} %"
+
+
+def effect_charts(t: PublishedTables, versions: Sequence[Any]) -> dict[str, Any]:
+    """Every chart of the Effect page, by key ("trend", "rates", and one per breakdown
+    table under the table's key)."""
+    out: dict[str, Any] = {"trend": trend(t, versions), "rates": rates(t, versions)}
+    for table in (*t.by_form, *t.by_age):
+        out[table.key] = breakdown(table, table.key.replace(":", "-"))
+    return out

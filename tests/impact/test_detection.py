@@ -1,0 +1,77 @@
+"""The detection rate: registered ÷ estimated, with the interval from the estimate's."""
+
+import pytest
+from django.core.management import call_command
+
+from samen.accounts.access import Denied
+from samen.core.errors import Invalid
+from samen.impact import detection
+from samen.impact.models import DetectionLink, ExternalEstimate, Register, Registration
+
+
+def test_rate_and_dark_number_with_intervals_from_the_estimate():
+    v = detection.rate_interval(1334, 5000, 4000, 7000)
+    assert v.rate == pytest.approx(0.2668)
+    # The rate falls as the estimate rises: its lower end comes from the upper bound.
+    assert v.rate_lower == pytest.approx(1334 / 7000)
+    assert v.rate_upper == pytest.approx(1334 / 4000)
+    assert (v.dark, v.dark_lower, v.dark_upper) == (3666, 2666, 5666)
+
+
+def test_the_rate_never_exceeds_one_and_the_dark_number_is_never_negative():
+    v = detection.rate_interval(900, 1000, 800, 1500)
+    assert v.rate_upper == 1.0  # 900 registered: at least 900 exist
+    assert v.dark_lower == 0.0
+    unknown = detection.rate_interval(10, 100)
+    assert unknown.rate_lower is None and unknown.dark_upper is None
+    with pytest.raises(ValueError):
+        detection.rate_interval(10, 0)
+
+
+def _loaded():
+    call_command("load_plan", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_impact", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_bundled_links_give_a_rate_per_year_where_the_register_has_a_count(db):
+    _loaded()
+    rates = detection.detection_rates(detection.links_queryset(), Registration.objects.all())
+    by_year = {d.year_from: d for d in rates}
+    # NRM counted 1,150 in 2015 and 668 / 1,334 in 2018 / 2019; nothing in 2014.
+    assert sorted(by_year) == [2015, 2018, 2019]
+    d = by_year[2019]
+    assert (d.registered, d.estimate, d.lower, d.upper) == (1334, 5000, 4000, 7000)
+    assert d.values.rate == pytest.approx(1334 / 5000)
+    assert d.values.rate_lower == pytest.approx(1334 / 7000)
+    assert d.kind == "external" and d.source_url.startswith("https://")
+
+
+def test_the_analyst_links_explicitly_and_only_where_registrations_exist(db):
+    from samen.accounts.models import User
+
+    _loaded()
+    analyst = User.objects.create_user("a", password="x" * 12, role="analyst")
+    viewer = User.objects.create_user("v", password="x" * 12, role="viewer")
+    comensha = Register.objects.get(code="comensha")
+    estimate = ExternalEstimate.objects.get(period_start=2018)
+    with pytest.raises(Denied):
+        detection.create_link(viewer, comensha, external_estimate=estimate)
+    link = detection.create_link(
+        analyst, comensha, external_estimate=estimate, note="same population"
+    )
+    assert link.created_by == analyst
+    with pytest.raises(Invalid, match="al aan deze schatting gekoppeld"):
+        detection.create_link(analyst, comensha, external_estimate=estimate)
+    # A register without a count in the estimate's period cannot be linked.
+    empty = Register.objects.create(code="empty", name_nl="Leeg")
+    with pytest.raises(Invalid, match="geen registraties"):
+        detection.create_link(analyst, empty, external_estimate=estimate)
+    rates = [
+        d
+        for d in detection.detection_rates(detection.links_queryset(), Registration.objects.all())
+        if d.link_id == link.pk
+    ]
+    # CoMensha counted in 2019 but not in 2018: one rate.
+    assert [(d.year_from, d.registered) for d in rates] == [(2019, 1372)]
+    detection.delete_link(analyst, link)
+    assert not DetectionLink.objects.filter(pk=link.pk).exists()

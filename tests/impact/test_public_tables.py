@@ -1,0 +1,69 @@
+"""published_tables(): the one source of public impact figures, protected together."""
+
+import pytest
+from django.core.management import call_command
+
+from samen.impact.disclosure import feasible_ranges
+from samen.impact.models import PublicationProposal, Register, Registration
+from samen.impact.public_tables import MARK, REST, published_tables
+from samen.plan.models import AgeGroup, ExploitationForm
+
+
+@pytest.fixture
+def loaded(db):
+    call_command("load_plan", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_impact", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_the_bundled_series_is_published_with_its_splits_and_rates(loaded):
+    t = published_tables()
+    assert [r.code for r in t.registers] == ["comensha", "nrm"]
+    totals = dict(t.totals.column("comensha"))
+    assert totals[2019].value == 1372 and totals[2023].derived
+    assert str(totals[2019]) == "1.372"
+    assert totals[2007].missing and not totals[2007].suppressed  # no figure, not 0
+    form = {tb.register.code: tb for tb in t.by_form}["comensha"]
+    rows = {row.year: row for row in form.rows}
+    assert sorted(rows) == [2017, 2020]
+    codes = [c.code for c in form.columns]
+    assert [c.label for c in form.columns][:2] == ["Seksuele uitbuiting", "Arbeidsuitbuiting"]
+    assert rows[2020].cells[codes.index("sexual")].value == 415
+    rest = codes.index(REST)
+    assert rows[2020].cells[rest].value == 1013 - 415 - 415
+    assert [e.estimate for e in t.estimates] == [6250, 5000]
+    assert [(r.rate.year_from, r.registered) for r in t.rates] == [
+        (2015, 1150),
+        (2018, 668),
+        (2019, 1334),
+    ]
+
+
+def test_unpublished_registers_stay_out(loaded):
+    PublicationProposal.objects.filter(register__code="nrm").update(state="withdrawn")
+    t = published_tables()
+    assert [r.code for r in t.registers] == ["comensha"]
+    assert t.rates == ()  # the bundled rates use the National Rapporteur's figures
+
+
+def test_small_cells_are_suppressed_and_cannot_be_recovered_from_the_margins(loaded):
+    register = Register.objects.get(code="comensha")
+    forms = {f.code: f for f in ExploitationForm.objects.all()}
+    ages = {a.code: a for a in AgeGroup.objects.all()}
+    # 2021: 791 in total; organ removal 3 (primary), the other forms large.
+    for code, n in (("sexual", 400), ("labour", 200), ("criminal", 188), ("organ-removal", 3)):
+        Registration.objects.create(
+            register=register, year=2021, exploitation_form=forms[code], count=n
+        )
+    Registration.objects.create(register=register, year=2021, age_group=ages["minors"], count=60)
+    t = published_tables(threshold=10)
+    form = {tb.register.code: tb for tb in t.by_form}["comensha"]
+    row = next(r for r in form.rows if r.year == 2021)
+    organ = row.cells[[c.code for c in form.columns].index("organ-removal")]
+    assert organ.suppressed and str(organ) == MARK
+    # Not recoverable from the total minus the others: a second cell went too.
+    assert sum(cell.suppressed for cell in row.cells) >= 2
+    protection = t.protection
+    ranges = feasible_ranges(protection.published, t.relations)
+    for cell in protection.primary:
+        low, high = ranges[cell]
+        assert high - low >= 10, (cell, low, high)
