@@ -152,6 +152,7 @@ class RunForm(forms.Form):
         label=gettext_lazy("Model choice (log-linear, model averaging)"),
         choices=[("aic", "AIC"), ("bic", "BIC")],
         initial="aic",
+        required=False,
         widget=forms.RadioSelect,
     )
     terms = forms.CharField(
