@@ -43,6 +43,7 @@ NOT_PAGES = {
     "unlock-request": "POST only: e-mails a link that lifts a login block",
     "allocation-delete": "POST only: deletes an allocation",
     "spending-delete": "POST only: deletes a spending entry",
+    "estimation-run-cancel": "POST only: cancels an estimation run",
 }
 
 
@@ -124,6 +125,16 @@ def page_urls(w) -> dict[str, list[str]]:
         "motion-create": [reverse("motion-create")],
         "motion-edit": [reverse("motion-edit", args=[w.motion])],
         "motion-import": [reverse("motion-import")],
+        # Impact monitor: the analyst's overlap tables and estimation runs (issue 10).
+        "overlap-datasets": [reverse("impact:overlap-datasets")],
+        "overlap-dataset-upload": [reverse("impact:overlap-dataset-upload")],
+        "overlap-dataset": [reverse("impact:overlap-dataset", args=[w.overlap_dataset])],
+        "estimation-run-create": [
+            reverse("impact:estimation-run-create", args=[w.overlap_dataset])
+        ],
+        "estimation-compare": [reverse("impact:estimation-compare", args=[w.overlap_dataset])],
+        "estimation-run": [reverse("impact:estimation-run", args=[w.estimation_run])],
+        "estimation-run-status": [reverse("impact:estimation-run-status", args=[w.estimation_run])],
     }
 
 
@@ -145,7 +156,15 @@ WALKS: dict[tuple[str, str], set[str] | None] = {
         "notifications",
     },  # audit: 403
     ("fier", "nl"): {"home", "my-tasks", "update"},
-    ("analist", "nl"): {"home", "update"},
+    ("analist", "nl"): {
+        "home",
+        "update",
+        "overlap-datasets",
+        "overlap-dataset-upload",
+        "overlap-dataset",
+        "estimation-run-create",
+        "estimation-run",
+    },
     ("kijker", "nl"): {"home", "update"},
     # English labels are longer in places; the layout must hold them too.
     ("programma", "en"): None,
@@ -188,13 +207,28 @@ def world(live_plan):
             token_generator.make_token(police),
         ],
         unlock_token=unlock_token(police.username),
+        **_impact_runs(),
     )
     assert set(vars(world)) == set(WORLD)
     return world
 
 
+def _impact_runs() -> dict:
+    """An overlap table with a finished run (for the comparison's chart and table)."""
+    from samen.accounts.models import User
+    from samen.impact import runs
+    from tests.impact.runs_world import upload
+
+    analyst = User.objects.filter(role="analyst").first()
+    dataset = upload(analyst)
+    run = runs.start_run(analyst, dataset, runs.RunOptions(method="independence"))
+    runs.execute(run.pk)
+    return {"overlap_dataset": dataset.pk, "estimation_run": run.pk}
+
+
 WORLD = ("open", "closed", "submitted", "approved", "returned", "report_file")
 WORLD += ("allocation", "spending", "motion", "reset_link", "unlock_token")
+WORLD += ("overlap_dataset", "estimation_run")
 
 
 class _AnyObject:

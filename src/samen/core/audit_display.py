@@ -60,6 +60,7 @@ VERBS: dict[str, Promise] = {
     "save-letter": gettext_lazy("letter saved as working text"),
     "adopt-letter": gettext_lazy("letter adopted for the report"),
     "notification-preferences": gettext_lazy("notification settings changed"),
+    "cancel-run": gettext_lazy("estimation run cancelled"),
 }
 
 # Labels of state keys that are not model fields, or whose field has no label of its own.
@@ -122,6 +123,7 @@ LABELS: dict[str, Promise] = {
     "text": gettext_lazy("text"),
     "update": gettext_lazy("progress update"),
     "reason": gettext_lazy("reason"),
+    "cancel_requested": gettext_lazy("cancellation requested"),
 }
 
 # State keys that hold a reference: (model, the field the state stores, what to show).

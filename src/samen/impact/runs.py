@@ -210,7 +210,7 @@ def cancel_run(user: Any, run: EstimationRun) -> bool:
         audit.record(
             actor=user,
             kind="update",
-            verb="cancel",
+            verb="cancel-run",
             obj=locked,
             before=before,
             after=_state(locked),
