@@ -3,6 +3,8 @@ everything needed to repeat them; the same run repeated gives the same numbers."
 
 from __future__ import annotations
 
+import multiprocessing
+
 import pytest
 
 from samen.accounts.access import Denied
@@ -159,3 +161,4 @@ def test_cancelling_a_running_bootstrap_stops_it_at_the_next_progress_report(wor
     assert run.state == "cancelled"
     assert run.estimate is None
     assert reports[-1] < 200 + 30  # stopped before every table was done
+    assert multiprocessing.active_children() == []  # the bootstrap's workers were ended

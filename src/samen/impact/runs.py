@@ -377,7 +377,8 @@ def execute(run_id: int) -> EstimationRun:
             progress=min(done / max(total, 1), 0.99),
             progress_note=f"{done}/{total}",
         )
-        if EstimationRun.objects.filter(pk=run_id, cancel_requested=True).exists():
+        if _cancel_requested(run_id):
+            _stop_engine_workers()
             raise Cancelled
 
     from samen.mse import CaptureDataError
@@ -387,24 +388,20 @@ def execute(run_id: int) -> EstimationRun:
             raise CaptureDataError("usage", detail="the dataset changed after the run was started")
         table = datasets.table_of(run.dataset)
         res = compute(table, options_of(run), progress)
-    except Cancelled:
-        EstimationRun.objects.filter(pk=run_id).update(
-            state=EstimationRun.State.CANCELLED, finished_at=timezone.now()
-        )
-        run.refresh_from_db()
-        return run
-    except (CaptureDataError, datasets.DatasetInvalid) as exc:
-        error = (
-            {"code": exc.code, "params": dict(exc.params), "text": str(exc)}
-            if isinstance(exc, CaptureDataError)
-            else {"code": "dataset", "params": {}, "text": str(exc)}
-        )
-        _fail(run_id, error)
-        run.refresh_from_db()
-        return run
     except Exception as exc:
-        log.exception("estimation run %s failed", run_id)
-        _fail(run_id, {"code": "usage", "params": {"detail": str(exc)[:500]}, "text": str(exc)})
+        # A cancellation, or the pool broken by it (`_stop_engine_workers`).
+        if isinstance(exc, Cancelled) or _cancel_requested(run_id):
+            EstimationRun.objects.filter(pk=run_id).update(
+                state=EstimationRun.State.CANCELLED, finished_at=timezone.now()
+            )
+        elif isinstance(exc, CaptureDataError):
+            _fail(run_id, {"code": exc.code, "params": dict(exc.params), "text": str(exc)})
+        elif isinstance(exc, datasets.DatasetInvalid):
+            _fail(run_id, {"code": "usage", "params": {"detail": str(exc)}, "text": str(exc)})
+        else:
+            log.exception("estimation run %s failed", run_id)
+            detail = str(exc)[:500]
+            _fail(run_id, {"code": "usage", "params": {"detail": detail}, "text": detail})
         run.refresh_from_db()
         return run
     import json
@@ -428,6 +425,25 @@ def execute(run_id: int) -> EstimationRun:
     )
     run.refresh_from_db()
     return run
+
+
+def _cancel_requested(run_id: int) -> bool:
+    return EstimationRun.objects.filter(pk=run_id, cancel_requested=True).exists()
+
+
+def _stop_engine_workers() -> None:
+    """End the bootstrap's worker processes, so that a cancelled run stops now.
+
+    The engine hands every block of bootstrap tables to its process pool at once, and
+    the pool would finish them all before the cancellation raised in the progress
+    callback gets through. The pool's workers are this process's only multiprocessing
+    children while a run works (the task worker runs one task at a time); ending them
+    breaks the pool, which then returns at once.
+    """
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.terminate()
 
 
 def _fail(run_id: int, error: dict[str, Any]) -> None:
