@@ -90,6 +90,8 @@ def test_a_stratum_column_must_be_declared(client, world):
     table = b"A,B,year,count\n1,0,2022,10\n0,1,2022,7\n1,1,2022,3\n"
     refused = _post(client, table)
     assert "'2022' is geen 0 of 1" in unescape(refused.content.decode())
+    as_count = _post(client, table, covariates="year,count")
+    assert "'count' is de kolom met aantallen" in unescape(as_count.content.decode())
     assert _post(client, table, covariates="year").status_code == 302
     dataset = OverlapDataset.objects.get()
     assert datasets.covariates_of(dataset) == ["year"]

@@ -166,6 +166,18 @@ def read_table(
                 )
             ]
         )
+    counted = [c for c in covariates if c.lower() in COUNT_HEADINGS]
+    if counted:
+        raise DatasetInvalid(
+            [
+                Problem(
+                    "count_as_covariate",
+                    _("'%(name)s' is the count column; it cannot be a stratum or covariate.")
+                    % {"name": counted[0]},
+                    column=counted[0],
+                )
+            ]
+        )
     safe_name = Path(file_name).name or "upload.csv"
     with tempfile.TemporaryDirectory(prefix="samen-overlap-") as folder:
         path = Path(folder) / safe_name
