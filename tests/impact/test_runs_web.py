@@ -98,8 +98,15 @@ def test_the_programme_team_reads_but_cannot_upload_start_or_cancel(client, worl
     client.force_login(world.users.programme)
     for url in _pages(dataset, run):
         assert client.get(url).status_code == 200, url
-    assert client.get(reverse("impact:overlap-dataset-upload")).status_code == 403
-    assert client.get(reverse("impact:estimation-run-create", args=[dataset.pk])).status_code == 403
+    for url in (
+        reverse("impact:overlap-dataset-upload"),
+        reverse("impact:estimation-run-create", args=[dataset.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "Alleen analisten laden overlaptabellen op en starten schattingen." in page
+        assert '<form method="post"' not in page
+    sent = client.post(reverse("impact:overlap-dataset-upload"), {"name": "x"})
+    assert sent.status_code == 403
     assert (
         client.post(reverse("impact:estimation-run-create", args=[dataset.pk]), {"method": "dga"})
     ).status_code == 403

@@ -38,6 +38,9 @@ def _readable(request: HttpRequest) -> None:
 def _writable(request: HttpRequest) -> HttpResponse | None:
     _readable(request)
     if not access.can_create_estimates(request.user):
+        if request.method == "GET":
+            # The programme team may look at the form it cannot send; it says so.
+            return None
         return HttpResponseForbidden(
             render_to_string(
                 "403.html",
@@ -266,7 +269,11 @@ def dataset_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "impact/runs/dataset_upload.html",
-        {"form": form, "problems": problems},
+        {
+            "form": form,
+            "problems": problems,
+            "can_create": access.can_create_estimates(request.user),
+        },
         status=status,
     )
 
@@ -347,7 +354,12 @@ def run_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "impact/runs/run_create.html",
-        {"dataset": dataset, "form": form, "lists": datasets.list_labels(dataset)},
+        {
+            "dataset": dataset,
+            "form": form,
+            "lists": datasets.list_labels(dataset),
+            "can_create": access.can_create_estimates(request.user),
+        },
         status=status,
     )
 
