@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plan", "0002_order_actions_by_line"),
+        ("plan", "0003_organisation_aliases_saved_heading_mappings"),
     ]
 
     operations = [
