@@ -115,7 +115,7 @@ def round_date_problems(
     )
     if deadline_day < period_start:
         errors["deadline"] = _("The deadline is before the reporting period starts.")
-    elif deadline_day < opens_on:
+    if deadline_day < opens_on:  # said at once, also when another date is wrong too
         errors["opens_on"] = _("The round would open after its deadline.")
     return errors
 
