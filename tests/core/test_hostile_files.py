@@ -228,3 +228,20 @@ def test_through_the_web_upload(client, programme):
         html = response.content.decode()
         assert "Traceback" not in html
         assert hostile.row_counts() == before, case.name
+
+
+def test_the_input_boundary_writes_paths_only_for_an_error():
+    """Long keys deep down and a long list below them: a path per value would copy all
+    its ancestors' keys (here 2 MB × 10,000). The API's JSON parser uses the same walk."""
+    import json
+    import tracemalloc
+
+    from samen.core.text import clean_data
+
+    case = next(c for c in CORPUS if c.name == "plan-json-long-keys-deep-down")
+    document = json.loads(case.build())
+    tracemalloc.start()
+    clean_data(document)
+    _size, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 50 * 1024 * 1024
