@@ -40,7 +40,8 @@ class Limits:
     depth: int = 32  # nesting of lists and mappings
     nodes: int = 500_000  # values in a document (lists, mappings, scalars)
     records: int = 10_000  # items in one list or mapping; rows of a CSV file
-    string: int = 100_000  # characters in one text, key or cell
+    string: int = 100_000  # characters in one text or cell
+    key: int = 200  # characters in one key of a mapping (field names, codes)
     number: int = 40  # characters of one number (digits, sign, point, exponent)
     rows: int = 20_000  # rows of a sheet or CSV file
     columns: int = 200  # columns of a sheet or CSV file
@@ -94,6 +95,8 @@ def _walk(data: Any, limits: Limits, nodes: int = 0) -> None:
             if isinstance(value, Mapping):
                 for key, item in value.items():
                     if isinstance(key, str):
+                        if len(key) > limits.key:
+                            raise Limit("key", max=limits.key, where=_where((path, key[:40])))
                         _check_text(key, (path, key), limits)
                     stack.append((item, (path, key), depth + 1))
             else:
