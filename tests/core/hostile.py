@@ -324,6 +324,20 @@ def json_cases(importer: str, filename: str) -> Iterator[Case]:
         ("nodes",),
     )
     yield Case(
+        f"{tag}-long-keys-deep-down",
+        importer,
+        filename,
+        lambda: (
+            "".join('{"%s": ' % (chr(97 + n) * 99_000) for n in range(20))
+            + "["
+            + ",".join(["1"] * 9_999)
+            + "]"
+            + "}" * 20
+        ).encode(),
+        fam,
+        ("key",),
+    )
+    yield Case(
         f"{tag}-long-string",
         importer,
         filename,

@@ -115,6 +115,7 @@ def _messages() -> dict[str, str]:
         "string": _(
             "a text is longer than %(max)s characters (at %(where)s); at most %(max)s allowed"
         ),
+        "key": _("a key is longer than %(max)s characters (at %(where)s); at most %(max)s allowed"),
         "number": _(
             "a number is longer than %(max)s characters (at %(where)s); at most %(max)s allowed"
         ),

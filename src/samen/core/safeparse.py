@@ -40,7 +40,8 @@ class Limits:
     depth: int = 32  # nesting of lists and mappings
     nodes: int = 500_000  # values in a document (lists, mappings, scalars)
     records: int = 10_000  # items in one list or mapping; rows of a CSV file
-    string: int = 100_000  # characters in one text, key or cell
+    string: int = 100_000  # characters in one text or cell
+    key: int = 200  # characters in one key of a mapping (field names, codes)
     number: int = 40  # characters of one number (digits, sign, point, exponent)
     rows: int = 20_000  # rows of a sheet or CSV file
     columns: int = 200  # columns of a sheet or CSV file
@@ -74,38 +75,61 @@ def _limit(code: str, params: dict[str, Any]) -> Limit:
 
 def _walk(data: Any, limits: Limits, nodes: int = 0) -> None:
     """Check a parsed document's shape: depth, values, items per list/mapping, text
-    lengths and characters. Iterative (no recursion), stops at the first problem."""
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    lengths and characters. Iterative (no recursion), stops at the first problem.
+    Paths are kept as links to the parent's path and written out only for a refusal
+    (long keys deep down would otherwise make every path a copy of all its ancestors)."""
+    stack: list[tuple[Any, Any, int]] = [(data, None, 0)]
     while stack:
-        value, where, depth = stack.pop()
+        value, path, depth = stack.pop()
         nodes += 1
         if nodes > limits.nodes:
             raise Limit("nodes", max=limits.nodes)
         if isinstance(value, str):
-            _check_text(value, where, limits)
+            _check_text(value, path, limits)
             continue
         if isinstance(value, Mapping | list | tuple):
             if depth >= limits.depth:
-                raise Limit("depth", max=limits.depth, where=where or "document")
+                raise Limit("depth", max=limits.depth, where=_where(path))
             if len(value) > limits.records:
-                raise Limit("records", max=limits.records, where=where or "document")
+                raise Limit("records", max=limits.records, where=_where(path))
             if isinstance(value, Mapping):
                 for key, item in value.items():
-                    path = f"{where}.{key}" if where else str(key)
                     if isinstance(key, str):
-                        _check_text(key, path, limits)
-                    stack.append((item, path, depth + 1))
+                        if len(key) > limits.key:
+                            raise Limit("key", max=limits.key, where=_where((path, key[:40])))
+                        _check_text(key, (path, key), limits)
+                    stack.append((item, (path, key), depth + 1))
             else:
                 for i, item in enumerate(value):
-                    stack.append((item, f"{where}.{i}" if where else str(i), depth + 1))
+                    stack.append((item, (path, i), depth + 1))
 
 
-def _check_text(value: str, where: str, limits: Limits) -> None:
+def _where(path: Any) -> str:
+    """A linked path ((parent, key) pairs) written out as `actions.3.title`, each key cut
+    to 40 characters; "document" for the top."""
+    if isinstance(path, str):
+        return path or "document"
+    parts = []
+    while path is not None:
+        path, key = path
+        text = str(key)
+        parts.append(text if len(text) <= 40 else text[:40] + "…")
+    return ".".join(reversed(parts)) or "document"
+
+
+def _check_text(value: str, where: Any, limits: Limits) -> None:
+    """Length and characters of one text; `where` is a place or a linked path."""
     if len(value) > limits.string:
-        raise Limit("string", max=limits.string, where=where or "document")
+        raise Limit("string", max=limits.string, where=_where(where))
     found = _REFUSED_CHAR.search(value)
     if found is not None:
-        raise Limit("text", character=found.group(), position=found.start() + 1, where=where)
+        place = _where(where)
+        raise Limit(
+            "text",
+            character=found.group(),
+            position=found.start() + 1,
+            where="" if place == "document" else place,
+        )
 
 
 def _decode(content: bytes) -> str:

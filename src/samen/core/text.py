@@ -113,19 +113,39 @@ def clean_data(data: Any, where: str = "") -> Any:
     Raises `UnsafeText` whose `where` is the path to the string, e.g.
     `actions.3.title` (list positions count from 0, as in JSON Pointer). For
     importers: call it on the parsed document before validating it. Other values
-    (numbers, dates, None) are returned unchanged.
+    (numbers, dates, None) are returned unchanged. Paths are written out only for
+    an error: built for every value, long keys deep down would cost quadratic memory.
     """
+    return _clean(data, (None, where) if where else None)
+
+
+def _path(path: Any) -> str:
+    parts = []
+    while path is not None:
+        path, key = path
+        parts.append(str(key))
+    return ".".join(reversed(parts))
+
+
+def _clean(data: Any, path: Any) -> Any:
     if isinstance(data, str):
-        return clean_text(data, where)
+        try:
+            return clean_text(data)
+        except UnsafeText as exc:
+            raise exc.at(_path(path)) from None
     if isinstance(data, Mapping):
         out = {}
         for key, value in data.items():
-            path = f"{where}.{key}" if where else str(key)
-            clean_key = clean_text(key, path) if isinstance(key, str) else key
-            out[clean_key] = clean_data(value, path)
+            here = (path, key)
+            if isinstance(key, str):
+                try:
+                    key = clean_text(key)
+                except UnsafeText as exc:
+                    raise exc.at(_path(here)) from None
+            out[key] = _clean(value, here)
         return out
     if isinstance(data, list | tuple):
-        items = [clean_data(v, f"{where}.{i}" if where else str(i)) for i, v in enumerate(data)]
+        items = [_clean(v, (path, i)) for i, v in enumerate(data)]
         return type(data)(items) if isinstance(data, tuple) else items
     return data
 
