@@ -178,19 +178,20 @@ def find_header(
     from .headings import layout_key
 
     fields = tuple(fields)
-    best: tuple[int, HeadingMapping] | None = None
+    best: tuple[int, list[tuple[str, Any]], Mapping[str, str] | None, int] | None = None
     for number, cells in grid.rows[:HEADER_SEARCH_ROWS]:
         values = [(get_column_letter(i), c.value) for i, c in enumerate(cells, start=1)]
         distinct = {heading_key(v) for _l, v in values if v not in (None, "")}
         if len(distinct) < 2:
             continue  # a title row or a merged heading
         layout = (saved or {}).get(layout_key(v for _l, v in values))
-        mapping = map_headings(values, fields, chosen, layout)
-        if len(mapping.columns) >= 2 and (
-            best is None or len(mapping.columns) > len(best[1].columns)
-        ):
-            best = (number, mapping)
-    return best
+        found = len(map_headings(values, fields, chosen, layout, suggestions=False).columns)
+        if found >= 2 and (best is None or found > best[3]):
+            best = (number, values, layout, found)
+    if best is None:
+        return None
+    number, values, layout, _found = best
+    return number, map_headings(values, fields, chosen, layout)
 
 
 def body(grid: Grid, header_row: int) -> Iterator[tuple[int, list[Cell]]]:
