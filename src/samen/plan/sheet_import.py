@@ -372,8 +372,11 @@ def read_plan_workbook(
             table = tables[section]
             raw[section] = []
             for row, values in table.rows:
-                _remember(reader, table, row, (section, len(raw[section])))
-                raw[section].append(values)
+                values.pop("__unreadable__", None)
+                values.pop("__line__", None)
+                if values:
+                    _remember(reader, table, row, (section, len(raw[section])))
+                    raw[section].append(values)
     vocabulary = Vocabulary()
     vocabulary.load(raw, options)
     if "actions" in tables:
