@@ -99,3 +99,44 @@ def test_the_web_import_asks_for_the_sheet_and_reads_the_chosen_one(client, bund
     response = client.post("/plan/importeren", {"confirm": "1", "token": token})
     assert response.status_code == 302
     assert Action.objects.get(code="X.8").title_nl == "Versie B"
+
+
+def test_a_tampered_mapping_form_is_not_a_server_error(client, bundled_plan):
+    user = User.objects.create_user("programma", password="x", role=User.Role.PROGRAMME)
+    client.force_login(user)
+    name, content = corpus.similar_heading()
+    response = client.post("/plan/importeren", {"file": SimpleUploadedFile(name, content)})
+    token = response.context["token"]
+    response = client.post(
+        "/plan/importeren",
+        {"remap": "1", "token": token, "heading-count": "veel", "name-count": "-1"},
+    )
+    assert response.status_code == 400
+    response = client.post(
+        "/plan/importeren",
+        {"remap": "1", "token": token, "heading-count": "1", "heading-key-0": "actiehouderz",
+         "heading-0": "geen-veld"},
+    )  # fmt: skip
+    assert response.status_code == 400  # an unknown field is ignored: still the same error
+    assert not Action.objects.filter(code="X.3").exists()
+
+
+def test_the_web_confirm_refuses_when_the_plan_changed_and_shows_the_new_preview(
+    client, bundled_plan
+):
+    user = User.objects.create_user("programma", password="x", role=User.Role.PROGRAMME)
+    client.force_login(user)
+    name, content = corpus.annex_lines()
+    response = client.post("/plan/importeren", {"file": SimpleUploadedFile(name, content)})
+    token = response.context["token"]
+    Action.objects.create(code="1.1", title_nl="Intussen toegevoegd")
+    response = client.post("/plan/importeren", {"confirm": "1", "token": token})
+    assert response.status_code == 200
+    assert "Het plan is na het voorbeeld gewijzigd" in response.content.decode()
+    assert Action.objects.get(code="1.1").title_nl == "Intussen toegevoegd"
+    assert not Action.objects.filter(code="1.2").exists()
+    first = response.context["preview"][0]
+    assert (first["code"], first["change"]) == ("1.1", "Gewijzigd")
+    response = client.post("/plan/importeren", {"confirm": "1", "token": token})
+    assert response.status_code == 302  # the new preview, confirmed, is written
+    assert Action.objects.get(code="1.1").title_nl == "Campagne voor jongeren"

@@ -28,7 +28,16 @@ from openpyxl.utils import get_column_letter
 from samen.core.importing import headings as hd
 from samen.core.importing import names as nm
 from samen.core.importing import periods
-from samen.core.importing.workbook import Book, Cell, Grid, Unreadable, body, find_header, read_book
+from samen.core.importing.workbook import (
+    Book,
+    Cell,
+    Grid,
+    Unreadable,
+    body,
+    find_header,
+    read_book,
+    report_lines,
+)
 
 from . import document as doc
 from . import spreadsheet as plan_sheets
@@ -91,48 +100,22 @@ class Understood:
 
     def lines(self) -> list[str]:
         """The report of how the file was understood, one line each."""
-        out = []
-        if self.note:
-            out.append(self.note)
-        for title, section in self.sheets:
-            out.append(
-                _('Read sheet "%(sheet)s" as %(part)s.')
-                % {"sheet": title, "part": section_label(section)}
-            )
-        for title, row, mapping, _layout in self.mappings:
-            labels = dict(self.fields.get(title, []))
-            out.append(
-                _('Headings of sheet "%(sheet)s" (row %(row)s):') % {"sheet": title, "row": row}
-            )
-            out += [f"  {line}" for line in hd.describe(mapping, labels)]
-        for title in self.hidden_sheets:
-            out.append(_('Hidden sheet "%(sheet)s" skipped.') % {"sheet": title})
-        for title, rows in self.hidden_rows:
-            out.append(
-                _('Hidden rows in sheet "%(sheet)s" skipped: %(rows)s.')
-                % {"sheet": title, "rows": ", ".join(str(r) for r in rows)}
-            )
+        out = [self.note] if self.note else []
+        out += report_lines(
+            [(title, section_label(section)) for title, section in self.sheets],
+            [
+                (title, row, mapping, dict(self.fields.get(title, [])))
+                for title, row, mapping, _layout in self.mappings
+            ],
+            self.hidden_sheets,
+            self.hidden_rows,
+        )
         for title, row, line in self.line_rows:
             out.append(
                 _('Sheet "%(sheet)s", row %(row)s: heading row for %(line)s.')
                 % {"sheet": title, "row": row, "line": line}
             )
         return out
-
-
-SECTION_LABELS = {
-    "exploitation_forms": "Uitbuitingsvormen",
-    "age_groups": "Leeftijdsgroepen",
-    "organisation_types": "Organisatietypen",
-    "organisations": "Organisaties",
-    "strategic_goals": "Strategische doelen",
-    "action_lines": "Actielijnen",
-    "actions": "Acties",
-    "milestones": "Mijlpalen",
-    "versions": "Versies",
-    "version_actions": "Versie-acties",
-    "plan": "Plan",
-}
 
 
 def section_label(section: str) -> str:

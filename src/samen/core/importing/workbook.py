@@ -199,3 +199,30 @@ def body(grid: Grid, header_row: int) -> Iterator[tuple[int, list[Cell]]]:
     for number, cells in grid.rows:
         if number > header_row:
             yield number, cells
+
+
+def report_lines(
+    read: list[tuple[str, str]],
+    mappings: list[tuple[str, int, HeadingMapping, dict[str, str]]],
+    hidden_sheets: list[str],
+    hidden_rows: list[tuple[str, list[int]]],
+) -> list[str]:
+    """How a file was understood, one line each (shared by the imports):
+    `read` (sheet, what it was read as), `mappings` (sheet, header row, the
+    mapping, field key -> label), and what was skipped because it was hidden."""
+    from .headings import describe
+
+    out = [
+        _('Read sheet "%(sheet)s" as %(part)s.') % {"sheet": title, "part": part}
+        for title, part in read
+    ]
+    for title, row, mapping, labels in mappings:
+        out.append(_('Headings of sheet "%(sheet)s" (row %(row)s):') % {"sheet": title, "row": row})
+        out += [f"  {line}" for line in describe(mapping, labels)]
+    out += [_('Hidden sheet "%(sheet)s" skipped.') % {"sheet": title} for title in hidden_sheets]
+    for title, rows in hidden_rows:
+        out.append(
+            _('Hidden rows in sheet "%(sheet)s" skipped: %(rows)s.')
+            % {"sheet": title, "rows": ", ".join(str(r) for r in rows)}
+        )
+    return out
