@@ -19,8 +19,8 @@ Commands:
   serve [--host H] [--port P]
                           serve the application (gunicorn, static files included)
   load-plan [FILE]        load the bundled action plan or FILE (idempotent)
-  import-plan FILE [--dry-run]
-                          import a plan from YAML, JSON or XLSX
+  import-plan FILE [--dry-run] [--sheet NAME]
+                          import a plan from YAML, JSON, XLSX or the explorer's CSV
   export-plan --format yaml|xlsx|json [-o FILE]
                           export the whole plan
   report --list | report ROUND --format docx|pdf|html [--lang nl|en] [-o FILE]
