@@ -22,8 +22,8 @@ Commands:
   load-impact [FILE]      load the bundled victim registrations and estimates (idempotent)
   import-registrations FILE --register CODE [--dry-run]
                           import registrations from CSV or XLSX (long or cross-table)
-  import-plan FILE [--dry-run]
-                          import a plan from YAML, JSON or XLSX
+  import-plan FILE [--dry-run] [--sheet NAME]
+                          import a plan from YAML, JSON, XLSX or the explorer's CSV
   export-plan --format yaml|xlsx|json [-o FILE]
                           export the whole plan
   report --list | report ROUND --format docx|pdf|html [--lang nl|en] [-o FILE]

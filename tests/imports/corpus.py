@@ -361,15 +361,6 @@ ALL = [
 ]  # fmt: skip
 
 
-if __name__ == "__main__":  # pragma: no cover - a look at the files by hand
-    target = Path(sys.argv[1])
-    target.mkdir(parents=True, exist_ok=True)
-    for build in ALL:
-        name, content = build()
-        (target / name).write_bytes(content)
-        print(target / name)
-
-
 # --- allocations -----------------------------------------------------------------------
 
 
@@ -409,3 +400,50 @@ ALL += [
     allocations_hidden_row_and_typo,
     allocations_hidden_rows,
 ]
+
+
+# --- more of the same kinds ------------------------------------------------------------
+
+
+def english_headings():
+    headers = ["Action line", "Number", "Action", "Action holders", "Involved organisations",
+               "Exploitation forms", "Age groups", "Period", "Status"]  # fmt: skip
+    rows = [["Action line 4", "E.1", "Joint data table", "JenV", "Politie; OM",
+             "all", "all", "2025-2027", "Running"]]  # fmt: skip
+    return "english.xlsx", xlsx(rows, headers)
+
+
+def error_value_cell():
+    rows = [["Actielijn 1", "R.1", "#REF!", "JenV", "alle", "#DIV/0!", "lopend"]]
+    return "foutwaarde.xlsx", xlsx(rows)
+
+
+def comma_csv():
+    text = 'Nummer,Actie,Actiehouders,Periode\nK.1,Kennisdeling met gemeenten,"VNG, Gemeenten",juli 2025\n'
+    return "acties-komma.csv", text.encode()
+
+
+def kamer_mixed_kinds():
+    return "zaken-gemengd.json", kamer_json(
+        [
+            zaak("2024Z04106", "Motie over werkgevers"),
+            zaak("2024Z04107", "Amendement over de begroting", kind="Amendement"),
+            zaak("2024Z04108", "", deleted=True),
+        ]
+    )
+
+
+def kamer_page_two():
+    return "zaken-pagina-2.json", kamer_json([zaak("2024Z04109", "Motie op de tweede pagina")])
+
+
+ALL += [english_headings, error_value_cell, comma_csv, kamer_mixed_kinds, kamer_page_two]
+
+
+if __name__ == "__main__":  # pragma: no cover - a look at the files by hand
+    target = Path(sys.argv[1])
+    target.mkdir(parents=True, exist_ok=True)
+    for build in ALL:
+        name, content = build()
+        (target / name).write_bytes(content)
+        print(target / name)

@@ -86,3 +86,19 @@ def test_a_dry_run_lists_every_change_field_by_field(funding, users):  # noqa: F
         "    amount: – → 5.00",
         "Proefrun: er is niets opgeslagen.",
     ]
+
+
+def test_the_allocations_import_says_how_it_read_the_file(funding):
+    name, content = corpus.allocations_hidden_rows()
+    understood = []
+    spreadsheet.read_allocations(content, name, understood)
+    assert understood == [
+        'Tabblad "Toewijzingen" gelezen als toewijzingen.',
+        'Kolomkoppen van tabblad "Toewijzingen" (rij 1):',
+        '  kolom A "Actie" → Actie',
+        '  kolom B "Financieringsbron" → Financieringsbron',
+        '  kolom C "Jaar" → Jaar',
+        '  kolom D "Bedrag" → Bedrag',
+        'Verborgen tabblad "Begroting" overgeslagen.',
+        'Verborgen rijen in tabblad "Toewijzingen" overgeslagen: 3.',
+    ]

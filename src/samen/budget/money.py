@@ -29,7 +29,7 @@ _FORMS = (
     (re.compile(r"^[1-9]\d{0,2}( \d{3})+(,\d{1,2}|,-)?$"), "nl"),
     (re.compile(r"^\d+(,\d{1,2}|,-)?$"), "nl"),
     # A decimal point is only read as one when it cannot be a thousands separator.
-    (re.compile(r"^\d+\.\d{2}$"), "point"),
+    (re.compile(r"^\d+\.\d{1,2}$"), "point"),
 )
 
 
@@ -76,20 +76,30 @@ def _expected(what: str, value: Any) -> AmountError:
     )
 
 
+def from_sheet(value: Any) -> Decimal:
+    """An amount from a spreadsheet cell typed by a person: as to_amount, but
+    text such as "12.5" is refused, because in a Dutch sheet it may mean 12,50
+    or 12.500. (In JSON and the API the point is the decimal sign.)"""
+    if isinstance(value, str):
+        raw = value
+        text = _CURRENCY.sub("", _SPACES.sub(" ", value.strip())).strip()
+        if re.fullmatch(r"\d+\.\d", text):
+            raise AmountError(
+                _(
+                    "%(value)s is ambiguous: in Dutch the point separates thousands, in English it "
+                    "is the decimal sign. Write %(comma)s for %(comma)s euro, or the whole amount "
+                    "without a point"
+                )
+                % {"value": _shown(raw), "comma": text.replace(".", ",") + "0"}
+            )
+    return to_amount(value)
+
+
 def _parse_text(text: str) -> Decimal:
     raw = text
     text = _CURRENCY.sub("", _SPACES.sub(" ", text.strip())).strip()
     if text.startswith("-"):
         raise _expected(_("an amount of zero or more"), raw)
-    if re.fullmatch(r"\d+\.\d", text):
-        raise AmountError(
-            _(
-                "%(value)s is ambiguous: in Dutch the point separates thousands, in English it "
-                "is the decimal sign. Write %(comma)s for %(comma)s euro, or the whole amount "
-                "without a point"
-            )
-            % {"value": _shown(raw), "comma": text.replace(".", ",") + "0"}
-        )
     for pattern, kind in _FORMS:
         if pattern.match(text):
             if kind == "nl":

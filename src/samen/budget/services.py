@@ -278,12 +278,14 @@ class ImportReport:
     unchanged: int = 0
     not_in_file: list[str] = field(default_factory=list)
     preview: Preview = field(default_factory=Preview)
+    understood: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The report as text; a dry run lists every change, field by field."""
         out = [
+            *self.understood,
             _("Allocations: %(created)s created, %(updated)s changed, %(unchanged)s unchanged.")
-            % {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+            % {"created": self.created, "updated": self.updated, "unchanged": self.unchanged},
         ]
         if self.not_in_file:
             out.append(

@@ -25,7 +25,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from samen.core import safeload
 from samen.core.exports import csv_safe, csv_text
 from samen.core.importing import headings as hd
-from samen.core.importing.workbook import Book, Grid, Unreadable, body, find_header, read_xlsx
+from samen.core.importing.workbook import (
+    Book,
+    Grid,
+    Unreadable,
+    body,
+    find_header,
+    read_xlsx,
+    report_lines,
+)
 from samen.plan import document as doc
 from samen.plan import spreadsheet as plan_sheets
 from samen.plan.models import Action
@@ -178,10 +186,14 @@ class _Errors:
 FIELDS = tuple(hd.Field(c.key, c.header, c.aliases) for c in COLUMNS)
 
 
-def read_allocations(content: bytes, filename: str) -> list[EntryData]:
+def read_allocations(
+    content: bytes, filename: str, understood: list[str] | None = None
+) -> list[EntryData]:
     """Check a workbook of allocations completely; raise
     PlanDocumentInvalid with every error found, or return the rows to import.
-    Hidden sheets and rows are skipped; action codes match in any case."""
+    Hidden sheets and rows are skipped; action codes match in any case.
+    `understood`, when given, receives the lines saying how the file was read
+    (the sheet, each heading's field, what was skipped)."""
     safeload.check_xlsx(content, filename)  # bounded: checked in a child process (issue 16)
     errors = _Errors(filename)
     try:
@@ -209,6 +221,13 @@ def read_allocations(content: bytes, filename: str) -> list[EntryData]:
     header = _find_header(grid, errors)
     errors.raise_if_any()
     header_row, mapping = header
+    if understood is not None:
+        understood += report_lines(
+            [(grid.title, _("allocations"))],
+            [(grid.title, header_row, mapping, {c.key: c.header for c in COLUMNS})],
+            [g.title for g in book.hidden],
+            [(grid.title, grid.skipped_rows)] if grid.skipped_rows else [],
+        )
     rows = _read_rows(grid, header_row, mapping, errors)
     errors.raise_if_any()
     if not rows:
@@ -340,7 +359,7 @@ def _read_rows(
         amount = None
         if "amount" in values:
             try:
-                amount = money.to_amount(values["amount"])
+                amount = money.from_sheet(values["amount"])
             except money.AmountError as exc:
                 errors.add(where("amount"), str(exc))
         demo = _yes(values.get("demo"))

@@ -221,10 +221,12 @@ def import_allocations(request: HttpRequest) -> HttpResponse:
             ]
         else:
             try:
-                rows = spreadsheet.read_allocations(upload.read(), upload.name)
+                understood: list[str] = []
+                rows = spreadsheet.read_allocations(upload.read(), upload.name, understood)
                 report = services.import_allocations(
                     request.user, rows, dry_run=form.cleaned_data["dry_run"]
                 )
+                report.understood = understood
             except doc.PlanDocumentInvalid as exc:
                 errors = [str(e) for e in exc.errors]
             except Denied as exc:

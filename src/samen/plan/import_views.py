@@ -22,8 +22,10 @@ from samen.core.text import clean_text
 from . import document as doc
 from . import imports, services
 from .models import Action, Organisation, OrganisationType
+from .spreadsheet import SHEETS
 
 SESSION_KEY = "samen_plan_import"
+FIELD_KEYS = {"", *(c.key for spec in SHEETS for c in spec.columns)}
 NEW = "__new__"
 IMPORT_KINDS = {
     "plan": gettext_lazy("plan"),
@@ -161,6 +163,12 @@ def _suggested_code(name: str) -> str | None:
     return None
 
 
+def _count(request: HttpRequest, name: str) -> int:
+    """A count of form rows from the page; anything else (or a huge number) is 0 or capped."""
+    value = request.POST.get(name, "")
+    return min(int(value), 500) if value.isdigit() else 0
+
+
 def _options_from_post(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     """The user's mapping choices added to what the session holds."""
     data = {
@@ -171,14 +179,14 @@ def _options_from_post(request: HttpRequest, data: dict[str, Any]) -> dict[str, 
     }
     if request.POST.get("sheet"):
         data["sheet"] = clean_text(request.POST["sheet"])[:100]
-    for index in range(int(request.POST.get("heading-count") or 0)):
+    for index in range(_count(request, "heading-count")):
         key = request.POST.get(f"heading-key-{index}", "")
         field = request.POST.get(f"heading-{index}")
-        if key and field is not None:
-            data["headings"][key[:200]] = field[:40]
+        if key and field is not None and field in FIELD_KEYS:
+            data["headings"][key[:200]] = field
     types = set(OrganisationType.objects.values_list("code", flat=True))
     codes = set(Organisation.objects.values_list("code", flat=True))
-    for index in range(int(request.POST.get("name-count") or 0)):
+    for index in range(_count(request, "name-count")):
         name = clean_text(request.POST.get(f"name-text-{index}", ""))[:300]
         choice = request.POST.get(f"name-{index}", "")
         if not name or not choice:

@@ -226,20 +226,7 @@ class _Loader:
                 )
             self.note_missing(kind, model, (t.code for t in section))
         if d.organisations is not None:
-            types = {t.code: t for t in OrganisationType.objects.all()}
-            for org in d.organisations:
-                self.upsert(
-                    Organisation,
-                    {"code": org.code},
-                    {
-                        "short_name": org.short_name,
-                        "name": org.name,
-                        "aliases": list(org.aliases),
-                        "type": types[org.type],
-                        **_provenance(org.provenance),
-                    },
-                    "organisations",
-                )
+            self.load_organisations(d.organisations)
             self.note_missing("organisations", Organisation, (o.code for o in d.organisations))
         for section, model, kind in (
             (d.strategic_goals, StrategicGoal, "strategic goals"),
@@ -265,9 +252,9 @@ class _Loader:
         if d.versions is not None:
             self.load_versions(d.versions)
 
-    def load_additions(self, additions: Additions) -> None:
+    def load_organisations(self, organisations: Iterable[doc.OrganisationData]) -> None:
         types = {t.code: t for t in OrganisationType.objects.all()}
-        for org in additions.organisations:
+        for org in organisations:
             self.upsert(
                 Organisation,
                 {"code": org.code},
@@ -280,6 +267,9 @@ class _Loader:
                 },
                 "organisations",
             )
+
+    def load_additions(self, additions: Additions) -> None:
+        self.load_organisations(additions.organisations)
         for code, names in additions.aliases.items():
             org = Organisation.objects.filter(code=code).first()
             if org is None:

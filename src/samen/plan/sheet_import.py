@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -29,23 +28,27 @@ from samen.core import safeload
 from samen.core.importing import headings as hd
 from samen.core.importing import names as nm
 from samen.core.importing import periods
-from samen.core.importing.workbook import Book, Cell, Grid, Unreadable, body, find_header, read_book
+from samen.core.importing.workbook import (
+    Book,
+    Cell,
+    Grid,
+    Unreadable,
+    body,
+    find_header,
+    read_book,
+    report_lines,
+)
 
 from . import document as doc
 from . import spreadsheet as plan_sheets
 from .models import (
     Action,
-    ActionLine,
-    AgeGroup,
-    ExploitationForm,
-    Organisation,
     SavedHeadingMapping,
-    StrategicGoal,
 )
 from .spreadsheet import PLAN_SHEET, SHEETS, Column, SheetSpec
+from .vocabulary import Vocabulary, unknown_label
 
 LINE_HEADING = re.compile(r"^\s*(?:actielijn|action line)\s*(\d+)\s*[:.\-–—]?\s*(.*)$", re.I)
-ALL_WORDS = {"all", "alle", "alle vormen", "alle leeftijden", "allen", "all ages", "all forms"}
 NO_LINE = {
     "geen actielijn",
     "no action line",
@@ -92,48 +95,22 @@ class Understood:
 
     def lines(self) -> list[str]:
         """The report of how the file was understood, one line each."""
-        out = []
-        if self.note:
-            out.append(self.note)
-        for title, section in self.sheets:
-            out.append(
-                _('Read sheet "%(sheet)s" as %(part)s.')
-                % {"sheet": title, "part": section_label(section)}
-            )
-        for title, row, mapping, _layout in self.mappings:
-            labels = dict(self.fields.get(title, []))
-            out.append(
-                _('Headings of sheet "%(sheet)s" (row %(row)s):') % {"sheet": title, "row": row}
-            )
-            out += [f"  {line}" for line in hd.describe(mapping, labels)]
-        for title in self.hidden_sheets:
-            out.append(_('Hidden sheet "%(sheet)s" skipped.') % {"sheet": title})
-        for title, rows in self.hidden_rows:
-            out.append(
-                _('Hidden rows in sheet "%(sheet)s" skipped: %(rows)s.')
-                % {"sheet": title, "rows": ", ".join(str(r) for r in rows)}
-            )
+        out = [self.note] if self.note else []
+        out += report_lines(
+            [(title, section_label(section)) for title, section in self.sheets],
+            [
+                (title, row, mapping, dict(self.fields.get(title, [])))
+                for title, row, mapping, _layout in self.mappings
+            ],
+            self.hidden_sheets,
+            self.hidden_rows,
+        )
         for title, row, line in self.line_rows:
             out.append(
                 _('Sheet "%(sheet)s", row %(row)s: heading row for %(line)s.')
                 % {"sheet": title, "row": row, "line": line}
             )
         return out
-
-
-SECTION_LABELS = {
-    "exploitation_forms": "Uitbuitingsvormen",
-    "age_groups": "Leeftijdsgroepen",
-    "organisation_types": "Organisatietypen",
-    "organisations": "Organisaties",
-    "strategic_goals": "Strategische doelen",
-    "action_lines": "Actielijnen",
-    "actions": "Acties",
-    "milestones": "Mijlpalen",
-    "versions": "Versies",
-    "version_actions": "Versie-acties",
-    "plan": "Plan",
-}
 
 
 def section_label(section: str) -> str:
@@ -162,124 +139,6 @@ def saved_layouts() -> dict[str, dict[str, str]]:
     for saved in SavedHeadingMapping.objects.all():
         out.setdefault(saved.layout, {})[saved.heading] = saved.field
     return out
-
-
-def _label(value: Any) -> str:
-    return str(value)
-
-
-# --- the vocabulary of labels --------------------------------------------------
-
-
-class Vocabulary:
-    """Labels people write in cells (Dutch or English), mapped to codes, with
-    the Dutch labels to name in an error."""
-
-    KINDS = ("action_line", "strategic_goals", "exploitation_forms", "age_groups", "status", "kind")
-
-    def __init__(self) -> None:
-        self.maps: dict[str, dict[str, str]] = {k: {} for k in self.KINDS}
-        self.accepted: dict[str, list[str]] = {k: [] for k in self.KINDS}
-        self.line_numbers: dict[str, int] = {}
-        self.lines_by_number: dict[int, str] = {}
-        self.organisations = nm.NameIndex()
-        for language in ("en", "nl"):  # a sheet may be in either language
-            with translation.override(language):
-                for status in Action.Status:
-                    self.add("status", status.value, str(status.label))
-                    if language == "nl":
-                        self.accepted["status"].append(str(status.label))
-        for code, *labels in (
-            ("unknown", "onbekend", "niet vastgesteld", "not recorded"),
-            ("planned", "gepland", "nog niet gestart", "niet gestart", "not started"),
-            ("running", "lopend", "loopt", "in uitvoering", "ongoing", "in progress"),
-            ("completed", "afgerond", "gereed", "done", "finished"),
-            ("stopped", "gestopt", "beëindigd", "stopped"),
-        ):
-            self.add("status", code, *labels)
-        self.add("kind", "action", "actie")
-        self.add("kind", "theme", "thema")
-        self.accepted["kind"] = ["actie", "thema"]
-
-    def add(self, kind: str, code: str, *names: Any) -> None:
-        for name in (code, *names):
-            if name not in (None, ""):
-                self.maps[kind].setdefault(hd.heading_key(name), code)
-
-    def add_line(self, code: str, number: int | None, name_nl: Any, name_en: Any) -> None:
-        extra = [f"actielijn {number}", f"action line {number}", str(number)] if number else []
-        for n in (name_nl, name_en):
-            if number and n:
-                extra += [f"actielijn {number}: {n}", f"action line {number}: {n}"]
-        if number:
-            extra += [
-                f"actielijn {number} (naam niet gevonden)",
-                f"action line {number} (name not found)",
-            ]
-            self.line_numbers[code] = number
-            self.lines_by_number[number] = code
-        self.add("action_line", code, name_nl, name_en, *extra)
-        self.accepted["action_line"].append(
-            f"Actielijn {number}" if number else str(name_nl or code)
-        )
-
-    def load(self, raw: dict[str, Any], options: ImportOptions) -> None:
-        """Everything known: the database, the sheets of this file, the user's choices."""
-        for line in ActionLine.objects.all():
-            self.add_line(line.code, line.number, line.name_nl, line.name_en)
-        for goal in StrategicGoal.objects.all():
-            n = goal.number
-            self.add(
-                "strategic_goals",
-                goal.code,
-                goal.name_nl,
-                goal.name_en,
-                f"sd{n}",
-                f"doel {n}",
-                f"goal {n}",
-            )
-            self.accepted["strategic_goals"].append(goal.code)
-        for model, kind in ((ExploitationForm, "exploitation_forms"), (AgeGroup, "age_groups")):
-            for term in model.objects.all():
-                self.add(kind, term.code, term.name_nl, term.name_en)
-                self.accepted[kind].append(term.name_nl)
-        for org in Organisation.objects.all():
-            self.organisations.add(org.code, org.short_name, org.name, *(org.aliases or []))
-        for line in raw.get("action_lines", []):
-            number = line.get("number")
-            self.add_line(
-                str(line.get("code", "")),
-                number if isinstance(number, int) else None,
-                line.get("name_nl"),
-                line.get("name_en"),
-            )
-        for goal in raw.get("strategic_goals", []):
-            self.add(
-                "strategic_goals",
-                str(goal.get("code", "")),
-                goal.get("name_nl"),
-                goal.get("name_en"),
-            )
-        for kind in ("exploitation_forms", "age_groups"):
-            for term in raw.get(kind, []):
-                self.add(kind, str(term.get("code", "")), term.get("name_nl"), term.get("name_en"))
-                self.accepted[kind].append(str(term.get("name_nl", "")))
-        for org in [*raw.get("organisations", []), *options.new_organisations]:
-            self.organisations.add(
-                str(org.get("code", "")),
-                str(org.get("short_name") or org.get("code", "")),
-                org.get("name"),
-                *doc.split_list(org["aliases"])
-                if isinstance(org.get("aliases"), str)
-                else org.get("aliases") or [],
-            )
-
-    def code(self, kind: str, value: Any) -> str | None:
-        """The code for a label, doc.ALL for "alle", None when not known."""
-        key = hd.heading_key(value)
-        if str(value).strip().lower() in ALL_WORDS:
-            return doc.ALL
-        return self.maps[kind].get(key)
 
 
 # --- the reader ------------------------------------------------------------------
@@ -373,10 +232,13 @@ def read_plan_workbook(
             table = tables[section]
             raw[section] = []
             for row, values in table.rows:
-                _remember(reader, table, row, (section, len(raw[section])))
-                raw[section].append(values)
+                values.pop("__unreadable__", None)
+                values.pop("__line__", None)
+                if values:
+                    _remember(reader, table, row, (section, len(raw[section])))
+                    raw[section].append(values)
     vocabulary = Vocabulary()
-    vocabulary.load(raw, options)
+    vocabulary.load(raw, options.new_organisations)
     if "actions" in tables:
         raw["actions"] = _actions(reader, vocabulary, tables["actions"])
         if "milestones" in tables:
@@ -642,32 +504,6 @@ def _plan_sheet(grid: Grid, reader: SheetReader) -> tuple[dict[str, Any], str]:
 # --- actions ---------------------------------------------------------------------
 
 
-LABEL_NOUNS = {
-    "exploitation_forms": "exploitation form",
-    "age_groups": "age group",
-    "strategic_goals": "strategic goal",
-    "action_line": "action line",
-    "status": "status",
-    "kind": "kind",
-}
-
-
-def _unknown_label(kind: str, value: Any, vocabulary: Vocabulary) -> str:
-    accepted = vocabulary.accepted.get(kind) or []
-    nouns = {
-        "exploitation_forms": _("exploitation form"),
-        "age_groups": _("age group"),
-        "strategic_goals": _("strategic goal"),
-        "action_line": _("action line"),
-        "status": _("status"),
-        "kind": _("kind"),
-    }
-    message = _("%(what)s '%(value)s' is not known") % {"what": nouns[kind], "value": value}
-    if accepted:
-        message += "; " + _("accepted: %(labels)s") % {"labels": ", ".join(dict.fromkeys(accepted))}
-    return message
-
-
 def _actions(reader: SheetReader, vocabulary: Vocabulary, table: Table) -> list[dict[str, Any]]:
     existing = _existing_actions()
     out: list[dict[str, Any]] = []
@@ -700,7 +536,7 @@ def _actions(reader: SheetReader, vocabulary: Vocabulary, table: Table) -> list[
                 for item in doc.split_list(str(value)) if isinstance(value, str) else [value]:
                     code = vocabulary.code(key, item)
                     if code is None:
-                        reader.fail(where, _unknown_label(key, item, vocabulary))
+                        reader.fail(where, unknown_label(key, item, vocabulary))
                     else:
                         codes.append(code)
                 action[key] = codes
@@ -710,7 +546,7 @@ def _actions(reader: SheetReader, vocabulary: Vocabulary, table: Table) -> list[
                     continue
                 code = vocabulary.code(key, value)
                 if code is None or code == doc.ALL:
-                    reader.fail(where, _unknown_label(key, value, vocabulary))
+                    reader.fail(where, unknown_label(key, value, vocabulary))
                 else:
                     action[key] = code
             elif key == "inferred":

@@ -118,12 +118,15 @@ def map_headings(
     fields: Iterable[Field],
     chosen: Mapping[str, str] | None = None,
     saved: Mapping[str, str] | None = None,
+    *,
+    suggestions: bool = True,
 ) -> HeadingMapping:
     """Map the heading cells (column letter, value) of one header row to fields.
 
     `chosen` and `saved` map `heading_key` -> field key (or "" for "not used"),
     from the user in this import and from a saved layout; `chosen` wins. A field
     is taken by its first column; a later column with the same field is not used.
+    `suggestions`: look for the field an unknown heading resembles (slower).
     """
     fields = tuple(fields)
     by_name = names_for(fields)
@@ -150,7 +153,9 @@ def map_headings(
             taken.add(target.key)
             mapping.uses.append(HeadingUse(letter, written, target.key, None, by_saved, by_user))
             continue
-        hint = suggest(value, [f for f in fields if f.key not in taken]) if target is None else None
+        hint = None
+        if target is None and suggestions:
+            hint = suggest(value, [f for f in fields if f.key not in taken])
         mapping.uses.append(HeadingUse(letter, written, None, hint.key if hint else None))
     return mapping
 

@@ -178,19 +178,20 @@ def find_header(
     from .headings import layout_key
 
     fields = tuple(fields)
-    best: tuple[int, HeadingMapping] | None = None
+    best: tuple[int, list[tuple[str, Any]], Mapping[str, str] | None, int] | None = None
     for number, cells in grid.rows[:HEADER_SEARCH_ROWS]:
         values = [(get_column_letter(i), c.value) for i, c in enumerate(cells, start=1)]
         distinct = {heading_key(v) for _l, v in values if v not in (None, "")}
         if len(distinct) < 2:
             continue  # a title row or a merged heading
         layout = (saved or {}).get(layout_key(v for _l, v in values))
-        mapping = map_headings(values, fields, chosen, layout)
-        if len(mapping.columns) >= 2 and (
-            best is None or len(mapping.columns) > len(best[1].columns)
-        ):
-            best = (number, mapping)
-    return best
+        found = len(map_headings(values, fields, chosen, layout, suggestions=False).columns)
+        if found >= 2 and (best is None or found > best[3]):
+            best = (number, values, layout, found)
+    if best is None:
+        return None
+    number, values, layout, _found = best
+    return number, map_headings(values, fields, chosen, layout)
 
 
 def body(grid: Grid, header_row: int) -> Iterator[tuple[int, list[Cell]]]:
@@ -198,3 +199,30 @@ def body(grid: Grid, header_row: int) -> Iterator[tuple[int, list[Cell]]]:
     for number, cells in grid.rows:
         if number > header_row:
             yield number, cells
+
+
+def report_lines(
+    read: list[tuple[str, str]],
+    mappings: list[tuple[str, int, HeadingMapping, dict[str, str]]],
+    hidden_sheets: list[str],
+    hidden_rows: list[tuple[str, list[int]]],
+) -> list[str]:
+    """How a file was understood, one line each (shared by the imports):
+    `read` (sheet, what it was read as), `mappings` (sheet, header row, the
+    mapping, field key -> label), and what was skipped because it was hidden."""
+    from .headings import describe
+
+    out = [
+        _('Read sheet "%(sheet)s" as %(part)s.') % {"sheet": title, "part": part}
+        for title, part in read
+    ]
+    for title, row, mapping, labels in mappings:
+        out.append(_('Headings of sheet "%(sheet)s" (row %(row)s):') % {"sheet": title, "row": row})
+        out += [f"  {line}" for line in describe(mapping, labels)]
+    out += [_('Hidden sheet "%(sheet)s" skipped.') % {"sheet": title} for title in hidden_sheets]
+    for title, rows in hidden_rows:
+        out.append(
+            _('Hidden rows in sheet "%(sheet)s" skipped: %(rows)s.')
+            % {"sheet": title, "rows": ", ".join(str(r) for r in rows)}
+        )
+    return out

@@ -29,8 +29,10 @@ class Command(BaseCommand):
         if file.stat().st_size > settings.SAMEN_MAX_UPLOAD_BYTES:
             raise CommandError(f"{file}: at most {settings.SAMEN_MAX_UPLOAD_BYTES:,} bytes allowed")
         try:
-            rows = spreadsheet.read_allocations(file.read_bytes(), file.name)
+            understood: list[str] = []
+            rows = spreadsheet.read_allocations(file.read_bytes(), file.name, understood)
             report = services.import_allocations(actor, rows, dry_run=dry_run)
+            report.understood = understood
         except doc.PlanDocumentInvalid as exc:
             raise CommandError(exc.summary()) from exc
         except Denied as exc:
