@@ -21,6 +21,7 @@ from samen.mse.lcmcr import (
     fit_lcmcr,
     run_chain,
     sparkline,
+    sparklines,
     split_rhat,
 )
 from samen.mse.messages import CaptureDataError
@@ -122,6 +123,8 @@ def test_options_are_checked_before_any_work() -> None:
 def test_sparkline_follows_the_draws() -> None:
     assert sparkline(np.arange(8), width=8) == "▁▂▃▄▅▆▇█"
     assert sparkline(np.ones(5)) == "▁▁▁▁▁"
+    low, high = sparklines(np.array([[1, 1, 1, 1], [9, 9, 9, 9]]), width=4)
+    assert (low, high) == ("▁▁▁▁", "████")  # one scale for all chains
 
 
 def test_cli_kosovo_prints_a_median_near_r(capsys: pytest.CaptureFixture[str]) -> None:

@@ -397,18 +397,45 @@ def effective_sample_size(draws: NDArray[np.floating] | NDArray[np.integer]) -> 
     return float(m * n / tau)
 
 
-def sparkline(values: NDArray[np.floating] | NDArray[np.integer], width: int = SPARK_WIDTH) -> str:
-    """A one-line text trace: ``values`` averaged into ``width`` bins, scaled to ``▁`` .. ``█``."""
+def _bin_means(
+    values: NDArray[np.floating] | NDArray[np.integer], width: int
+) -> NDArray[np.float64]:
     v = np.asarray(values, dtype=float).ravel()
     if v.size == 0:
+        return np.zeros(0)
+    return np.array([b.mean() for b in np.array_split(v, min(width, v.size))])
+
+
+def sparkline(
+    values: NDArray[np.floating] | NDArray[np.integer],
+    width: int = SPARK_WIDTH,
+    scale: tuple[float, float] | None = None,
+) -> str:
+    """A one-line text trace: ``values`` averaged into ``width`` bins, drawn as ``▁`` .. ``█``.
+
+    ``scale`` is the ``(low, high)`` of the bin means that map to ``▁`` and
+    ``█``; by default those of ``values``. Give every chain the same scale
+    (:func:`sparklines`) so that chains at different levels look different.
+    """
+    means = _bin_means(values, width)
+    if means.size == 0:
         return ""
-    bins = np.array_split(v, min(width, v.size))
-    means = np.array([b.mean() for b in bins])
-    low, high = float(means.min()), float(means.max())
-    if high == low:
+    low, high = scale or (float(means.min()), float(means.max()))
+    if high <= low:
         return _SPARKS[0] * len(means)
-    idx = np.minimum(((means - low) / (high - low) * len(_SPARKS)).astype(int), len(_SPARKS) - 1)
+    scaled = (np.clip(means, low, high) - low) / (high - low) * len(_SPARKS)
+    idx = np.minimum(scaled.astype(int), len(_SPARKS) - 1)
     return "".join(_SPARKS[i] for i in idx)
+
+
+def sparklines(draws: NDArray[np.integer], width: int = SPARK_WIDTH) -> list[str]:
+    """One :func:`sparkline` per chain (rows of ``draws``), all on the same scale."""
+    means = [_bin_means(row, width) for row in draws]
+    every = np.concatenate(means) if means else np.zeros(0)
+    if every.size == 0:
+        return ["" for _ in means]
+    scale = (float(every.min()), float(every.max()))
+    return [sparkline(row, width, scale) for row in draws]
 
 
 def mixing_warnings(fit: LcmcrFit) -> list[MseMessage]:
@@ -475,7 +502,7 @@ def to_result(table: CaptureTable, fit: LcmcrFit, warn: Sequence[MseMessage] = (
             "seconds": [c.seconds for c in fit.chains],
             "alphaMean": float(np.mean([c.alpha.mean() for c in fit.chains])),
             "occupiedClassesMean": float(np.mean([c.occupied.mean() for c in fit.chains])),
-            "sparkline": [sparkline(row) for row in draws],
+            "sparkline": sparklines(draws),
             "draws": draws.tolist(),
         },
     )
