@@ -44,7 +44,6 @@ NOT_PAGES = {
     "allocation-delete": "POST only: deletes an allocation",
     "spending-delete": "POST only: deletes a spending entry",
     "estimation-run-cancel": "POST only: cancels an estimation run",
-    "estimation-run-status": "htmx fragment: a run's state, polled by its page (estimation-run)",
 }
 
 

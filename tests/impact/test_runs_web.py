@@ -44,8 +44,11 @@ def test_analyst_starts_a_run_follows_it_and_compares(client, world):
 
     taskworker.run_pending()
     done = unescape(
-        client.get(reverse("impact:estimation-run-status", args=[run.pk])).content.decode()
+        client.get(
+            reverse("impact:estimation-run-status", args=[run.pk]), HTTP_HX_REQUEST="true"
+        ).content.decode()
     )
+    assert "<html" not in done
     assert "hx-trigger" not in done
     assert "Geschat totaal: 11.418" in done
     assert "BCa-bootstrap, 40 herhalingen; seed 1234" in unescape(
