@@ -168,3 +168,17 @@ def test_list_pages_issue_the_same_queries_for_one_and_many(client, world):
         run = runs.start_run(world.users.analyst, dataset, runs.RunOptions(method="independence"))
         runs.execute(run.pk)
     assert counts() == few
+
+
+def test_ids_beyond_the_database_answer_404_not_an_error(client, world):
+    client.force_login(world.users.analyst)
+    huge = "9" * 30
+    for url in (
+        f"/analyse/overlaptabellen/{huge}/",
+        f"/analyse/overlaptabellen/{huge}/schatten/",
+        f"/analyse/overlaptabellen/{huge}/vergelijking/",
+        f"/analyse/schattingen/{huge}/",
+        f"/analyse/schattingen/{huge}/voortgang/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/analyse/schattingen/{huge}/annuleren/").status_code == 404
