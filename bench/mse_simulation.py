@@ -24,6 +24,7 @@ import argparse
 import statistics
 import time
 
+from bench.mse import parallel_probe
 from samen.mse._parallel import LOCAL, available_cpus, dask_client, dask_scheduler
 from samen.mse.simulation import TRUE_N, Row, run
 
@@ -81,7 +82,9 @@ def timing(reps: int, seed: int, repeat: int) -> None:
     same = "identical" if len(results) == 1 else "DIFFERENT"
     print(
         f"Numbers of every run and configuration: {same}. This machine has "
-        f"{available_cpus()} CPUs; a second worker only helps when a core is free."
+        f"{available_cpus()} CPUs; a second worker only helps when a core is free: "
+        f"2 processes vs 1 on pure Python work, measured now: {parallel_probe():.2f}x "
+        "(2.0 on an idle 2-core machine)."
     )
 
 

@@ -132,7 +132,7 @@ def fit_indicator_family(
     return batch_result(y, mu_out, coef, ivar, dev, conv, sizes.astype(np.int64))
 
 
-#: Models iterated together at most (bounds the working memory: about 60 kB a model).
+#: Models iterated together at most (bounds the working memory: about 12 kB a model).
 BLOCK = 8192
 
 
