@@ -86,6 +86,11 @@ def test_web_import_for_analysts_only_with_errors_that_say_where(client, loaded)
 
     client.force_login(_user("programme"))
     assert upload("Jaar;Aantal\n2025;900").status_code == 403
+    page = client.get("/effect/registraties/importeren").content.decode()
+    assert (
+        "Alleen analisten importeren registraties." in page
+        and '<form method="post" enctype' not in page
+    )
     client.force_login(_user("analyst"))
     ok = upload("Jaar;Aantal\n2025;900")
     assert ok.status_code == 200 and "1 toegevoegd" in ok.content.decode()

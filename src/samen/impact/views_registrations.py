@@ -105,7 +105,10 @@ def registrations_import(request: HttpRequest) -> HttpResponse:
     if refused := _workspace(request):
         return refused
     if not access.can_manage_registrations(request.user):
-        return _forbidden(request, _("Only analysts import registrations."))
+        if request.method == "POST":
+            return _forbidden(request, _("Only analysts import registrations."))
+        # The programme team sees what the import does, without the form.
+        return render(request, "impact/registrations/import.html", {"form": None})
     form = RegistrationImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     person_level = False
