@@ -80,7 +80,10 @@ def synthesise(scale: int) -> None:
 
 
 def main(argv: list[str]) -> None:
+    """Options: ``--repeats N`` (default 10)."""
     import statistics
+
+    repeats = int(argv[argv.index("--repeats") + 1]) if "--repeats" in argv else REPEATS
     from collections import defaultdict
 
     _django.setup()
@@ -125,7 +128,7 @@ def main(argv: list[str]) -> None:
                 client.get(url)
             queries[scale, name] = len(ctx.captured_queries)
     times: dict[tuple[int, str], list[float]] = defaultdict(list)
-    for _repeat in range(REPEATS):
+    for _repeat in range(repeats):
         for scale in SCALES:
             _django.use_database(databases[f"x{scale}"])
             for name, (url, signed_in) in pages.items():
