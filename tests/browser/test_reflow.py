@@ -46,6 +46,8 @@ NOT_PAGES = {
     "grant": "POST only: grants an organisation its unpublished registrations",
     "revoke": "POST only: ends that access",
     "detection-unlink": "POST only: removes a link between registrations and an estimate",
+    "estimation-run-cancel": "POST only: cancels an estimation run",
+    "estimation-run-status": "htmx fragment: a run's state, polled by its page (estimation-run)",
 }
 
 
@@ -147,6 +149,16 @@ def page_urls(w) -> dict[str, list[str]]:
         "register": [reverse("impact:register", args=["comensha"])],
         "registrations-import": [reverse("impact:registrations-import")],
         "detection-rates": [reverse("impact:detection-rates")],
+        # Impact monitor: the analyst's overlap tables and estimation runs (issue 10).
+        "overlap-datasets": [reverse("impact:overlap-datasets")],
+        "overlap-dataset-upload": [reverse("impact:overlap-dataset-upload")],
+        "overlap-dataset": [reverse("impact:overlap-dataset", args=[w.overlap_dataset])],
+        "estimation-run-create": [
+            reverse("impact:estimation-run-create", args=[w.overlap_dataset])
+        ],
+        "estimation-compare": [reverse("impact:estimation-compare", args=[w.overlap_dataset])],
+        "estimation-run": [reverse("impact:estimation-run", args=[w.estimation_run])],
+        "estimation-run-status": [reverse("impact:estimation-run-status", args=[w.estimation_run])],
     }
 
 
@@ -183,6 +195,11 @@ WALKS: dict[tuple[str, str], set[str] | None] = {
         "register",
         "registrations-import",
         "detection-rates",
+        "overlap-datasets",
+        "overlap-dataset-upload",
+        "overlap-dataset",
+        "estimation-run-create",
+        "estimation-run",
     },
     ("kijker", "nl"): {"home", "update"},
     # English labels are longer in places; the layout must hold them too.
@@ -228,9 +245,23 @@ def world(live_plan):
         ],
         unlock_token=unlock_token(police.username),
         **impact,
+        **_impact_runs(),
     )
     assert set(vars(world)) == set(WORLD)
     return world
+
+
+def _impact_runs() -> dict:
+    """An overlap table with a finished run (for the comparison's chart and table)."""
+    from samen.accounts.models import User
+    from samen.impact import runs
+    from tests.impact.runs_world import upload
+
+    analyst = User.objects.filter(role="analyst").first()
+    dataset = upload(analyst)
+    run = runs.start_run(analyst, dataset, runs.RunOptions(method="independence"))
+    runs.execute(run.pk)
+    return {"overlap_dataset": dataset.pk, "estimation_run": run.pk}
 
 
 WORLD = ("open", "closed", "submitted", "approved", "returned", "report_file")
@@ -270,6 +301,9 @@ def impact_world() -> dict[str, int]:
     proposal = publication.propose_run(User.objects.get(username="analist"), run)
     published = PublicationProposal.objects.filter(state="approved").first()
     return {"impact_run": run.pk, "proposal": proposal.pk, "published_proposal": published.pk}
+
+
+WORLD += ("overlap_dataset", "estimation_run")
 
 
 class _AnyObject:

@@ -18,7 +18,9 @@ Rules:
 * four eyes: nobody approves an update that they edited or submitted themselves
   (`check_approve`);
 * only the programme team changes the budget and the motions; every signed-in
-  role reads allocations and spending; funding lines and motions are public.
+  role reads allocations and spending; funding lines and motions are public;
+* only analysts upload overlap tables and start estimation runs; the programme team
+  reads them; for everyone else they do not exist until published.
 """
 
 from __future__ import annotations
@@ -50,6 +52,20 @@ def is_member(user: Any, organisation_id: int | None) -> bool:
     return (
         bool(role(user)) and organisation_id is not None and user.organisation_id == organisation_id
     )
+
+
+# --- impact monitor: overlap datasets and estimation runs (issue 10) ----------------
+
+
+def can_create_estimates(user: Any) -> bool:
+    """Upload overlap tables, start and cancel estimation runs: analysts only."""
+    return role(user) == "analyst"
+
+
+def can_read_estimates(user: Any) -> bool:
+    """Unpublished datasets and runs: analysts and the programme team (everyone else
+    gets a 404, and sees published runs only, through samen.impact.visibility)."""
+    return role(user) in ("analyst", "programme")
 
 
 # --- rounds ----------------------------------------------------------------------

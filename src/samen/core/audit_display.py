@@ -70,6 +70,7 @@ VERBS: dict[str, Promise] = {
     # impact monitor (issue 10): registrations and detection rates
     "link": gettext_lazy("registrations linked to an estimate"),
     "unlink": gettext_lazy("link between registrations and an estimate removed"),
+    "cancel-run": gettext_lazy("estimation run cancelled"),
 }
 
 # Labels of state keys that are not model fields, or whose field has no label of its own.
@@ -141,6 +142,7 @@ LABELS: dict[str, Promise] = {
     "run": gettext_lazy("estimation run"),
     "exploitation_form": gettext_lazy("exploitation form"),
     "age_group": gettext_lazy("age group"),
+    "cancel_requested": gettext_lazy("cancellation requested"),
 }
 
 # State keys that hold a reference: (model, the field the state stores, what to show).

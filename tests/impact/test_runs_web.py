@@ -1,0 +1,167 @@
+"""The analyst's run pages: start a run, follow it (htmx), cancel it, compare the methods.
+Access: analysts work, the programme team reads, everyone else finds nothing (404)."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from samen.core import taskworker
+from samen.impact import runs
+from samen.impact.models import EstimationRun, OverlapDataset
+from tests.impact.runs_world import upload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _pages(dataset, run):
+    return [
+        reverse("impact:overlap-datasets"),
+        reverse("impact:overlap-dataset", args=[dataset.pk]),
+        reverse("impact:estimation-compare", args=[dataset.pk]),
+        reverse("impact:estimation-run", args=[run.pk]),
+        reverse("impact:estimation-run-status", args=[run.pk]),
+    ]
+
+
+def test_analyst_starts_a_run_follows_it_and_compares(client, world):
+    dataset = upload(world.users.analyst)
+    client.force_login(world.users.analyst)
+    response = client.post(
+        reverse("impact:estimation-run-create", args=[dataset.pk]),
+        {"method": "sparsemse", "criterion": "aic", "bootstrap": "40", "seed": ""},
+    )
+    run = EstimationRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("impact:estimation-run", args=[run.pk])
+    waiting = client.get(response["Location"]).content.decode()
+    assert "Wacht op zijn beurt" in waiting and 'hx-trigger="every 1s"' in waiting
+    assert "Schatting afbreken" in waiting
+
+    taskworker.run_pending()
+    done = unescape(
+        client.get(reverse("impact:estimation-run-status", args=[run.pk])).content.decode()
+    )
+    assert "hx-trigger" not in done
+    assert "Geschat totaal: 11.418" in done
+    assert "BCa-bootstrap, 40 herhalingen; seed 1234" in unescape(
+        client.get(response["Location"]).content.decode()
+    )
+
+    client.post(
+        reverse("impact:estimation-run-create", args=[dataset.pk]), {"method": "independence"}
+    )
+    taskworker.run_pending()
+    compare = unescape(
+        client.get(reverse("impact:estimation-compare", args=[dataset.pk])).content.decode()
+    )
+    assert "SparseMSE (stapsgewijs)" in compare and "Onafhankelijke lijsten" in compare
+    assert "11.418" in compare
+    assert 'id="chart-forest"' in compare and "data:image/svg+xml;base64," in compare
+    # The chart's text alternative names each method with its interval.
+    assert "SparseMSE (stapsgewijs) (BCa-bootstrap, 40 herhalingen; seed 1234): 11.418" in compare
+
+
+def test_a_refused_option_is_shown_on_its_field_and_nothing_is_queued(client, world):
+    dataset = upload(world.users.analyst)
+    client.force_login(world.users.analyst)
+    response = client.post(
+        reverse("impact:estimation-run-create", args=[dataset.pk]),
+        {"method": "dga", "criterion": "aic", "bootstrap": "100"},
+    )
+    assert response.status_code == 400
+    assert "Een bootstrapinterval is er alleen voor SparseMSE." in response.content.decode()
+    assert not EstimationRun.objects.exists()
+
+
+def test_cancel_from_the_page(client, world):
+    dataset = upload(world.users.analyst)
+    run = runs.start_run(world.users.analyst, dataset, runs.RunOptions(method="sparsemse"))
+    client.force_login(world.users.analyst)
+    response = client.post(reverse("impact:estimation-run-cancel", args=[run.pk]))
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.state == "cancelled"
+    assert (
+        "Afgebroken: er is geen resultaat bewaard."
+        in client.get(response["Location"]).content.decode()
+    )
+
+
+def test_the_programme_team_reads_but_cannot_upload_start_or_cancel(client, world):
+    dataset = upload(world.users.analyst)
+    run = runs.start_run(world.users.analyst, dataset, runs.RunOptions(method="independence"))
+    client.force_login(world.users.programme)
+    for url in _pages(dataset, run):
+        assert client.get(url).status_code == 200, url
+    for url in (
+        reverse("impact:overlap-dataset-upload"),
+        reverse("impact:estimation-run-create", args=[dataset.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "Alleen analisten laden overlaptabellen op en starten schattingen." in page
+        assert '<form method="post"' not in page
+    sent = client.post(reverse("impact:overlap-dataset-upload"), {"name": "x"})
+    assert sent.status_code == 403
+    assert (
+        client.post(reverse("impact:estimation-run-create", args=[dataset.pk]), {"method": "dga"})
+    ).status_code == 403
+    assert client.post(reverse("impact:estimation-run-cancel", args=[run.pk])).status_code == 403
+    lists = client.post(
+        reverse("impact:overlap-dataset", args=[dataset.pk]), {"label_0": "Overschreven"}
+    )
+    assert lists.status_code == 403
+    assert EstimationRun.objects.count() == 1
+    run.refresh_from_db()
+    assert run.state == "queued" and not run.cancel_requested
+    assert "Overschreven" not in str(OverlapDataset.objects.get().lists)
+
+
+@pytest.mark.parametrize("who", ["police", "ngo_reader", "viewer", None])
+def test_everyone_else_finds_nothing(client, world, who):
+    dataset = upload(world.users.analyst)
+    run = runs.start_run(world.users.analyst, dataset, runs.RunOptions(method="independence"))
+    if who:
+        client.force_login(getattr(world.users, who))
+    writes = [
+        reverse("impact:overlap-dataset-upload"),
+        reverse("impact:estimation-run-create", args=[dataset.pk]),
+        reverse("impact:estimation-run-cancel", args=[run.pk]),
+    ]
+    for url in [*_pages(dataset, run), *writes]:
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url, {"method": "independence"}).status_code == 404, url
+    assert EstimationRun.objects.count() == 1
+    assert OverlapDataset.objects.count() == 1
+
+
+def test_list_pages_issue_the_same_queries_for_one_and_many(client, world):
+    client.force_login(world.users.programme)
+    dataset = upload(world.users.analyst)
+    runs.start_run(world.users.analyst, dataset, runs.RunOptions(method="independence"))
+    pages = [
+        reverse("impact:overlap-datasets"),
+        reverse("impact:overlap-dataset", args=[dataset.pk]),
+        reverse("impact:estimation-compare", args=[dataset.pk]),
+    ]
+
+    def counts():
+        out = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            out.append(len(queries))
+        return out
+
+    few = counts()
+    for i in range(20):
+        more = upload(world.users.analyst, name=f"UK {i}")
+        runs.start_run(world.users.analyst, more, runs.RunOptions(method="independence"))
+    for _ in range(20):
+        run = runs.start_run(world.users.analyst, dataset, runs.RunOptions(method="independence"))
+        runs.execute(run.pk)
+    assert counts() == few
