@@ -75,3 +75,54 @@ def test_the_analyst_links_explicitly_and_only_where_registrations_exist(db):
     assert [(d.year_from, d.registered) for d in rates] == [(2019, 1372)]
     detection.delete_link(analyst, link)
     assert not DetectionLink.objects.filter(pk=link.pk).exists()
+
+
+def test_an_estimation_run_over_two_years_uses_the_registrations_summed_over_them(db):
+    from samen.accounts.models import User
+    from samen.impact.models import EstimationRun, OverlapDataset
+
+    _loaded()
+    analyst = User.objects.create_user("a", password="x" * 12, role="analyst")
+    dataset = OverlapDataset.objects.create(
+        name="Politie x CoMensha", period_start=2019, period_end=2020, content="A,B,count\n"
+    )
+    run = EstimationRun.objects.create(
+        dataset=dataset, method="loglinear", state="done", estimate=9000, lower=7000, upper=12000
+    )
+    nrm = Register.objects.get(code="nrm")
+    link = detection.create_link(analyst, nrm, run=run)
+    (rate,) = [
+        d
+        for d in detection.detection_rates(detection.links_queryset(), Registration.objects.all())
+        if d.link_id == link.pk
+    ]
+    # 1,334 (2019) + 984 (2020): one register's years, one period, one estimate.
+    assert (rate.period, rate.registered, rate.kind) == ("2019–2020", 2318, "run")
+    assert rate.values.rate == pytest.approx(2318 / 9000)
+    assert rate.values.rate_lower == pytest.approx(2318 / 12000)
+    # A run without a result cannot be linked.
+    queued = EstimationRun.objects.create(dataset=dataset, method="independence")
+    with pytest.raises(Invalid, match="nog geen uitkomst"):
+        detection.create_link(analyst, nrm, run=queued)
+
+
+def test_a_published_run_and_its_rate_reach_the_public_tables(db):
+    from samen.accounts.models import User
+    from samen.impact.models import EstimationRun, OverlapDataset, PublicationProposal
+    from samen.impact.public_tables import published_tables
+
+    _loaded()
+    analyst = User.objects.create_user("a", password="x" * 12, role="analyst")
+    dataset = OverlapDataset.objects.create(
+        name="Drie registers 2020", period_start=2020, period_end=2020, content="A,B,count\n"
+    )
+    run = EstimationRun.objects.create(
+        dataset=dataset, method="sparsemse", state="done", estimate=4000, lower=3000, upper=5500
+    )
+    detection.create_link(analyst, Register.objects.get(code="comensha"), run=run)
+    assert all(e.kind == "external" for e in published_tables().estimates)  # not yet
+    PublicationProposal.objects.create(run=run, state="approved")
+    t = published_tables()
+    assert [e.estimate for e in t.estimates if e.kind == "run"] == [4000]
+    (rate,) = [r for r in t.rates if r.rate.kind == "run"]
+    assert (rate.registered, rate.rate.period) == (1013, "2020")

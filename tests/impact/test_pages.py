@@ -38,12 +38,15 @@ def test_unpublished_and_small_numbers_never_reach_the_public_page(client, loade
     hidden = Register.objects.create(code="intern", name_nl="Intern register")
     Registration.objects.create(register=hidden, year=2022, count=4321)
     comensha = Register.objects.get(code="comensha")
+    # A year after the bundled (published) ones waits for approval.
+    Registration.objects.create(register=comensha, year=2025, count=5432)
     organ = ExploitationForm.objects.get(code="organ-removal")
     sexual = ExploitationForm.objects.get(code="sexual")
     Registration.objects.create(register=comensha, year=2021, exploitation_form=organ, count=3)
     Registration.objects.create(register=comensha, year=2021, exploitation_form=sexual, count=500)
     page = client.get("/effect/").content.decode()
     assert "Intern register" not in page and "4.321" not in page
+    assert "5.432" not in page and ">2025<" not in page
     row = page[
         page.index(
             '<th scope="row" class="utrecht-table__header-cell">2021</th>',
@@ -83,6 +86,11 @@ def test_web_import_for_analysts_only_with_errors_that_say_where(client, loaded)
 
     client.force_login(_user("programme"))
     assert upload("Jaar;Aantal\n2025;900").status_code == 403
+    page = client.get("/effect/registraties/importeren").content.decode()
+    assert (
+        "Alleen analisten importeren registraties." in page
+        and '<form method="post" enctype' not in page
+    )
     client.force_login(_user("analyst"))
     ok = upload("Jaar;Aantal\n2025;900")
     assert ok.status_code == 200 and "1 toegevoegd" in ok.content.decode()

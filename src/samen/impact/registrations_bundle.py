@@ -336,8 +336,13 @@ def load(bundle: Bundle, actor: Any = None) -> Counter[str]:
             # must not undo the programme team's decision.
             if register.proposals.exists():
                 continue
+            # Only the years the bundle has: a count imported later for another year
+            # waits for the programme team's approval like any other.
+            years = [c.year for c in bundle.cells if c.register == register.code]
             proposal = PublicationProposal.objects.create(
                 register=register,
+                year_from=min(years, default=None),
+                year_to=max(years, default=None),
                 state=PublicationProposal.State.APPROVED,
                 note=PUBLISHED_BY_SOURCE,
                 decided_at=timezone.now(),
@@ -346,7 +351,12 @@ def load(bundle: Bundle, actor: Any = None) -> Counter[str]:
                 actor=actor,
                 kind="create",
                 obj=proposal,
-                after={"register": register.code, "state": proposal.state},
+                after={
+                    "register": register.code,
+                    "year_from": proposal.year_from,
+                    "year_to": proposal.year_to,
+                    "state": proposal.state,
+                },
                 verb="load",
             )
             counts["proposals"] += 1

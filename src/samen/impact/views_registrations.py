@@ -51,7 +51,9 @@ def effect(request: HttpRequest) -> HttpResponse:
     tables = published_tables()
     versions = list(PlanVersion.objects.order_by("date"))
     plan = Plan.objects.first()
-    latest = next((e for e in reversed(tables.estimates) if e.kind == "external"), None)
+    # The latest estimate of all victims (not of one form or age group), of either kind.
+    whole = [e for e in tables.estimates if not e.exploitation_form and not e.age_group]
+    latest = max(whole, key=lambda e: (e.year_to, e.year_from), default=None)
     return render(
         request,
         "impact/effect/effect.html",
@@ -103,7 +105,10 @@ def registrations_import(request: HttpRequest) -> HttpResponse:
     if refused := _workspace(request):
         return refused
     if not access.can_manage_registrations(request.user):
-        return _forbidden(request, _("Only analysts import registrations."))
+        if request.method == "POST":
+            return _forbidden(request, _("Only analysts import registrations."))
+        # The programme team sees what the import does, without the form.
+        return render(request, "impact/registrations/import.html", {"form": None})
     form = RegistrationImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     person_level = False
