@@ -10,16 +10,18 @@ SHARED ?= ../shared
 # `make run` and `make migrate` are for development: they choose the development settings
 # explicitly (DEBUG, public keys). A plain `samen` command uses the production settings.
 DEV := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-samen.settings.dev}
+# Links in e-mails point at the address `make run` serves on, unless SAMEN_BASE_URL says otherwise.
+RUNENV := $(DEV) SAMEN_BASE_URL=$${SAMEN_BASE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: run test install assets messages chromium doclibs migrate demo lint format migrations-check openapi openapi-lint bench clean
 
 run: install assets messages doclibs migrate  ## install, migrate, load the plan and demo data, serve
-	$(DEV) $(SAMEN) load-plan
-	$(DEV) $(SAMEN) load-motions  # bundled motions and commitments
-	$(DEV) $(SAMEN) demo
-	$(DEV) $(SAMEN) load-budget --demo  # bundled funding lines; demo allocations, marked as such
-	$(DEV) $(SAMEN) load-impact  # bundled victim registrations and published estimates
-	$(DEV) $(SAMEN) serve --host $(HOST) --port $(PORT)
+	$(RUNENV) $(SAMEN) load-plan
+	$(RUNENV) $(SAMEN) load-motions  # bundled motions and commitments
+	$(RUNENV) $(SAMEN) demo
+	$(RUNENV) $(SAMEN) load-budget --demo  # bundled funding lines; demo allocations, marked as such
+	$(RUNENV) $(SAMEN) load-impact  # bundled victim registrations and published estimates
+	$(RUNENV) $(SAMEN) serve --host $(HOST) --port $(PORT)
 
 test: install assets messages chromium doclibs  ## install everything and run the whole suite
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -32,8 +32,20 @@ def person(db):
 
 def test_login_and_logout(client, person):
     response = client.post("/inloggen", {"username": "anna", "password": "juist-wachtwoord"})
-    assert response.status_code == 302 and response["Location"] == "/mijn-taken"
+    assert response.status_code == 302 and response["Location"] == "/"
     assert "Ingelogd als anna" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["analyst", "viewer"])
+def test_analyst_and_viewer_land_on_a_home_page_made_for_them(db, client, role):
+    User.objects.create_user("lezer", password="juist-wachtwoord", role=role)
+    response = client.post(
+        "/inloggen", {"username": "lezer", "password": "juist-wachtwoord"}, follow=True
+    )
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/"
+    assert "voortgangsrapportages in te vullen" not in html  # not the holders' task list
+    assert "Ingelogd als lezer" in html
     client.post("/uitloggen")
     assert "Inloggen" in client.get("/").content.decode()
 

@@ -47,7 +47,6 @@ NOT_PAGES = {
     "revoke": "POST only: ends that access",
     "detection-unlink": "POST only: removes a link between registrations and an estimate",
     "estimation-run-cancel": "POST only: cancels an estimation run",
-    "estimation-run-status": "htmx fragment: a run's state, polled by its page (estimation-run)",
 }
 
 

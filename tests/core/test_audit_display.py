@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from django.core.management import call_command
+from django.utils.functional import Promise
 
 from samen.accounts.models import User
 from samen.core import audit_display
@@ -38,12 +39,20 @@ def test_every_audited_field_and_step_has_a_label(bundled_plan):
     accounts.revoke_token(programme, token.pk)
     accounts.record_password_change(programme, "change")
     accounts.unlock(programme, "politie", "programme")
+    from samen.reporting import publication
+
+    closed.refresh_from_db()
+    if not closed.published_at:
+        publication.publish_round(programme, closed)
+    publication.withdraw_publication(programme, closed, "Verkeerde versie gepubliceerd")
 
     problems = set()
     for event in AuditEvent.objects.all():
         model = audit_display.model_for(event.object_type)
         if model is None:
             problems.add(f"no model for {event.object_type}")
+        elif not isinstance(model._meta.verbose_name, Promise):  # else English on screen
+            problems.add(f"{event.object_type}: no translated name")
         for key in {*(event.before or {}), *(event.after or {})}:
             if audit_display.known_label(model, key) is None:
                 problems.add(f"{event.object_type}: no label for {key!r}")

@@ -96,7 +96,12 @@ def test_open_round_has_no_report(team, reported):
         deadline="2027-07-15T12:00:00+02:00",
         status="open",
     )
-    assert team.get(reverse("report", args=[r.pk])).status_code == 403
+    # not a ban but a step still to take: back to the round, with what to do
+    response = team.get(reverse("report", args=[r.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("round", args=[r.pk])
+    assert "Sluit eerst de ronde" in response.content.decode()
+    publish = team.get(reverse("report-publish", args=[r.pk]), follow=True)
+    assert publish.status_code == 200 and "Sluit eerst de ronde" in publish.content.decode()
     assert team.post(reverse("report-request", args=[r.pk, "pdf"])).status_code == 400
 
 

@@ -112,3 +112,12 @@ def test_the_introduction_is_public_only_once_published_and_not_after_withdrawal
     publication.withdraw_publication(reported.users.programme, reported.round, "fout")
     assert RoundLetter.objects.get().public_introduction == ""
     assert "INTROWORD" not in public.get(f"/openbaar/rondes/{reported.round.pk}").content.decode()
+
+
+def test_the_report_page_says_what_the_letter_still_lacks(client, reported):
+    client.force_login(reported.users.programme)
+    url = f"/rapportage/rondes/{reported.round.pk}/rapport"
+    page = client.get(url).content.decode()
+    assert "De brief is nog niet compleet. Nog leeg:" in page and "kenmerk" in page
+    write_letter(client, reported)
+    assert "De brief is nog niet compleet" not in client.get(url).content.decode()

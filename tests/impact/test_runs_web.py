@@ -44,8 +44,11 @@ def test_analyst_starts_a_run_follows_it_and_compares(client, world):
 
     taskworker.run_pending()
     done = unescape(
-        client.get(reverse("impact:estimation-run-status", args=[run.pk])).content.decode()
+        client.get(
+            reverse("impact:estimation-run-status", args=[run.pk]), HTTP_HX_REQUEST="true"
+        ).content.decode()
     )
+    assert "<html" not in done
     assert "hx-trigger" not in done
     assert "Geschat totaal: 11.418" in done
     assert "BCa-bootstrap, 40 herhalingen; seed 1234" in unescape(
@@ -165,3 +168,17 @@ def test_list_pages_issue_the_same_queries_for_one_and_many(client, world):
         run = runs.start_run(world.users.analyst, dataset, runs.RunOptions(method="independence"))
         runs.execute(run.pk)
     assert counts() == few
+
+
+def test_ids_beyond_the_database_answer_404_not_an_error(client, world):
+    client.force_login(world.users.analyst)
+    huge = "9" * 30
+    for url in (
+        f"/analyse/overlaptabellen/{huge}/",
+        f"/analyse/overlaptabellen/{huge}/schatten/",
+        f"/analyse/overlaptabellen/{huge}/vergelijking/",
+        f"/analyse/schattingen/{huge}/",
+        f"/analyse/schattingen/{huge}/voortgang/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/analyse/schattingen/{huge}/annuleren/").status_code == 404

@@ -15,7 +15,9 @@ def test_home_shows_ambition_goals_and_action_lines(client, bundled_plan):
     assert "Samen het aantal slachtoffers van mensenhandel in Nederland omlaag brengen" in html
     assert "Voorkomen dat mensen slachtoffer worden van mensenhandel" in html
     assert "Actielijn 1: Creëren van brede bewustwording" in html
-    assert "Actielijn 5 (naam niet gevonden)" in html  # never an invented name
+    # an unknown official name is never invented, nor does a placeholder reach the public
+    assert re.search(r"Actielijn 5\s*<", html)
+    assert "niet gevonden" not in html
     assert 'lang="nl"' in html
 
 
@@ -83,7 +85,7 @@ def test_organisation_page_separates_holder_and_involved(client, bundled_plan):
 def test_exploitation_form_page_groups_by_line_and_shows_gaps(client, bundled_plan):
     html = client.get("/uitbuitingsvormen/organ-removal").content.decode()
     assert "Gedwongen orgaanverwijdering" in html
-    assert "Actielijn 5 (naam niet gevonden)" in html  # listed under gaps
+    assert re.search(r"Actielijn 5\s*<", html)  # listed under gaps
 
 
 def test_coverage_links_cells_to_the_explorer_and_marks_gaps(client, bundled_plan):

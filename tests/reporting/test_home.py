@@ -32,7 +32,10 @@ def test_holder_sees_what_is_due_and_when(world, client):
 
 def test_programme_team_sees_its_rounds_and_what_to_review(world, client):
     html = home(client, world.users.programme)
-    assert "Lopende rapportagerondes" in html and "0 van 4 updates ingediend" in html
+    assert (
+        "Rapportagerondes die nog niet gepubliceerd zijn" in html
+        and "0 van 4 updates ingediend" in html
+    )
     submitted(world.users.police, world.updates[("A.1", "police")])
     html = home(client, world.users.programme)
     assert "1 van 4 updates ingediend" in html

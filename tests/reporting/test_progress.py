@@ -83,6 +83,21 @@ def test_the_latest_approved_update_of_each_holder_counts(world, client):
     assert "Ronde 2" in page
 
 
+def test_the_status_is_dated_with_the_round_that_reported_it(world, client):
+    """Two holders: one said "on track" in round 1, the other "completed" in round 2.
+    The action is on track, and that is round 1's news, not round 2's."""
+    approved(world, "A.3", "ngo", "on_track")
+    services.close_round(world.users.programme, world.round)
+    later = second_round(world, open_it=True)
+    update = later.updates.get(action__code="A.3", organisation__code="police")
+    submitted(world.users.police, update, progress_status="completed")
+    services.approve(world.users.programme, update.pk)
+    client.force_login(world.users.programme)
+    page = client.get("/acties/A.3").content.decode()
+    headline = page[page.index('samen-status--on_track">Op schema</span>') :][:400]
+    assert "Ronde 1" in headline and "Ronde 2" not in headline
+
+
 # --- explorer, home, coverage, API ---------------------------------------------------------
 
 

@@ -102,11 +102,17 @@ def test_only_the_programme_team_and_the_holder_see_and_join_the_thread(world, c
     assert event.after["text"] == "Dank, duidelijk."
 
 
-def test_taking_an_approval_back_is_part_of_the_thread(world):
+def test_approvals_and_taking_them_back_are_part_of_the_thread(world, client):
     update = submitted(world.users.police, world.updates[("A.1", "police")])
     services.approve(world.users.programme, update.pk)
     services.unapprove(world.users.programme, update.pk, "Percentage klopt niet")
+    services.approve(world.users.programme, update.pk)
     kinds = [m.kind for m in update.review_messages.all()]
-    assert kinds == ["unapprove"]
+    assert kinds == ["approve", "unapprove", "approve"]
     update.refresh_from_db()
-    assert update.review_state == "submitted"
+    assert update.review_state == "approved"
+    client.force_login(world.users.police)
+    page = client.get(f"/rapportage/updates/{update.pk}").content.decode()
+    history = page[page.index('id="review-history-title"') :]
+    # the history ends with the approval, so it agrees with the state shown above it
+    assert history.rindex("Goedgekeurd") > history.index("Goedkeuring ingetrokken")

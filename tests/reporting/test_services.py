@@ -202,3 +202,15 @@ def test_every_write_is_audited_with_before_and_after(world):
     save = AuditEvent.objects.filter(verb="save", object_id=str(update.pk)).last()
     assert save.before["achievements"] == "" and save.after["achievements"] == "Nieuw."
     assert AuditEvent.objects.filter(object_type="reporting.reportinground", verb="open").exists()
+
+
+def test_every_wrong_round_date_is_named_in_one_pass():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    deadline = timezone.make_aware(dt.datetime(2026, 1, 10, 12))
+    problems = services.round_date_problems(
+        dt.date(2026, 2, 1), dt.date(2026, 1, 1), dt.date(2026, 3, 1), deadline
+    )
+    assert set(problems) == {"period_end", "deadline", "opens_on"}

@@ -57,6 +57,7 @@ VERBS: dict[str, Promise] = {
     "review-return": gettext_lazy("return comment in the review"),
     "review-reply": gettext_lazy("reply in the review"),
     "review-unapprove": gettext_lazy("reason for taking back an approval"),
+    "review-approve": gettext_lazy("approval in the review"),
     "save-letter": gettext_lazy("letter saved as working text"),
     "adopt-letter": gettext_lazy("letter adopted for the report"),
     "notification-preferences": gettext_lazy("notification settings changed"),
@@ -142,6 +143,7 @@ LABELS: dict[str, Promise] = {
     "run": gettext_lazy("estimation run"),
     "exploitation_form": gettext_lazy("exploitation form"),
     "age_group": gettext_lazy("age group"),
+    "public_texts_cleared": gettext_lazy("public texts removed"),
     "cancel_requested": gettext_lazy("cancellation requested"),
 }
 
@@ -317,7 +319,10 @@ def _row(event: AuditEvent, names: dict[tuple[str, str], dict[str, str]]) -> Eve
     what = str(event.get_kind_display())
     if event.verb:
         what = str(VERBS.get(event.verb, event.verb))
-    who = event.actor_name if event.actor_name != "system" else _("the system")
+    if event.actor_name == "system":
+        who = _("the system")
+    else:  # the person's name where the account still exists (events keep the username)
+        who = event.actor.display_name if event.actor else event.actor_name
     return EventRow(event, what, type_label(event.object_type), who, changes)
 
 
@@ -331,6 +336,8 @@ def _value(
         return "–"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if key == "format" and isinstance(value, str):
+        return value.upper()  # DOCX, PDF, HTML: as people write file formats
     if key in REFERENCES:
         model_label, lookup, _show = REFERENCES[key]
         found = names.get((model_label, lookup), {})

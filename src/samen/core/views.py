@@ -37,7 +37,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     """The whole audit trail, newest first, filterable by object type and person."""
     if not access.can_read_audit(request.user):
         return _forbidden(request)
-    events = AuditEvent.objects.order_by("-id")
+    events = AuditEvent.objects.select_related("actor").order_by("-id")
     object_type = request.GET.get("type", "")
     actor = request.GET.get("actor", "")
     if object_type:
@@ -66,7 +66,9 @@ def audit_object(request: HttpRequest, object_type: str, object_id: str) -> Http
     if not access.can_read_audit(request.user):
         return _forbidden(request)
     events = list(
-        AuditEvent.objects.filter(object_type=object_type, object_id=object_id).order_by("id")
+        AuditEvent.objects.filter(object_type=object_type, object_id=object_id)
+        .select_related("actor")
+        .order_by("id")
     )
     return render(
         request,

@@ -3,6 +3,7 @@ made in the background and kept. Thin: access and work live in services."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from samen.accounts import access
 from samen.accounts.access import Denied
-from samen.reporting import publication
+from samen.reporting import letter, publication
 from samen.reporting.models import ReportingRound
 
 from . import charts, context, services
@@ -38,8 +39,12 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.is_programme(request.user):
         return _forbidden(request, _("Only the programme team makes the progress report."))
     r = get_object_or_404(ReportingRound, pk=pk)
-    if not access.can_generate_report(request.user, r):
-        return _forbidden(request, _("Only a closed round has a progress report."))
+    if not access.can_generate_report(request.user, r):  # not yet: a step to take, not a ban
+        messages.info(
+            request,
+            _("Only a closed round has a progress report. Close the round first."),
+        )
+        return redirect("round", pk=pk)
     language = _language(request)
     ctx = context.build(r, "report", language)
     files = {
@@ -60,6 +65,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             "files": files,
             "can_publish": access.can_publish_round(request.user) and not r.published_at,
             "can_edit_letter": access.can_edit_letter(request.user, r),
+            "letter_missing": letter.missing_parts(r),
         },
     )
 

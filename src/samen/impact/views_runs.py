@@ -390,9 +390,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def run_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """The run's state and result: htmx fetches it every second while the run is busy."""
+    """The run's state and result: htmx fetches it every second while the run is busy.
+    Opened directly (without htmx), it is the run's whole page."""
     run = _run(request, pk)
-    return render(request, "impact/runs/_run_status.html", _run_context(request, run))
+    template = "_run_status.html" if request.headers.get("HX-Request") else "run_detail.html"
+    return render(request, f"impact/runs/{template}", _run_context(request, run))
 
 
 @require_POST

@@ -64,6 +64,10 @@ class Plan(models.Model):
     ambition_source = models.CharField(max_length=500, blank=True)
     is_demo = models.BooleanField(default=False)
 
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+
     def __str__(self) -> str:
         return self.title
 
@@ -144,7 +148,7 @@ class ActionLine(Provenance):
                 "number": self.number,
                 "name": self.name,
             }
-        return gettext("Action line %(number)s (name not found)") % {"number": self.number}
+        return gettext("Action line %(number)s") % {"number": self.number}
 
 
 class ActionQuerySet(models.QuerySet):

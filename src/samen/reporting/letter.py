@@ -105,3 +105,16 @@ def save_letter(
             after=state(letter),
         )
     return letter
+
+
+def missing_parts(r: ReportingRound) -> list[str]:
+    """The labels of the letter frame's parts that are still empty for round `r`
+    (sender, addressee, reference, subject, the introduction in the report), so
+    the report page can say so before anyone sends an empty frame."""
+    letter = letter_for(r)
+    wanted = ("sender", "addressee", "reference", "subject", "report_introduction")
+    return [
+        str(RoundLetter._meta.get_field(name).verbose_name)
+        for name in wanted
+        if not getattr(letter, name)
+    ]

@@ -192,6 +192,8 @@ class Extension(models.Model):
     granted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "organisation"], name="one_extension_per_organisation"
@@ -239,6 +241,8 @@ class Reminder(models.Model):
     recipients = models.JSONField(default=list)
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "organisation", "kind"], name="one_reminder_per_kind"
@@ -282,6 +286,7 @@ class ReviewMessage(models.Model):
         RETURN = "return", _("returned with a comment")
         REPLY = "reply", _("reply")
         UNAPPROVE = "unapprove", _("approval taken back")
+        APPROVE = "approve", _("approved")
 
     update = models.ForeignKey(
         ProgressUpdate, on_delete=models.CASCADE, related_name="review_messages"
@@ -300,9 +305,12 @@ class ReviewMessage(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("review message")
+        verbose_name_plural = _("review messages")
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.text[:40]}"
+        text = f": {self.text[:40]}" if self.text else ""
+        return f"{self.get_kind_display()}{text}"
 
 
 class RoundLetter(models.Model):

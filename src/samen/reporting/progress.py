@@ -133,9 +133,13 @@ class ActionProgress:
 
     @property
     def latest(self) -> HolderStatus | None:
-        """The newest of the updates it rests on: its round and date are shown."""
+        """The update whose round and date are shown beside the status: the newest of
+        the updates that reported the shown status (so "On track" is never dated with
+        the round in which another holder reported "Completed"); when no single update
+        carries it (partly reported), the newest of all."""
+        deciding = [h for h in self.holders if h.status == self.status] or self.holders
         return max(
-            self.holders,
+            deciding,
             key=lambda h: (h.approved_on or dt.datetime.min.replace(tzinfo=dt.UTC), h.update_id),
             default=None,
         )

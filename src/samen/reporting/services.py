@@ -115,7 +115,7 @@ def round_date_problems(
     )
     if deadline_day < period_start:
         errors["deadline"] = _("The deadline is before the reporting period starts.")
-    elif deadline_day < opens_on:
+    if deadline_day < opens_on:  # said at once, also when another date is wrong too
         errors["opens_on"] = _("The round would open after its deadline.")
     return errors
 
@@ -481,6 +481,7 @@ def approve(user: Any, update_id: int) -> ProgressUpdate:
             if not getattr(update, f"report_{name}"):
                 setattr(update, f"report_{name}", getattr(update, name))
         _save_audited(user, update, before, "approve")
+        review.add_message(user, update, ReviewMessage.Kind.APPROVE, "")  # in the history
         notices.update_approved(update)
     return update
 
