@@ -114,3 +114,28 @@ def test_unknown_parameters_and_values_are_named(world, figures, client, query, 
     response = client.get(f"/api/v1/victim-registrations?{query}")
     assert response.status_code == 400
     assert response.json()["invalidParams"][0]["name"] == name
+
+
+def test_the_lists_cost_the_same_queries_at_ten_times_the_figures(world, figures, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samen.impact.models import Register, Registration
+
+    publish_police(world, figures)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    urls = ("/api/v1/victim-registrations?pageSize=100", "/api/v1/detection-rates")
+    before = [count(u) for u in urls]
+    for i in range(9):
+        register = Register.objects.create(code=f"extra-{i}", name_nl=f"Extra {i}")
+        Registration.objects.bulk_create(
+            Registration(register=register, year=2000 + y, count=100 + y) for y in range(12)
+        )
+        p = publication.propose_registrations(world.users.analyst, register, 2000, 2011)
+        publication.approve(world.users.programme, p)
+    assert [count(u) for u in urls] == before

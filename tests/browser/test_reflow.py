@@ -161,9 +161,9 @@ def page_urls(w) -> dict[str, list[str]]:
     }
 
 
-# Pages only analysts use (proposing figures for publication): the programme team gets 403
-# there, by rule (samen.impact.visibility); the analyst's walk checks them.
-ANALYST_PAGES = {"propose-registrations", "propose-run"}
+# Pages only analysts use (importing registrations, proposing figures for publication): the
+# programme team gets 403 there, by rule; the analyst's walk checks them.
+ANALYST_PAGES = {"propose-registrations", "propose-run", "registrations-import"}
 
 # Who walks what, in this order. `None`: every page (one that asks to log in is
 # skipped); a set: those pages, whose content depends on the role. Every other page

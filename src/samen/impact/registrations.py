@@ -114,7 +114,7 @@ def _write(actor: Any, cells: Iterable[Cell], verb: str, report: WriteReport) ->
     existing = {
         (r.register.code, r.year, r.exploitation_form and r.exploitation_form.code,
          r.age_group and r.age_group.code, r.gender): r
-        for r in Registration.objects.select_for_update()
+        for r in Registration.objects.select_for_update(of=("self",))
         .filter(register__in=registers.values(), year__in={c.year for c in cells})
         .select_related("register", "exploitation_form", "age_group")
     }  # fmt: skip
