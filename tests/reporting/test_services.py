@@ -52,7 +52,7 @@ def test_round_data_is_checked(world):
                 action_codes=["NOPE"],
             ),
         )
-    assert set(info.value.errors) == {"title", "period_end", "deadline", "actions"}
+    assert set(info.value.errors) == {"title", "period_end", "deadline", "opens_on", "actions"}
 
 
 def test_whole_lifecycle_with_states_and_layers(world):
