@@ -3,6 +3,7 @@ latest published estimate with interval and method, detection rate; only publish
 figures, suppressed, in every layer and format."""
 
 import io
+import re
 
 import pytest
 from docx import Document
@@ -10,6 +11,8 @@ from docx import Document
 from samen.documents import context, render
 from samen.impact import publication
 from tests.impact.figures import POLICE, build_figures
+
+CELL_184 = re.compile(r"<td[^>]*>\s*184\s*</td>")  # 2021's registered total, as a table cell
 
 
 @pytest.fixture
@@ -53,11 +56,11 @@ def test_the_public_report_shows_only_published_figures(effect):
     reported, figures = effect
     ctx = context.build(reported.round, "public", preview=True)
     html = render.render(ctx, "html").content.decode()
-    assert "Effect" in html and "184" in html
+    assert "Effect" in html and CELL_184.search(html)
     publication.withdraw(reported.users.programme, figures.police.proposals.get(), "Fout")
     html = render.render(context.build(reported.round, "public", preview=True), "html")
     body = html.content.decode()
-    assert "184" not in body  # the registrations left with the withdrawal
+    assert not CELL_184.search(body)  # the registrations left with the withdrawal
     assert "736" in body  # the published estimate stays
 
 
@@ -66,7 +69,7 @@ def test_the_internal_report_says_what_awaits_a_decision(effect):
     publication.propose_registrations(reported.users.analyst, figures.other, 2020, 2022)
     _doc, text, _cells = _docx_text(context.build(reported.round))
     assert "1 voorstel om cijfers te publiceren wacht op het besluit van het programmateam" in text
-    assert str(500 + 2020 % 10) not in text
+    assert "Ander register" not in text  # proposed, not published: not in the chapter
     _doc, public_text, _cells = _docx_text(context.build(reported.round, "public", preview=True))
     assert "wacht op het besluit" not in public_text
     assert sum(POLICE[2021]) == 184
