@@ -76,7 +76,7 @@ def test_the_engines_error_names_row_and_column_and_nothing_is_stored(client, wo
     problem = response.json()
     assert problem["invalidParams"][0]["name"] == "content"
     assert problem["invalidParams"][0]["code"] == "count-not-whole"
-    assert "regel 3, kolom 'count'" in problem["invalidParams"][0]["reason"]
+    assert "rij 3, kolom 'count'" in problem["invalidParams"][0]["reason"]
     assert not OverlapDataset.objects.exists()
 
 

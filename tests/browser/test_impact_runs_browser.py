@@ -30,7 +30,7 @@ def test_analyst_uploads_runs_sparsemse_and_compares(people, settings):
     )
     page.get_by_role("button", name="Opladen en controleren").click()
     expect(page.locator("#file-problems")).to_contain_text(
-        "regel 3, kolom 'count': 'x' is geen niet-negatief geheel getal"
+        "rij 3, kolom 'count': 'x' is geen niet-negatief geheel getal"
     )
     assert axe_violations(page) == []
 

@@ -55,8 +55,8 @@ def test_the_uk_table_is_stored_with_its_hash_lists_and_count(client, world):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"A,B,count\n1,0,10\n0,1,7\n1,2,3\n", "regel 4, kolom 'B': '2' is geen 0 of 1"),
-        (b"A,B,count\n1,0,10\n0,1,x\n", "regel 3, kolom 'count': 'x' is geen niet-negatief geheel"),
+        (b"A,B,count\n1,0,10\n0,1,7\n1,2,3\n", "rij 4, kolom 'B': '2' is geen 0 of 1"),
+        (b"A,B,count\n1,0,10\n0,1,x\n", "rij 3, kolom 'count': 'x' is geen niet-negatief geheel"),
         (b"A,B,count\n1,0,10\n0,0,4\n", "de combinatie is 0 op elke lijst maar het aantal is 4"),
         (b"A,count\n1,10\n", "minstens twee lijsten nodig"),
         (b"A,B,count\n1,0,10\n0,1\n", "2 cellen, verwacht 3 zoals in de kopregel"),

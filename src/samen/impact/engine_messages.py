@@ -233,6 +233,33 @@ TEMPLATES: dict[str, str] = {
         "large N may be, and the upper limit and the mean depend on where the grid "
         "stops; treat them as lower bounds"
     ),
+    "dask_unreachable": gettext_noop(
+        "cannot reach the Dask scheduler at %(address)s (%(reason)s); start one, or leave"
+        " out --scheduler and SAMEN_DASK_SCHEDULER to run on this machine"
+    ),
+    "lcmcr_options_only": gettext_noop(
+        "--lcmcr-k, --burnin, --samples, --thin and --chains apply to --method lcmcr, not"
+        " %(method)s"
+    ),
+    "lcmcr_unbounded": gettext_noop(
+        "in %(share)s of the kept draws the number missed reached the sampler's ceiling "
+        "of %(ceiling)s: the lists overlap too little to bound N; read the upper limit as"
+        " 'no upper limit'"
+    ),
+    "mcmc_low_ess": gettext_noop(
+        "only %(ess).0f effective draws of N (fewer than %(minimum).0f): the median and "
+        "especially the interval limits carry Monte Carlo error; keep more draws "
+        "(--samples, --thin) or run more chains (--chains)"
+    ),
+    "mcmc_rhat_high": gettext_noop(
+        "the chains have not mixed: split R-hat of N is %(rhat).3f (above %(limit)s); the"
+        " posterior summaries are not yet reliable: run longer (--burnin, --samples, "
+        "--thin) or more chains (--chains)"
+    ),
+    "trace_lcmcr_only": gettext_noop(
+        "--trace saves the draws of --method lcmcr; this method has none"
+    ),
+    "trace_not_written": gettext_noop("the trace could not be written (%(reason)s)"),
 }
 
 
