@@ -347,3 +347,31 @@ def test_the_effect_page_says_a_publication_was_withdrawn_and_when(world, figure
     assert "Registraties van de politie, 2020–2022" in html
     assert f"ingetrokken op {date_format(timezone.localdate(), 'j F Y')}" in html
     assert "Fout in de bron" not in html  # the reason is for the audit trail
+
+
+def test_figures_imported_after_approval_wait_for_a_new_approval(world, figures):
+    """An import into a register whose years are published changes nothing public until
+    the programme team approves the changed figures; then they can be proposed again."""
+    from samen.impact.registrations import Cell, write_cells
+
+    p = _propose(world, figures)
+    publication.approve(world.users.programme, p)
+    total_2022 = sum(POLICE[2022])
+    public_totals = {
+        r.year: r.count for r in visibility.published_registrations() if not r.exploitation_form
+    }
+    assert public_totals[2022] == total_2022
+    with pytest.raises(Invalid):  # nothing changed since the approval
+        _propose(world, figures, year_from=2022, year_to=2022)
+    write_cells(world.users.analyst, [Cell("politie", 2022, total_2022 + 100)])
+    public_totals = {
+        r.year: r.count for r in visibility.published_registrations() if not r.exploitation_form
+    }
+    assert 2022 not in public_totals  # the changed figure is not public
+    assert public_totals[2021] == sum(POLICE[2021])  # the others stay as approved
+    again = _propose(world, figures, year_from=2022, year_to=2022)
+    publication.approve(world.users.programme, again)
+    public_totals = {
+        r.year: r.count for r in visibility.published_registrations() if not r.exploitation_form
+    }
+    assert public_totals[2022] == total_2022 + 100

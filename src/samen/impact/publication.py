@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,7 +78,13 @@ def propose_registrations(
             Q(year_to__isnull=True) | Q(year_to__gte=year_from),
             register=register,
         )
-        if _pending(overlapping):
+        changed = Registration.objects.filter(
+            register=register, year__gte=year_from, year__lte=year_to
+        )
+        latest = overlapping.filter(state=State.APPROVED).aggregate(at=Max("decided_at"))["at"]
+        if overlapping.filter(state=State.PROPOSED).exists() or (
+            latest is not None and not changed.filter(updated_at__gt=latest).exists()
+        ):  # an approved range may be proposed again once its figures changed
             raise Invalid(
                 {
                     "year_from": _(
@@ -270,7 +276,9 @@ def preview(p: PublicationProposal) -> Preview:
     with transaction.atomic():
         sid = transaction.savepoint()
         try:
-            PublicationProposal.objects.filter(pk=p.pk).update(state=State.APPROVED)
+            PublicationProposal.objects.filter(pk=p.pk).update(
+                state=State.APPROVED, decided_at=timezone.now()
+            )
             after = public.figures(p.threshold)
             tables = public.tables_of(after.tables, p.register) if p.register_id else []
         finally:

@@ -70,13 +70,16 @@ def approved_proposals() -> QuerySet[PublicationProposal]:
 
 
 def published_registrations() -> QuerySet[Registration]:
-    """Registrations covered by an approved proposal for their register and year."""
+    """Registrations covered by an approved proposal for their register and year, as
+    they were when it was approved: a figure imported or changed after the approval
+    stays internal until the programme team approves a new proposal for it."""
     covering = (
         approved_proposals()
         .filter(register=OuterRef("register_id"))
         .filter(
             Q(year_from__isnull=True) | Q(year_from__lte=OuterRef("year")),
             Q(year_to__isnull=True) | Q(year_to__gte=OuterRef("year")),
+            decided_at__gte=OuterRef("updated_at"),
         )
     )
     return Registration.objects.filter(Exists(covering))
