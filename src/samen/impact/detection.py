@@ -169,7 +169,7 @@ def detection_rates(
                 kind, method, source = "external", link.external_estimate.method, ""
                 source = link.external_estimate.source_url
             else:
-                kind, method, source = "run", link.run.method, ""
+                kind, method, source = "run", link.run.method_label, ""
             out.append(
                 DetectionRate(
                     link_id=link.pk,

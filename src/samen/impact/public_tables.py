@@ -339,7 +339,7 @@ def _estimates() -> list[Estimate]:
                 estimate=run.estimate,
                 lower=run.lower,
                 upper=run.upper,
-                method=f"{run.dataset.name}: {run.method}",
+                method=f"{run.dataset.name}: {run.method_label}",
                 source_url="",
                 exploitation_form=run.dataset.exploitation_form,
                 age_group=run.dataset.age_group,

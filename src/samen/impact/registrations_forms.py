@@ -54,7 +54,7 @@ def estimate_choices() -> list[tuple[str, str]]:
             _("Estimation run %(dataset)s, %(method)s: %(value)s (%(period)s)")
             % {
                 "dataset": run.dataset.name,
-                "method": run.method,
+                "method": run.method_label,
                 "value": f"{round(run.estimate):,}".replace(",", "."),
                 "period": f"{run.dataset.period_start}–{run.dataset.period_end}",
             },

@@ -104,4 +104,11 @@ class EstimationRun(models.Model):
         verbose_name_plural = _("estimation runs")
 
     def __str__(self) -> str:
-        return f"{self.dataset} / {self.method}"
+        return f"{self.dataset} / {self.method_label}"
+
+    @property
+    def method_label(self) -> str:
+        """The method's name for people (never its code), in the active language."""
+        from samen.impact.runs import method_label
+
+        return method_label(self.method)
