@@ -46,7 +46,7 @@ def test_the_chapter_shows_trend_estimate_and_detection_rate(effect):
     assert headings.index("Effect") < headings.index("Bijlage: stand van alle acties")
     assert ["2021", "184"] in cells  # the registered total of 2021 (110 + 70 + 4)
     assert "Laatst gepubliceerde schatting (2021): 736 slachtoffers" in text
-    assert "interval 600 tot 900; methode: Drie lijsten 2021: sparsemse." in text
+    assert "interval 600 tot 900; methode: Drie lijsten 2021: SparseMSE (stapsgewijs)." in text
     rate = next(row for row in cells if row[:2] == ["2021", "Registraties van de politie"])
     assert rate[2:5] == ["184", "736", "25 %"]
     assert "Ander register" not in text and not any("Ander register" in c for r in cells for c in r)
