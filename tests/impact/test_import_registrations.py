@@ -138,6 +138,21 @@ Year,Minors,Young adults,Adults
     assert _cells()[(2023, None, "young-adults", "")] == 140
 
 
+def test_a_column_of_counts_with_an_unknown_heading_is_refused_not_dropped(setup):
+    register, analyst = setup
+    content = _csv(
+        """
+Jaar,Seksuele uitbuiting,Arbeidsuitbuiting,Overig
+2020,512,210,7
+"""
+    )
+    with pytest.raises(importer.doc.PlanDocumentInvalid) as info:
+        importer.import_file(analyst, content, "kruistabel.csv", register)
+    message = str(info.value)
+    assert "Overig" in message and "vallen deze aantallen weg" in message
+    assert not Registration.objects.exists()  # nothing written
+
+
 def test_errors_name_sheet_row_column_and_what_was_expected_and_nothing_is_written(setup):
     register, analyst = setup
     content = _xlsx(

@@ -650,6 +650,7 @@ def _read_cross(
             meaning = _("total")
         else:
             meaning = _("not used")
+            _refuse_unused_counts(grid, header_row, c, str(header), errors)
         reading.understood.append(
             _('column %(column)s "%(header)s": %(meaning)s')
             % {"column": get_column_letter(c), "header": header, "meaning": meaning}
@@ -794,3 +795,22 @@ def import_file(
     check_import(user)
     reading = read(content, filename, register)
     return reading, write_cells(user, reading.cells, verb="import", dry_run=dry_run)
+
+
+def _refuse_unused_counts(
+    grid: Any, header_row: int, column: int, header: str, errors: Any
+) -> None:
+    """A column that holds counts but whose heading is not a known form of exploitation or
+    age group is an error, never left out in silence (its counts would be lost)."""
+    for r in range(header_row + 1, len(grid.rows) + 1):
+        value = _value(grid, r, column)
+        if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit()):
+            errors.add(
+                errors.where(grid, header_row, column, header),
+                _(
+                    "this column holds counts, but its heading is not a form of exploitation "
+                    "or age group samen knows; rename the heading or remove the column, "
+                    "otherwise its counts would be left out"
+                ),
+            )
+            return

@@ -107,6 +107,14 @@ class EstimationRun(models.Model):
         return f"{self.dataset} / {self.method_label}"
 
     @property
+    def interval_label(self) -> str:
+        """How the interval was made, in the active language (the engine's full words,
+        kept in `result`; the `interval_kind` column holds only their start)."""
+        from samen.impact.interval_labels import interval_label
+
+        return interval_label((self.result or {}).get("intervalKind") or self.interval_kind)
+
+    @property
     def method_label(self) -> str:
         """The method's name for people (never its code), in the active language."""
         from samen.impact.runs import method_label
