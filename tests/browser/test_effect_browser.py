@@ -7,10 +7,11 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from samen.accounts.models import User
-from samen.impact.models import Register, Registration
+from samen.impact.models import PublicationProposal, Register, Registration
 from samen.plan.models import ExploitationForm
 
 from .conftest import axe_violations
@@ -27,6 +28,11 @@ def live_impact(live_plan):
         Registration.objects.create(
             register=comensha, year=2021, exploitation_form=forms[code], count=n
         )
+    # The programme team approves the register's figures as they now are (figures added
+    # after an approval wait for a new one).
+    PublicationProposal.objects.filter(register=comensha, state="approved").update(
+        decided_at=timezone.now()
+    )
     User.objects.create_user("analist", password=PASSWORD, role=User.Role.ANALYST)
 
 
