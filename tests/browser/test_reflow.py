@@ -45,7 +45,6 @@ NOT_PAGES = {
     "spending-delete": "POST only: deletes a spending entry",
     "grant": "POST only: grants an organisation its unpublished registrations",
     "revoke": "POST only: ends that access",
-    "detection-unlink": "POST only: removes a link between registrations and an estimate",
     "estimation-run-cancel": "POST only: cancels an estimation run",
 }
 
@@ -148,6 +147,7 @@ def page_urls(w) -> dict[str, list[str]]:
         "register": [reverse("impact:register", args=["comensha"])],
         "registrations-import": [reverse("impact:registrations-import")],
         "detection-rates": [reverse("impact:detection-rates")],
+        "detection-unlink": [reverse("impact:detection-unlink", args=[w.detection_link])],
         # Impact monitor: the analyst's overlap tables and estimation runs (issue 10).
         "overlap-datasets": [reverse("impact:overlap-datasets")],
         "overlap-dataset-upload": [reverse("impact:overlap-dataset-upload")],
@@ -163,7 +163,12 @@ def page_urls(w) -> dict[str, list[str]]:
 
 # Pages only analysts use (importing registrations, proposing figures for publication): the
 # programme team gets 403 there, by rule; the analyst's walk checks them.
-ANALYST_PAGES = {"propose-registrations", "propose-run", "registrations-import"}
+ANALYST_PAGES = {
+    "propose-registrations",
+    "propose-run",
+    "registrations-import",
+    "detection-unlink",
+}
 
 # Who walks what, in this order. `None`: every page (one that asks to log in is
 # skipped); a set: those pages, whose content depends on the role. Every other page
@@ -245,6 +250,7 @@ def world(live_plan):
         unlock_token=unlock_token(police.username),
         **impact,
         **_impact_runs(),
+        **_detection_link(),
     )
     assert set(vars(world)) == set(WORLD)
     return world
@@ -263,8 +269,15 @@ def _impact_runs() -> dict:
     return {"overlap_dataset": dataset.pk, "estimation_run": run.pk}
 
 
+def _detection_link() -> dict:
+    """A link of the bundled data (registrations to a published estimate)."""
+    from samen.impact.models import DetectionLink
+
+    return {"detection_link": DetectionLink.objects.order_by("pk").first().pk}
+
+
 WORLD = ("open", "closed", "submitted", "approved", "returned", "report_file")
-WORLD += ("allocation", "spending", "motion", "reset_link", "unlock_token")
+WORLD += ("allocation", "spending", "motion", "reset_link", "unlock_token", "detection_link")
 WORLD += ("impact_run", "proposal", "published_proposal")
 
 

@@ -99,6 +99,30 @@ class EstimateIn(Body):
     seed: int | None = Field(None, ge=0, le=MAX_ID)
     stratum: str = Field("", max_length=200, description="Estimate per level of this column.")
     select: Literal["", "aic", "bic"] = ""
+    burnin: int | None = Field(
+        None,
+        ge=runs.LCMCR_BOUNDS["burnin"][0],
+        le=runs.LCMCR_BOUNDS["burnin"][1],
+        description="lcmcr: sweeps discarded first (default 10000).",
+    )
+    samples: int | None = Field(
+        None,
+        ge=runs.LCMCR_BOUNDS["samples"][0],
+        le=runs.LCMCR_BOUNDS["samples"][1],
+        description="lcmcr: draws kept per chain (default 1000).",
+    )
+    thin: int | None = Field(
+        None,
+        ge=runs.LCMCR_BOUNDS["thin"][0],
+        le=runs.LCMCR_BOUNDS["thin"][1],
+        description="lcmcr: sweeps per kept draw (default 100).",
+    )
+    chains: int | None = Field(
+        None,
+        ge=runs.LCMCR_BOUNDS["chains"][0],
+        le=runs.LCMCR_BOUNDS["chains"][1],
+        description="lcmcr: independent chains (default 1).",
+    )
 
 
 class WarningOut(Schema):
@@ -364,6 +388,10 @@ def create_estimate(request: HttpRequest, body: EstimateIn) -> Status[dict[str, 
         seed=body.seed,
         stratum=body.stratum,
         select=body.select,
+        burnin=body.burnin,
+        samples=body.samples,
+        thin=body.thin,
+        chains=body.chains,
     )
     try:
         run = runs.start_run(user, dataset, options)

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from samen.accounts import access
 from samen.accounts.access import Denied
@@ -48,12 +49,25 @@ METHODS: dict[str, Any] = {
     "average": gettext_lazy("Model averaging (AIC/BIC weights)"),
     "chapman": gettext_lazy("Chapman (two lists)"),
     "petersen": gettext_lazy("Lincoln-Petersen (two lists)"),
+    "lcmcr": gettext_lazy("Bayesian latent classes (LCMCR)"),
 }
 CRITERIA = ("aic", "bic")
 #: SparseMSE's own default seed, written down on every bootstrap run.
 DEFAULT_SEED = 1234
 MAX_BOOTSTRAP = 10_000
 MAX_TERMS = 200
+#: LCMCR's sampler: the engine's defaults (R's lcmCR) and the bounds the app allows, so
+#: that one run stays within minutes (at most MAX_LCMCR_SWEEPS sweeps over all chains).
+LCMCR_DEFAULTS = {"burnin": 10_000, "samples": 1_000, "thin": 100, "chains": 1}
+LCMCR_BOUNDS = {
+    "burnin": (0, 200_000),
+    "samples": (10, 10_000),
+    "thin": (1, 1_000),
+    "chains": (1, 4),
+}
+MAX_LCMCR_SWEEPS = 2_000_000
+#: LCMCR's own default seed (the R reference runs), written down on every LCMCR run.
+LCMCR_SEED = 12345
 #: Progress is written at most this often (seconds), besides the first and last report.
 PROGRESS_INTERVAL = 0.5
 
@@ -82,6 +96,17 @@ class RunOptions:
     seed: int | None = None
     stratum: str = ""
     select: str = ""
+    burnin: int | None = None
+    samples: int | None = None
+    thin: int | None = None
+    chains: int | None = None
+
+    def sampler(self) -> dict[str, int]:
+        """LCMCR's sampler settings, the defaults filled in."""
+        return {
+            name: getattr(self, name) if getattr(self, name) is not None else default
+            for name, default in LCMCR_DEFAULTS.items()
+        }
 
     def as_json(self) -> dict[str, Any]:
         """The options as stored on the run (only those the method uses)."""
@@ -96,6 +121,8 @@ class RunOptions:
             out["stratum"] = self.stratum
         if self.select:
             out["select"] = self.select
+        if self.method == "lcmcr":
+            out.update(self.sampler())
         return out
 
 
@@ -114,12 +141,66 @@ def method_label(code: str) -> str:
     return str(METHODS.get(code, code))
 
 
+def _unavailable_reason(method: str, k: int, covariates: list[str]) -> str:
+    """Why `method` cannot work on a table of `k` lists with these covariate columns
+    ('' when it can)."""
+    from samen.mse import dga
+
+    if method in ("chapman", "petersen") and k != 2:
+        return _("This method is for exactly two lists; this table has %(k)s.") % {"k": k}
+    if method == "chao" and k < 3:
+        return _("This method needs at least three lists; this table has %(k)s.") % {"k": k}
+    if method == "dga" and not dga.MIN_LISTS <= k <= dga.MAX_LISTS:
+        return _("This method works on %(minimum)s to %(maximum)s lists; this table has %(k)s.") % {
+            "minimum": dga.MIN_LISTS,
+            "maximum": dga.MAX_LISTS,
+            "k": k,
+        }
+    if method == "covariates" and not covariates:
+        return _("This table has no covariate columns.")
+    return ""
+
+
+def availability(dataset: OverlapDataset) -> dict[str, str]:
+    """Every method with '' when it can work on `dataset`, else why not (in words).
+
+    Besides the number of lists and the covariate columns, a method whose estimated
+    work is beyond the engine's time and memory budget (`samen.mse.limits`) is not
+    offered either."""
+    from samen.mse import CaptureDataError
+    from samen.mse.limits import check_feasible
+
+    k = len(dataset.lists)
+    covariates = datasets.covariates_of(dataset)
+    out = {m: _unavailable_reason(m, k, covariates) for m in METHODS}
+    summed = None
+    for method, reason in out.items():
+        if reason:
+            continue
+        try:
+            if summed is None:
+                table = datasets.table_of(dataset)
+                summed = table.without_covariates() if table.covariates else table
+            check_feasible(summed, method)
+        except CaptureDataError as exc:
+            out[method] = engine_messages.text(exc.code, exc.params)
+        except datasets.DatasetInvalid:  # pragma: no cover - a stored table was read once
+            break
+    return out
+
+
 def _check(dataset: OverlapDataset, o: RunOptions) -> dict[str, str]:
     errors: dict[str, str] = {}
     covariates = datasets.covariates_of(dataset)
     if o.method not in METHODS:
         errors["method"] = _("Choose one of the methods.")
         return errors
+    reason = _unavailable_reason(o.method, len(dataset.lists), covariates)
+    if reason:
+        errors["method"] = _("%(method)s cannot be used here: %(reason)s") % {
+            "method": method_label(o.method),
+            "reason": reason,
+        }
     if o.criterion not in CRITERIA:
         errors["criterion"] = _("Choose AIC or BIC.")
     if o.bootstrap is not None:
@@ -135,10 +216,39 @@ def _check(dataset: OverlapDataset, o: RunOptions) -> dict[str, str]:
         errors["stratum"] = _("The table has no column '%(name)s' besides its lists.") % {
             "name": o.stratum
         }
-    if o.method == "covariates" and not covariates:
-        errors["method"] = _("This table has no covariate columns.")
     if o.select and o.select not in CRITERIA:
         errors["select"] = _("Choose AIC or BIC.")
+    errors.update(_check_sampler(o))
+    return errors
+
+
+def _check_sampler(o: RunOptions) -> dict[str, str]:
+    """LCMCR's sampler settings: for LCMCR only, within bounds."""
+    errors: dict[str, str] = {}
+    if o.method != "lcmcr":
+        for name in LCMCR_DEFAULTS:
+            if getattr(o, name) is not None:
+                errors[name] = _("This setting is for LCMCR only.")
+        return errors
+    if o.terms:
+        errors["terms"] = _("LCMCR chooses no model terms.")
+    sampler = o.sampler()
+    for name, value in sampler.items():
+        low, high = LCMCR_BOUNDS[name]
+        if not low <= value <= high:
+            errors[name] = _("A whole number from %(low)s to %(high)s.") % {
+                "low": number_format(low, force_grouping=True),
+                "high": number_format(high, force_grouping=True),
+            }
+    sweeps = (sampler["burnin"] + sampler["samples"] * sampler["thin"]) * sampler["chains"]
+    if not errors and sweeps > MAX_LCMCR_SWEEPS:
+        errors["samples"] = _(
+            "Burn-in plus draws times thinning, for all chains, is %(sweeps)s sweeps; "
+            "at most %(max)s are allowed."
+        ) % {
+            "sweeps": number_format(sweeps, force_grouping=True),
+            "max": number_format(MAX_LCMCR_SWEEPS, force_grouping=True),
+        }
     return errors
 
 
@@ -163,6 +273,8 @@ def start_run(user: Any, dataset: OverlapDataset, options: RunOptions) -> Estima
         raise RunInvalid(errors)
     if options.method == "sparsemse" and options.bootstrap and options.seed is None:
         options.seed = DEFAULT_SEED
+    if options.method == "lcmcr" and options.seed is None:
+        options.seed = LCMCR_SEED
     table = datasets.table_of(dataset)
     try:
         _prepare(table, options)
@@ -250,6 +362,11 @@ def _kwargs(o: RunOptions) -> dict[str, Any]:
         kw["seed"] = o.seed
     if o.select:
         kw["select"] = o.select
+    if o.method == "lcmcr":
+        from samen.mse.lcmcr import LcmcrOptions
+
+        kw["lcmcr"] = LcmcrOptions(**o.sampler())
+        kw["seed"] = o.seed
     return kw
 
 
@@ -300,6 +417,7 @@ def options_of(run: EstimationRun) -> RunOptions:
         seed=run.seed,
         stratum=o.get("stratum", ""),
         select=o.get("select", ""),
+        **{name: o[name] for name in LCMCR_DEFAULTS if name in o},
     )
 
 
@@ -484,8 +602,6 @@ def upper_is_infinite(run: EstimationRun) -> bool:
 
 def options_text(run: EstimationRun) -> str:
     """The options in words, e.g. 'BCa bootstrap, 1,000 replicates, seed 1234'."""
-    from django.utils.formats import number_format
-
     o = run.options or {}
     parts = []
     if "criterion" in o:
@@ -503,4 +619,16 @@ def options_text(run: EstimationRun) -> str:
         parts.append(_("per %(column)s, summed") % {"column": o["stratum"]})
     if o.get("select"):
         parts.append(_("terms chosen by %(criterion)s") % {"criterion": o["select"].upper()})
+    if "samples" in o:
+        parts.append(
+            ngettext(
+                "burn-in %(burnin)s, %(samples)s draws thinned by %(thin)s, %(chains)s chain",
+                "burn-in %(burnin)s, %(samples)s draws thinned by %(thin)s, %(chains)s chains",
+                o.get("chains", 1),
+            )
+            % {
+                name: number_format(o.get(name, LCMCR_DEFAULTS[name]), force_grouping=True)
+                for name in LCMCR_DEFAULTS
+            }
+        )
     return "; ".join(parts)

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from samen.accounts import access
 from samen.accounts.access import Denied
@@ -21,7 +20,7 @@ from samen.plan.models import Plan, PlanVersion
 
 from . import detection, registrations_charts, registrations_queries, visibility
 from . import import_registrations as importer
-from .models import DetectionLink, Register
+from .models import Register
 from .public_tables import MARK, published_tables
 from .registrations_forms import DetectionLinkForm, RegistrationImportForm
 
@@ -178,14 +177,27 @@ def detection_rates(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 def detection_unlink(request: HttpRequest, pk: int) -> HttpResponse:
+    """Removing a link asks first: the page names the link and the detection rates that
+    disappear with it; only the confirming POST removes it (audited)."""
     if refused := _workspace(request):
         return refused
-    link = get_object_or_404(DetectionLink.objects.select_related("register"), pk=pk)
-    try:
-        detection.delete_link(request.user, link)
-    except Denied as exc:
-        return _forbidden(request, str(exc))
-    messages.success(request, _("The link is removed."))
-    return redirect("impact:detection-rates")
+    if not access.can_manage_registrations(request.user):
+        return _forbidden(request, _("Only analysts link registrations to an estimate."))
+    link = get_object_or_404(detection.links_queryset().select_related("register"), pk=pk)
+    if request.method == "POST":
+        try:
+            detection.delete_link(request.user, link)
+        except Denied as exc:  # pragma: no cover - checked above
+            return _forbidden(request, str(exc))
+        messages.success(request, _("The link is removed."))
+        return redirect("impact:detection-rates")
+    rates = detection.detection_rates(
+        detection.links_queryset().filter(pk=link.pk),
+        visibility.visible_registrations(request.user),
+    )
+    return render(
+        request,
+        "impact/registrations/detection_unlink.html",
+        {"link": link, "rates": rates},
+    )

@@ -179,7 +179,35 @@ class RunForm(forms.Form):
         required=False,
         min_value=0,
         max_value=2**63 - 1,
-        help_text=gettext_lazy("Empty: SparseMSE's 1234."),
+        help_text=gettext_lazy("Empty: SparseMSE's 1234, LCMCR's 12345."),
+    )
+    burnin = forms.IntegerField(
+        label=gettext_lazy("Burn-in sweeps (LCMCR)"),
+        required=False,
+        min_value=runs.LCMCR_BOUNDS["burnin"][0],
+        max_value=runs.LCMCR_BOUNDS["burnin"][1],
+        help_text=gettext_lazy("Empty: 10,000, as R's LCMCR."),
+    )
+    samples = forms.IntegerField(
+        label=gettext_lazy("Draws kept per chain (LCMCR)"),
+        required=False,
+        min_value=runs.LCMCR_BOUNDS["samples"][0],
+        max_value=runs.LCMCR_BOUNDS["samples"][1],
+        help_text=gettext_lazy("Empty: 1,000."),
+    )
+    thin = forms.IntegerField(
+        label=gettext_lazy("Sweeps per kept draw (LCMCR)"),
+        required=False,
+        min_value=runs.LCMCR_BOUNDS["thin"][0],
+        max_value=runs.LCMCR_BOUNDS["thin"][1],
+        help_text=gettext_lazy("Empty: 100."),
+    )
+    chains = forms.IntegerField(
+        label=gettext_lazy("Chains (LCMCR)"),
+        required=False,
+        min_value=runs.LCMCR_BOUNDS["chains"][0],
+        max_value=runs.LCMCR_BOUNDS["chains"][1],
+        help_text=gettext_lazy("Empty: one chain. Several chains show whether the sampler mixed."),
     )
     stratum = forms.ChoiceField(label=gettext_lazy("Estimate per"), required=False)
     select = forms.ChoiceField(
@@ -190,7 +218,22 @@ class RunForm(forms.Form):
 
     def __init__(self, dataset: OverlapDataset, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Every method is a valid answer (a refused one gets its reason on submit); the
+        # page offers only those that can work on this table and says why not the others.
         self.fields["method"].choices = [(k, str(v)) for k, v in runs.METHODS.items()]
+        reasons = runs.availability(dataset)
+        self.fields["method"].widget.choices = [
+            (k, str(v)) for k, v in runs.METHODS.items() if not reasons[k]
+        ]
+        self.not_offered = [
+            {"method": str(runs.METHODS[k]), "reason": reason}
+            for k, reason in reasons.items()
+            if reason
+        ]
+        if self.fields["method"].initial in reasons and reasons[self.fields["method"].initial]:
+            self.fields["method"].initial = next(
+                (k for k, reason in reasons.items() if not reason), None
+            )
         covariates = datasets.covariates_of(dataset)
         self.fields["stratum"].choices = [("", _("No strata: one estimate"))] + [
             (c, c) for c in covariates
@@ -209,6 +252,7 @@ class RunForm(forms.Form):
             seed=d.get("seed"),
             stratum=d.get("stratum") or "",
             select=d.get("select") or "",
+            **{name: d.get(name) for name in runs.LCMCR_DEFAULTS},
         )
 
 
