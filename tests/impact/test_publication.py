@@ -334,7 +334,7 @@ def test_a_grant_does_not_reach_open_data_or_search(world, figures, client):
         assert "Registraties van de politie" not in response.content.decode()
 
 
-def test_the_effect_page_says_a_publication_was_withdrawn_and_when(world, figures, client):
+def test_the_effect_page_says_a_publication_was_withdrawn_when_and_why(world, figures, client):
     from django.utils import timezone
     from django.utils.formats import date_format
 
@@ -346,7 +346,8 @@ def test_the_effect_page_says_a_publication_was_withdrawn_and_when(world, figure
     html = client.get("/effect/").content.decode()
     assert "Registraties van de politie, 2020–2022" in html
     assert f"ingetrokken op {date_format(timezone.localdate(), 'j F Y')}" in html
-    assert "Fout in de bron" not in html  # the reason is for the audit trail
+    # The public learns why: the programme team's reason, as given.
+    assert "Reden: Fout in de bron" in html
 
 
 def test_figures_imported_after_approval_wait_for_a_new_approval(world, figures):
@@ -375,3 +376,4 @@ def test_figures_imported_after_approval_wait_for_a_new_approval(world, figures)
         r.year: r.count for r in visibility.published_registrations() if not r.exploitation_form
     }
     assert public_totals[2022] == total_2022 + 100
+
