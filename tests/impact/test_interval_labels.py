@@ -23,3 +23,11 @@ def test_a_run_shows_its_whole_interval_description_not_the_stored_start():
     run = EstimationRun(interval_kind=words[:60], result={"intervalKind": words})
     with translation.override("nl"):
         assert run.interval_label.endswith("modelkeuze in elke herhaling opnieuw)")
+
+
+def test_lcmcr_posterior_quantiles_read_in_dutch_with_dutch_numbers():
+    words = "posterior quantiles (2.5% and 97.5%) of 4,000 draws"
+    with translation.override("nl"):
+        assert interval_label(words) == "posteriorkwantielen (2,5 % en 97,5 %) van 4.000 trekkingen"
+    with translation.override("en"):
+        assert interval_label(words) == "posterior quantiles (2.5 % and 97.5 %) of 4,000 draws"

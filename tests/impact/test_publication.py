@@ -376,4 +376,3 @@ def test_figures_imported_after_approval_wait_for_a_new_approval(world, figures)
         r.year: r.count for r in visibility.published_registrations() if not r.exploitation_form
     }
     assert public_totals[2022] == total_2022 + 100
-

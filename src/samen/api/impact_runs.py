@@ -11,6 +11,7 @@ until its state is done, failed or cancelled.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
@@ -21,7 +22,7 @@ from ninja.errors import AuthenticationError
 from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.impact import datasets, runs, visibility
-from samen.impact.models import EstimationRun, OverlapDataset
+from samen.impact.models import EstimationRun, ExternalEstimate, OverlapDataset
 
 from .auth import bearer
 from .base import MAX_ID, NOT_BLANK, ApiProblem, Body, Problem, bad_parameter
@@ -131,11 +132,24 @@ class WarningOut(Schema):
 
 
 class EstimateOut(Schema):
-    id: int
-    dataset: int
-    datasetName: str
-    method: str
-    methodName: str
+    id: int = Field(..., description="Unique per kind; GET /estimates/{id} reads a run.")
+    kind: Literal["run", "published"] = Field(
+        ...,
+        description=(
+            "run: an estimation run in samen; published: an estimate published by its "
+            "source (e.g. the National Rapporteur), per year over its period."
+        ),
+    )
+    dataset: int | None = Field(None, description="The run's overlap dataset (runs only).")
+    datasetName: str | None
+    periodStart: int
+    periodEnd: int
+    method: str = Field(..., description="The method's code; `published` for a published one.")
+    methodName: str = Field(..., description="The method in words (as its source names it).")
+    source: str = Field(
+        "", description="Who made the estimate: samen (runs) or the publication's source."
+    )
+    sourceUrl: str | None = Field(None, description="Link to the publication (published).")
     options: dict[str, Any]
     seed: int | None
     state: StateValue
@@ -150,7 +164,7 @@ class EstimateOut(Schema):
     error: str | None
     datasetHash: str
     engineVersion: str
-    createdAt: dt.datetime
+    createdAt: dt.datetime | None
     finishedAt: dt.datetime | None
 
 
@@ -231,10 +245,15 @@ def estimate_out(r: EstimationRun) -> dict[str, Any]:
     texts = runs.warning_texts(r)
     return {
         "id": r.pk,
+        "kind": "run",
         "dataset": r.dataset_id,
         "datasetName": r.dataset.name,
+        "periodStart": r.dataset.period_start,
+        "periodEnd": r.dataset.period_end,
         "method": r.method,
         "methodName": runs.method_label(r.method),
+        "source": "samen",
+        "sourceUrl": None,
         "options": r.options or {},
         "seed": r.seed,
         "state": r.state,
@@ -255,6 +274,66 @@ def estimate_out(r: EstimationRun) -> dict[str, Any]:
         "createdAt": r.created_at,
         "finishedAt": r.finished_at,
     }
+
+
+def published_estimate_out(e: ExternalEstimate) -> dict[str, Any]:
+    """An estimate published by its source, in the shape of a run's result."""
+    from samen.impact.source_notes import source_text
+
+    return {
+        "id": e.pk,
+        "kind": "published",
+        "dataset": None,
+        "datasetName": None,
+        "periodStart": e.period_start,
+        "periodEnd": e.period_end,
+        "method": "published",
+        "methodName": source_text(e.method),
+        "source": e.source or e.source_url,
+        "sourceUrl": e.source_url or None,
+        "options": {},
+        "seed": None,
+        "state": EstimationRun.State.DONE,
+        "progress": 1.0,
+        "estimate": float(e.estimate_per_year),
+        "ciLower": None if e.lower is None else float(e.lower),
+        "ciUpper": None if e.upper is None else float(e.upper),
+        "intervalKind": "",
+        "modelTerms": [],
+        "fit": {},
+        "warnings": [],
+        "error": None,
+        "datasetHash": "",
+        "engineVersion": "",
+        "createdAt": None,
+        "finishedAt": None,
+    }
+
+
+class _RunsThenPublished(Sequence[Any]):
+    """The visible runs (a query, read one page at a time) followed by the published
+    estimates (a handful, read once): one list for `paginate`."""
+
+    def __init__(self, runs_qs: Any, published: list[ExternalEstimate]) -> None:
+        self.runs = runs_qs
+        self.published = published
+        self._count: int | None = None
+
+    def _runs_count(self) -> int:
+        if self._count is None:
+            self._count = self.runs.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self._runs_count() + len(self.published)
+
+    def __getitem__(self, index: Any) -> Any:
+        if not isinstance(index, slice):  # pragma: no cover - paginate slices
+            raise TypeError("slice only")
+        start, stop = index.start or 0, index.stop
+        n = self._runs_count()
+        out: list[Any] = list(self.runs[start : min(stop, n)]) if start < n else []
+        return out + self.published[max(start - n, 0) : max(stop - n, 0)]
 
 
 # --- overlap datasets ---------------------------------------------------------------------
@@ -336,6 +415,7 @@ def get_dataset(
 
 
 class EstimateFilters(Schema):
+    kind: Literal["run", "published"] | None = None
     dataset: int | None = Field(None, ge=1, le=MAX_ID, description="Id of an overlap dataset.")
     method: MethodValue | None = None
     state: StateValue | None = None
@@ -349,18 +429,40 @@ class EstimateFilters(Schema):
 def list_estimates(
     request: HttpRequest, filters: Query[EstimateFilters], paging: Query[Paging]
 ) -> dict[str, Any]:
-    """Estimation runs, newest first. Without a token, or with a token of a role other than
-    analyst or programme team: published estimates only."""
-    reject_unknown(request, (*PAGING, "dataset", "method", "state"))
-    qs = visibility.visible_runs(_caller(request)).select_related("dataset")
+    """Estimates of both kinds: estimation runs (newest first), then the estimates
+    published by their sources (e.g. the National Rapporteur's national estimates, latest
+    period first), each with its method and source. Without a token, or with a token of a
+    role other than analyst or programme team: published estimates only (runs whose
+    publication the programme team approved, and the sources' own)."""
+    reject_unknown(request, (*PAGING, "kind", "dataset", "method", "state"))
+    user = _caller(request)
+    qs = visibility.visible_runs(user).select_related("dataset")
     if filters.dataset is not None:
         qs = qs.filter(dataset_id=filters.dataset)
     if filters.method:
         qs = qs.filter(method=filters.method)
     if filters.state:
         qs = qs.filter(state=filters.state)
+    if filters.kind == "published":
+        qs = qs.none()
+    published: list[ExternalEstimate] = []
+    run_only = filters.dataset is not None or filters.method or filters.kind == "run"
+    if not run_only and filters.state in (None, EstimationRun.State.DONE):
+        published = list(
+            visibility.visible_external_estimates(user).order_by("-period_start", "-pk")
+        )
+
+    def shape(item: Any) -> dict[str, Any]:
+        if isinstance(item, ExternalEstimate):
+            return published_estimate_out(item)
+        return estimate_out(item)
+
     return paginate(
-        request, qs.order_by("-created_at", "-pk"), paging.page, paging.pageSize, estimate_out
+        request,
+        _RunsThenPublished(qs.order_by("-created_at", "-pk"), published),
+        paging.page,
+        paging.pageSize,
+        shape,
     )
 
 

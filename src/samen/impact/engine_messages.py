@@ -9,9 +9,13 @@ keeps these templates equal to `samen.mse.MESSAGES`.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext, gettext_noop
 
 #: code -> English template, exactly as `samen.mse.MESSAGES` (marked for translation).
@@ -263,8 +267,60 @@ TEMPLATES: dict[str, str] = {
 }
 
 
+#: A placeholder of a template (``%(name)s``, ``%(name).3g``) or a literal ``%%``.
+_PLACEHOLDER = re.compile(r"%%|%\((\w+)\)([-#0 +]*\d*(?:\.\d+)?)([sdifgeEGr])")
+#: A number the engine formatted itself, the English way: ``10,000``, ``1,234.5``, ``0.25``.
+_ENGLISH_NUMBER = re.compile(
+    r"(?<![\w.,])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,]|\.\d)|"
+    r"(?<![\w.,])-?\d+\.\d+(?![\w.,]*\d)"
+)
+
+
+def localise_number(english: str) -> str:
+    """A number written the English way (``12,345.6``, ``0.25``, ``1.5e-05``) in the
+    active language's format (Django's localisation: ``12.345,6`` in Dutch). Numbers of
+    four digits and more are grouped in thousands."""
+    plain = english.replace(",", "")
+    try:
+        value = Decimal(plain)
+    except InvalidOperation:
+        return english
+    if "e" in plain.lower():  # scientific notation: only the decimal mark changes
+        return plain.replace(".", get_format("DECIMAL_SEPARATOR"))
+    decimals = len(plain.split(".")[1]) if "." in plain else 0
+    return number_format(value, decimal_pos=decimals, force_grouping=abs(value) >= 1_000)
+
+
+def _localise_text(value: str) -> str:
+    """Numbers inside a text parameter (e.g. '1,234 MB') in the active language."""
+    return _ENGLISH_NUMBER.sub(lambda m: localise_number(m.group(0)), value)
+
+
+def _fill(template: str, params: Mapping[str, Any]) -> str:
+    """`template` % `params`, with every number in the active language's format."""
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(0) == "%%":
+            return "%"
+        name, spec, conversion = m.group(1), m.group(2), m.group(3)
+        value = params[name]
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            out = ("%" + spec + conversion) % (value,)
+            return _localise_text(out) if conversion == "s" else out
+        if conversion in "sr":
+            if isinstance(value, float) and not value.is_integer():
+                return localise_number(repr(value))
+            return localise_number(str(int(value)))
+        if isinstance(value, float) and not math.isfinite(value):
+            return ("%" + spec + conversion) % (value,)
+        return localise_number(("%" + spec + conversion) % (value,))
+
+    return _PLACEHOLDER.sub(one, template)
+
+
 def text(code: str, params: Mapping[str, Any]) -> str:
-    """The message `code` with its parameters, in the active language.
+    """The message `code` with its parameters, in the active language, numbers formatted
+    as that language writes them (Django's localisation).
 
     An unknown code (a newer engine than this module) or parameters the translation
     cannot take fall back to the English template; never raises.
@@ -273,6 +329,9 @@ def text(code: str, params: Mapping[str, Any]) -> str:
     if template is None:
         return str(code)
     try:
-        return gettext(template) % dict(params)
+        return _fill(gettext(template), params)
     except (KeyError, TypeError, ValueError):
-        return template % dict(params)
+        try:
+            return _fill(template, params)
+        except (KeyError, TypeError, ValueError):
+            return template % dict(params)

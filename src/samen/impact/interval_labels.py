@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from .engine_messages import localise_number
 
 FIXED = {
     "profile likelihood (multinomial, Cormack's correction)": gettext_noop(
@@ -46,16 +49,25 @@ FIXED = {
     ),
 }
 BCA = re.compile(r"^BCa bootstrap \(([\d,]+) replicates, model selection redone in each\)$")
+POSTERIOR = re.compile(r"^posterior quantiles \(([\d.]+)% and ([\d.]+)%\) of ([\d,]+) draws$")
 
 
 def interval_label(text: str) -> str:
-    """`text` (the engine's words for an interval) in the active language."""
+    """`text` (the engine's words for an interval) in the active language, its numbers
+    as that language writes them."""
     if text in FIXED:
         return _(FIXED[text])
     match = BCA.match(text)
     if match:
         n = int(match.group(1).replace(",", ""))
         return _("BCa bootstrap (%(n)s replicates, model selection redone in each)") % {
-            "n": f"{n:,}".replace(",", ".")
+            "n": number_format(n, force_grouping=True)
+        }
+    match = POSTERIOR.match(text)
+    if match:
+        return _("posterior quantiles (%(low)s %% and %(high)s %%) of %(n)s draws") % {
+            "low": localise_number(match.group(1)),
+            "high": localise_number(match.group(2)),
+            "n": number_format(int(match.group(3).replace(",", "")), force_grouping=True),
         }
     return text

@@ -72,3 +72,12 @@ def form_effect(form: Any) -> dict[str, Any]:
         "mark": MARK,
         "threshold": t.threshold,
     }
+
+
+@register.filter
+def source_text(value: Any) -> str:
+    """A note, method or population definition of the bundled figures in the page's
+    language (samen.impact.source_notes); anything else as written."""
+    from samen.impact.source_notes import source_text as translated
+
+    return translated(str(value)) if value else ""
