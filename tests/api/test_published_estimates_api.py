@@ -61,7 +61,8 @@ def test_runs_and_published_estimates_together_anonymous_see_only_approved_runs(
         run=shown, state=PublicationProposal.State.APPROVED, proposed_by=world.users.analyst
     )
     anonymous = client.get("/api/v1/estimates").json()
-    assert [(r["kind"], r["id"]) for r in anonymous["results"]][0] == ("run", shown.pk)
+    first = anonymous["results"][0]
+    assert (first["kind"], first["id"]) == ("run", shown.pk)
     assert hidden.pk not in [r["id"] for r in anonymous["results"] if r["kind"] == "run"]
     assert anonymous["count"] == 3
     assert anonymous["results"][0]["source"] == "samen"
