@@ -9,6 +9,7 @@ file of one row per person is refused rather than counted.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import tempfile
 from collections.abc import Sequence
@@ -99,6 +100,30 @@ def _header(text: str) -> list[str]:
     first = text.split("\n", 1)[0].rstrip("\r")
     separator = max((",", ";", "\t"), key=first.count)
     return [h.strip().strip('"') for h in first.split(separator)]
+
+
+def check_upload(content: bytes, file_name: str) -> None:
+    """Parse an uploaded table once through `samen.core.safeload` (ADR 0009), in its
+    bounded child process, before anything else reads it: rows, columns, cells, the
+    length of a line or cell, characters that cannot be stored, a workbook or other
+    binary file sent as CSV. Raises DatasetInvalid with safeload's message (in the
+    user's language) naming the bound; an undecodable file gets the engine's own
+    'not UTF-8' message."""
+    from samen.core import safeload
+
+    if len(content) > MAX_UPLOAD_BYTES:
+        return  # read_table says so, in the engine's words
+    try:
+        safeload.safe_csv(content, file_name, safeload.default_limits(bytes=MAX_UPLOAD_BYTES))
+    except safeload.FileRefused as exc:
+        message = "; ".join(e.message for e in exc.errors)
+        raise DatasetInvalid([Problem(f"refused_{exc.code}", message)]) from None
+    except UnicodeDecodeError:
+        raise DatasetInvalid(
+            [Problem("file_not_utf8", engine_messages.text("file_not_utf8", {}))]
+        ) from None
+    except csv.Error:
+        pass  # the engine's reader names the problem with its row
 
 
 def read_table(
@@ -259,6 +284,7 @@ def create_dataset(user: Any, data: DatasetData, content: bytes, file_name: str)
         raise Denied(_("Only analysts upload overlap tables."))
     errors = _check_metadata(data)
     try:
+        check_upload(content, file_name)
         text, table = read_table(content, file_name, data.covariates)
     except DatasetInvalid as exc:
         raise DatasetInvalid(exc.problems, errors) from None

@@ -277,30 +277,60 @@ def _grids(content: bytes, filename: str, errors: _Errors) -> list[_Grid]:
 
 
 def _csv_grid(content: bytes, filename: str, errors: _Errors) -> _Grid:
+    """The CSV file's rows, parsed by `samen.core.safeload` (ADR 0009) in its bounded
+    child process: rows, columns, cells, the length of a line or cell and characters that
+    cannot be stored are checked there. UTF-8 (with or without a byte-order mark) or
+    Windows-1252 (what Excel writes for 'CSV'); UTF-16 and other encodings are refused."""
+    from samen.core import safeload
+
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in content[:4096]:
+        errors.add(filename, _unreadable_text())
+        return _Grid(None, [])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
-    sample = text[:4096]
+        try:
+            text = content.decode("cp1252")
+        except UnicodeDecodeError:
+            errors.add(filename, _unreadable_text())
+            return _Grid(None, [])
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=";,\t")
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+        delimiter = dialect.delimiter
     except csv.Error:
-        dialect = csv.excel
-    rows = []
-    for i, row in enumerate(csv.reader(io.StringIO(text), dialect)):
-        if i >= MAX_ROWS or len(row) > MAX_COLUMNS:
-            errors.add(
-                filename,
-                _("too large; at most %(rows)s rows and %(columns)s columns allowed")
-                % {"rows": MAX_ROWS, "columns": MAX_COLUMNS},
-            )
-            break
-        rows.append([clean_text(v) for v in row])
-    return _Grid(None, rows)
+        delimiter = ","
+    try:
+        rows = safeload.safe_csv(text.encode("utf-8"), filename, delimiter=delimiter)
+    except safeload.FileRefused as exc:
+        errors.items += exc.errors
+        return _Grid(None, [])
+    except csv.Error as exc:
+        errors.add(filename, _("not a readable CSV file (%(reason)s)") % {"reason": exc})
+        return _Grid(None, [])
+    if len(rows) > MAX_ROWS or any(len(row) > MAX_COLUMNS for row in rows):
+        errors.add(
+            filename,
+            _("too large; at most %(rows)s rows and %(columns)s columns allowed")
+            % {"rows": MAX_ROWS, "columns": MAX_COLUMNS},
+        )
+        return _Grid(None, [])
+    return _Grid(None, [[clean_text(v) for v in row] for row in rows])
+
+
+def _unreadable_text() -> str:
+    return _(
+        "the file is not UTF-8 or Windows-1252 text (perhaps UTF-16); save it as "
+        "'CSV UTF-8 (comma delimited)' and upload it again"
+    )
 
 
 def _xlsx_grids(content: bytes, filename: str, errors: _Errors) -> list[_Grid]:
+    from samen.core import safeload
+
     try:
+        # Bounded (ADR 0009): zip parts, unpacked sizes and ratios, macros, external
+        # links, DTDs, the cells of every sheet, in a child process under a ceiling.
+        safeload.check_xlsx(content, filename)
         plan_sheets.check_archive(content, filename)
     except doc.PlanDocumentInvalid as exc:
         errors.items += exc.errors
