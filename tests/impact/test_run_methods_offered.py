@@ -142,3 +142,24 @@ def translation_nl():
     from django.utils import translation
 
     return translation.override("nl")
+
+
+def test_lcmcr_from_the_form_to_the_comparison_page_with_its_warning_in_dutch(client, world):
+    dataset = upload(world.users.analyst, DATA / "kosovo_4lists.csv", "Kosovo")
+    client.force_login(world.users.analyst)
+    response = client.post(
+        reverse("impact:estimation-run-create", args=[dataset.pk]),
+        {"method": "lcmcr", "burnin": "200", "samples": "100", "thin": "2", "chains": "2"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    taskworker.run_pending()
+    run = EstimationRun.objects.get()
+    assert run.state == "done", run.error
+    page = unescape(client.get(reverse("impact:estimation-run", args=[run.pk])).content.decode())
+    assert "Bayesiaanse latente klassen (LCMCR)" in page
+    assert "posteriorkwantielen" in page
+    compare = unescape(
+        client.get(reverse("impact:estimation-compare", args=[dataset.pk])).content.decode()
+    )
+    assert "Bayesiaanse latente klassen (LCMCR)" in compare
+    assert "effectieve trekkingen" in compare  # the engine's mixing warning, in Dutch

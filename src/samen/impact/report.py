@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import public_tables, publication
+from .source_notes import source_text
 
 if TYPE_CHECKING:
     from samen.documents.context import ReportContext, Section
@@ -107,7 +108,7 @@ def sections(ctx: ReportContext) -> list[Section]:
                 "estimate": _n(e.estimate),
                 "lower": _n(e.lower),
                 "upper": _n(e.upper),
-                "method": e.method,
+                "method": source_text(e.method),
             }
         )
         section.tables.append(
@@ -115,7 +116,7 @@ def sections(ctx: ReportContext) -> list[Section]:
                 _("Estimated number of victims, with interval and method"),
                 [_("Period"), _("Estimate"), _("Lower bound"), _("Upper bound"), _("Method")],
                 [
-                    [x.period, _n(x.estimate), _n(x.lower), _n(x.upper), x.method]
+                    [x.period, _n(x.estimate), _n(x.lower), _n(x.upper), source_text(x.method)]
                     for x in tables.estimates
                 ],
             )
