@@ -56,7 +56,7 @@ REGISTRATION_FILES = {
     "wrong encoding": (
         lambda: (HEADER + "2022;Totaal;814\n").encode("utf-16"),
         "registraties.csv",
-        "UTF-8",
+        "sla het op als 'CSV UTF-8",
     ),
     "bell character": (lambda: (HEADER + "2022;Tot\x07aal;814\n").encode(), "r.csv", "teken"),
 }
