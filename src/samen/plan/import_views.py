@@ -15,16 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from samen.accounts import access
-from samen.core.importing.changes import shown
 from samen.core.importing.headings import heading_key
 from samen.core.text import clean_text
 
 from . import document as doc
 from . import imports, services
-from .models import Action, Organisation, OrganisationType
+from .models import Organisation, OrganisationType
 from .sheet_import import PUBLIC_BY_HAND
-from .vocabulary import FIELD_LABELS, IMPORT_KINDS, named, value_names
 from .spreadsheet import SHEETS
+from .vocabulary import FIELD_LABELS, IMPORT_KINDS, named, value_names
 
 SESSION_KEY = "samen_plan_import"
 FIELD_KEYS = {"", *(c.key for spec in SHEETS for c in spec.columns)}

@@ -525,6 +525,8 @@ def _note_period(value: Any, period: dict[str, Any], reader: SheetReader, locati
             % {"value": value},
         )
     elif periods.finer_than_year(value):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = periods.from_serial(value)  # a date cell stored as a number
         shown_value = value.strftime("%d-%m-%Y") if isinstance(value, dt.date) else value
         reader.note(
             location,
