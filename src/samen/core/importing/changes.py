@@ -4,8 +4,8 @@
 item before and after the import) and returns the fields that differ, each
 with its old and new value. `Preview` collects these per item and has a
 `digest`: the web import keeps the digest of what the user saw, and writes
-only when the import, run again inside the writing transaction, gives the
-same digest (otherwise the database changed in between).
+only when the change, computed again inside the writing transaction, gives
+the same digest (otherwise the database changed in between).
 """
 
 from __future__ import annotations
