@@ -1,5 +1,6 @@
 """Import timings: the plan annex at 1×, 10× and 100× its rows (read, check,
-preview), the explorer's CSV, a Kamer download and an allocations sheet.
+preview; then the web flow's preview and confirm, which writes), the
+explorer's CSV, a Kamer download and an allocations sheet.
 
 Every figure is a median over a few runs, printed beside the time of reading
 the same workbook with openpyxl alone (the baseline, measured in the same
@@ -56,6 +57,36 @@ def _annex(rows: int) -> bytes:
     return out.getvalue()
 
 
+class _Undo(Exception):
+    pass
+
+
+def _preview_and_confirm(content: bytes, repeats: int) -> tuple[float, float]:
+    """Median times of the web import's two steps on `content`: the preview
+    (imports.check) and the confirmation (imports.confirm, writing the change
+    with the digest check). Each confirmation is undone afterwards, so every
+    run writes the same new actions."""
+    from django.db import transaction
+
+    from samen.plan import imports
+
+    previews, confirms = [], []
+    for _ in range(repeats + 1):  # the first run warms caches
+        start = time.perf_counter()
+        report = imports.check(content, "bijlage.xlsx", None)
+        previews.append((time.perf_counter() - start) * 1000)
+        token = imports.park(content, "bijlage.xlsx")
+        try:
+            with transaction.atomic():
+                start = time.perf_counter()
+                imports.confirm(token, "bijlage.xlsx", None, expected=report.preview.digest)
+                confirms.append((time.perf_counter() - start) * 1000)
+                raise _Undo
+        except _Undo:
+            pass
+    return statistics.median(previews[1:]), statistics.median(confirms[1:])
+
+
 def main() -> None:
     from bench._django import setup
 
@@ -94,6 +125,14 @@ def main() -> None:
             f"| annex {scale}× | {rows} | {base:.0f} | {reading:.0f} | {whole:.0f} | "
             f"{whole / base:.1f} |"
         )
+
+    print()
+    print("| file | rows | preview (ms) | confirm: check digest + write (ms) |")
+    print("|---|---:|---:|---:|")
+    for scale in (1, 10, 100):
+        rows = 20 * scale
+        preview, confirm = _preview_and_confirm(_annex(rows), 3 if scale < 100 else 2)
+        print(f"| annex {scale}× | {rows} | {preview:.0f} | {confirm:.0f} |")
 
     from django.test import Client
 

@@ -34,7 +34,7 @@ def test_fresh_install_load_export_import(env, tmp_path):
     run(["migrate", "--noinput"], env)
     assert (tmp_path / "var" / "samen.sqlite3").exists()
     first = run(["load-plan"], env).stdout
-    assert "actions: 14 created" in first
+    assert "acties: 14 nieuw" in first
     assert "(0 changes)" in run(["load-plan"], env).stdout
 
     out = tmp_path / "plan.json"
@@ -42,7 +42,7 @@ def test_fresh_install_load_export_import(env, tmp_path):
     assert len(json.loads(out.read_text())["actions"]) == 14
     run(["export-plan", "--format", "xlsx", "-o", str(tmp_path / "plan.xlsx")], env)
     dry = run(["import-plan", str(tmp_path / "plan.xlsx"), "--dry-run"], env).stdout
-    assert "actions: 0 created, 0 changed, 14 unchanged" in dry and "Dry run" in dry
+    assert "acties: 0 nieuw, 0 gewijzigd, 14 ongewijzigd" in dry and "Proefrun" in dry
     yaml_text = run(["export-plan", "--format", "yaml"], env).stdout
     assert yaml_text.startswith("schema: samen-plan/1")
 

@@ -9,7 +9,7 @@ from samen.plan.models import Action, ActionLine, PlanVersion
 def test_load_plan_is_idempotent_and_audited(capsys):
     call_command("load_plan")
     first = capsys.readouterr().out
-    assert "actions: 14 created" in first
+    assert "acties: 14 nieuw" in first
     call_command("load_plan")
     second = capsys.readouterr().out
     assert "(0 changes)" in second

@@ -137,7 +137,7 @@ def test_dry_run_reports_but_writes_nothing(bundled_plan):
     actions, events = Action.objects.count(), AuditEvent.objects.count()
     report = import_file(content, "annex.xlsx", dry_run=True)
     assert report.created["actions"] == 1
-    assert "Dry run: nothing was written." in report.lines()
+    assert "Proefrun: er is niets opgeslagen." in report.lines()
     assert (Action.objects.count(), AuditEvent.objects.count()) == (actions, events)
 
 

@@ -100,14 +100,38 @@ class MotionForm(forms.Form):
         )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or more files (every page of one OData answer)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            if not data:
+                return [single(None, initial)]
+            return [single(item, initial) for item in data][:MAX_PAGE_FILES]
+        return [single(data, initial)]
+
+
+MAX_PAGE_FILES = 50
+
+
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File from the Tweede Kamer open data (.json)"),
+    files = MultipleFileField(
+        label=_("Files from the Tweede Kamer open data (.json)"),
         help_text=_(
             "The answer of the OData API for cases (Zaak) of the kind Motie, with ZaakActor, "
-            "Kamerstukdossier and Besluit expanded. A file with any error writes nothing."
+            "Kamerstukdossier and Besluit expanded, or for commitments (Toezegging). Choose "
+            "every page file of one answer at once. A file with any error writes nothing."
         ),
     )
     dry_run = forms.BooleanField(
-        label=_("Only check the file; do not save anything"), required=False
+        label=_("Only check the files; do not save anything"), required=False
     )

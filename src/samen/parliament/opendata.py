@@ -377,19 +377,30 @@ def read_files(files: list[tuple[bytes, str]]) -> ReadResult:
     is one record. Raises PlanDocumentInvalid with the problems of every file."""
     result = ReadResult()
     problems: list[doc.DocumentError] = []
+    open_ends: list[tuple[int, str, str]] = []  # ($skip of the link, file, warning)
     for content, filename in files:
         try:
-            result.extend(read_zaken(content, filename))
+            page = read_zaken(content, filename)
         except doc.PlanDocumentInvalid as exc:
             problems += exc.errors
+            continue
+        if page.next_links:
+            skip = re.search(r"\$skip=(\d+)", page.next_links[-1])
+            warning = next(w for w in page.warnings if page.next_links[-1] in w)
+            open_ends.append((int(skip[1]) if skip else len(open_ends), filename, warning))
+        result.extend(page)
     if problems:
         raise doc.PlanDocumentInvalid(problems, ", ".join(name for _c, name in files))
     unique: dict[str, MotionRecord] = {}
     for record in result.records:
         unique.setdefault(record.tk_id, record)
     result.records = list(unique.values())
-    # Pages given together: a next link that points at one of them is not a warning.
-    result.warnings = result.warnings if len(files) == 1 else []
+    # Pages given together: a next link that points at one of them is not a
+    # warning. When every page has one, the last page (the furthest link) still
+    # points at more records.
+    result.warnings = [w for w in result.warnings if w not in {e[2] for e in open_ends}]
+    if open_ends and len(open_ends) == len(files):
+        result.warnings.append(max(open_ends)[2])
     return result
 
 

@@ -3,6 +3,7 @@ call services and selectors; they hold no rules of their own."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
@@ -114,9 +115,15 @@ def motion_import(request: HttpRequest) -> HttpResponse:
     report = None
     status = 400 if form.errors else 200
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        uploads = form.cleaned_data["files"]
         try:
-            result = opendata.read_zaken(upload.read(), upload.name)
+            # Every page of one answer, checked together; one transaction writes them.
+            result = opendata.read_files(
+                [
+                    (upload.read(settings.SAMEN_MAX_UPLOAD_BYTES + 1), upload.name)
+                    for upload in uploads
+                ]
+            )
             report = services.import_motions(
                 request.user,
                 result.records,

@@ -15,55 +15,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from samen.accounts import access
-from samen.core.importing.changes import shown
 from samen.core.importing.headings import heading_key
 from samen.core.text import clean_text
 
 from . import document as doc
 from . import imports, services
-from .models import Action, Organisation, OrganisationType
+from .models import Organisation, OrganisationType
+from .sheet_import import PUBLIC_BY_HAND
 from .spreadsheet import SHEETS
+from .vocabulary import FIELD_LABELS, IMPORT_KINDS, named, value_names
 
 SESSION_KEY = "samen_plan_import"
 FIELD_KEYS = {"", *(c.key for spec in SHEETS for c in spec.columns)}
 NEW = "__new__"
-IMPORT_KINDS = {
-    "plan": gettext_lazy("plan"),
-    "exploitation forms": gettext_lazy("exploitation forms"),
-    "age groups": gettext_lazy("age groups"),
-    "organisation types": gettext_lazy("organisation types"),
-    "organisations": gettext_lazy("organisations"),
-    "strategic goals": gettext_lazy("strategic goals"),
-    "action lines": gettext_lazy("action lines"),
-    "actions": gettext_lazy("actions"),
-    "plan versions": gettext_lazy("plan versions"),
-}
-FIELD_LABELS = {
-    "code": gettext_lazy("Number"),
-    "kind": gettext_lazy("Kind"),
-    "action_line": gettext_lazy("Action line"),
-    "title_nl": gettext_lazy("Action"),
-    "title_en": gettext_lazy("Title (EN)"),
-    "description_nl": gettext_lazy("Description"),
-    "description_en": gettext_lazy("Description (EN)"),
-    "strategic_goals": gettext_lazy("Strategic goals"),
-    "holders": gettext_lazy("Action holders"),
-    "involved": gettext_lazy("Involved organisations"),
-    "exploitation_forms": gettext_lazy("Exploitation forms"),
-    "age_groups": gettext_lazy("Age groups"),
-    "period": gettext_lazy("Period"),
-    "status": gettext_lazy("Status"),
-    "milestones": gettext_lazy("Milestones"),
-    "source": gettext_lazy("Source"),
-    "confirmed": gettext_lazy("Confirmed"),
-    "inferred": gettext_lazy("Inferred fields"),
-    "note": gettext_lazy("Note"),
-    "demo": gettext_lazy("Demo data"),
-    "short_name": gettext_lazy("Short name"),
-    "name": gettext_lazy("Name"),
-    "aliases": gettext_lazy("Also written as"),
-    "type": gettext_lazy("Type"),
-}
 CHANGE_LABELS = {
     "added": gettext_lazy("New"),
     "changed": gettext_lazy("Changed"),
@@ -71,34 +35,8 @@ CHANGE_LABELS = {
 }
 
 
-def _names() -> dict[str, dict[str, str]]:
-    """Code -> name per field, so the preview shows names, never codes."""
-    from .models import ActionLine, AgeGroup, ExploitationForm, StrategicGoal
-
-    orgs = {o.code: o.short_name for o in Organisation.objects.all()}
-    return {
-        "holders": orgs,
-        "involved": orgs,
-        "action_line": {x.code: x.label for x in ActionLine.objects.all()},
-        "exploitation_forms": {x.code: x.name for x in ExploitationForm.objects.all()},
-        "age_groups": {x.code: x.name for x in AgeGroup.objects.all()},
-        "strategic_goals": {x.code: x.code for x in StrategicGoal.objects.all()},
-        "status": {str(k): str(v) for k, v in Action.Status.choices},
-        "type": {x.code: x.name for x in OrganisationType.objects.all()},
-    }
-
-
-def _named(field: str, value: Any, names: dict[str, dict[str, str]]) -> str:
-    table = names.get(field)
-    if table is None:
-        return shown(value)
-    if isinstance(value, list):
-        return shown([table.get(v, v) for v in value])
-    return shown(table.get(value, value) if isinstance(value, str) else value)
-
-
 def _preview_rows(report: services.ImportReport) -> list[dict[str, Any]]:
-    names = _names()
+    names = value_names()
     new_orgs = {
         i.code: next((f.new for f in i.fields if f.field == "short_name"), i.code)
         for i in report.preview.items
@@ -115,8 +53,8 @@ def _preview_rows(report: services.ImportReport) -> list[dict[str, Any]]:
             "fields": [
                 (
                     str(FIELD_LABELS.get(f.field, f.field)),
-                    _named(f.field, f.old, names),
-                    _named(f.field, f.new, names),
+                    named(f.field, f.old, names),
+                    named(f.field, f.new, names),
                 )
                 for f in item.fields
             ],
@@ -134,6 +72,7 @@ def _mapping_step(understood: Any) -> dict[str, Any]:
         fields = [(key, label) for key, label in understood.fields.get(sheet, [])]
         headings.append(
             {
+                "public": [label for key, label in fields if key in PUBLIC_BY_HAND],
                 "sheet": sheet,
                 "column": use.column,
                 "heading": use.heading,
@@ -152,7 +91,8 @@ def _mapping_step(understood: Any) -> dict[str, Any]:
         "sheet_choices": understood.sheet_choices,
         "organisations": Organisation.objects.order_by("name"),
         "organisation_types": OrganisationType.objects.all(),
-        "understood_lines": understood.lines(),
+        "understood_lines": understood.lines(notes=False),
+        "notes": understood.notes,
     }
 
 
@@ -249,7 +189,8 @@ def _check_and_render(
             if report.created[k] or report.updated[k] or report.unchanged[k]
         ],
         not_in_file=[(labels.get(k, k), c) for k, c in report.not_in_file.items() if c],
-        understood_lines=report.understood.lines() if report.understood else [],
+        understood_lines=report.understood.lines(notes=False) if report.understood else [],
+        notes=report.understood.notes if report.understood else [],
     )
     context.update(
         {k: v for k, v in _mapping_step(report.understood).items() if k == "map_headings"}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from samen.core import audit
 from samen.core.importing.changes import Preview, preview_lines
@@ -41,34 +42,47 @@ class ImportReport:
     understood: Any = None  # sheet_import.Understood, for spreadsheets
 
     def lines(self, detail: bool = True) -> list[str]:
-        """The report as text; `detail`: also every change, field by field."""
+        """The report as text in the active language (the command's: Dutch by
+        default); `detail`: also every change, field by field, by name."""
+        from .vocabulary import FIELD_LABELS, IMPORT_KINDS, named, value_names
+
+        def kind_label(kind: str) -> str:
+            return str(IMPORT_KINDS.get(kind, kind))
+
         kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
         out = [
-            f"{kind}: {self.created[kind]} created, {self.updated[kind]} changed, "
-            f"{self.unchanged[kind]} unchanged"
+            _("%(kind)s: %(created)s created, %(updated)s changed, %(unchanged)s unchanged")
+            % {
+                "kind": kind_label(kind),
+                "created": self.created[kind],
+                "updated": self.updated[kind],
+                "unchanged": self.unchanged[kind],
+            }
             for kind in kinds
         ]
         for kind, codes in self.not_in_file.items():
             if codes:
                 out.append(
-                    f"{kind} in the database but not in the file (left as they are): "
-                    + ", ".join(codes)
+                    _("%(kind)s in the database but not in the file (left as they are): %(codes)s")
+                    % {"kind": kind_label(kind), "codes": ", ".join(codes)}
                 )
         if detail:
-            out += preview_lines(self.preview)
+            names = value_names()
+            out += preview_lines(
+                self.preview,
+                kind_label=kind_label,
+                field_label=lambda f: str(FIELD_LABELS.get(f, f)),
+                value=lambda f, v: named(f, v, names),
+            )
         if self.understood is not None:
             out = [*self.understood.lines(), *out]
         if self.dry_run:
-            out.append("Dry run: nothing was written.")
+            out.append(_("Dry run: nothing was written."))
         return out
 
     @property
     def changes(self) -> int:
         return sum(self.created.values()) + sum(self.updated.values())
-
-
-class _DryRunRollback(Exception):
-    pass
 
 
 class PreviewOutdated(Exception):
@@ -95,22 +109,21 @@ def import_document(
     """Load a parsed plan document: create what is new, change what differs,
     leave the rest. Running it twice changes nothing the second time.
 
-    `expected`: the digest of the preview the user confirmed; when the change
-    about to be written differs from it (the database changed in between),
-    nothing is written and PreviewOutdated is raised. One transaction."""
+    The change is computed once, without writing (a dry run stops there: the
+    preview), and then written as computed. `expected`: the digest of the
+    preview the user confirmed; when the change differs from it (the database
+    changed in between), nothing is written and PreviewOutdated is raised.
+    One transaction."""
     report = ImportReport(dry_run=dry_run)
-    try:
-        with transaction.atomic():
-            loader = _Loader(actor, report)
-            if additions:
-                loader.load_additions(additions)
-            loader.load(document)
-            if expected is not None and report.preview.digest != expected:
-                raise PreviewOutdated
-            if dry_run:
-                raise _DryRunRollback
-    except _DryRunRollback:
-        pass
+    with transaction.atomic():
+        loader = _Loader(actor, report)
+        if additions:
+            loader.load_additions(additions)
+        loader.load(document)
+        if expected is not None and report.preview.digest != expected:
+            raise PreviewOutdated
+        if not dry_run:
+            loader.write()
     return report
 
 
@@ -170,38 +183,63 @@ def _state(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 
 class _Loader:
+    """Computes the change (the preview and the counts) without writing, as a
+    list of steps; `write()` then makes exactly those steps, with an audit
+    event for each. Rows changed twice in one import (an organisation the user
+    mapped a name to, then listed in the file) are the same object in both."""
+
     def __init__(self, actor: Any, report: ImportReport) -> None:
         self.actor = actor
         self.report = report
+        self.pending: dict[tuple[type[models.Model], tuple[Any, ...]], models.Model] = {}
+        self.steps: list[Callable[[], None]] = []
+        self.actions_after: dict[str, dict[str, Any]] = {}
 
     def upsert(
         self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], kind: str
-    ) -> models.Model:
-        """Create or change one row, auditing the difference."""
-        obj = model.objects.filter(**lookup).first()
+    ) -> None:
+        """Create or change one row (when written), auditing the difference."""
+        key = (model, tuple(sorted(lookup.items())))
+        obj = self.pending.get(key) or model.objects.filter(**lookup).first()
         fields = [*lookup, *values]
         if obj is None:
-            obj = model.objects.create(**lookup, **values)
+            obj = model(**lookup, **values)
+            self.pending[key] = obj
             self.report.preview.add(kind, str(getattr(obj, "code", "")), None, _state(obj, values))
-            audit.record(
-                actor=self.actor, kind="create", obj=obj, after=_state(obj, fields), verb="import"
-            )
+            after = _state(obj, fields)
+            self.steps.append(lambda: self._save(obj, "create", None, after))
             self.report.created[kind] += 1
-            return obj
+            return
         before = _state(obj, fields)
         for name, value in values.items():
             setattr(obj, name, value)
         after = _state(obj, fields)
         if before == after:
             self.report.unchanged[kind] += 1
-            return obj
-        obj.save()
+            return
+        self.pending[key] = obj
         self.report.preview.add(kind, str(getattr(obj, "code", "")), before, after)
-        audit.record(
-            actor=self.actor, kind="update", obj=obj, before=before, after=after, verb="import"
-        )
+        self.steps.append(lambda: self._save(obj, "update", before, after))
         self.report.updated[kind] += 1
-        return obj
+
+    def _save(
+        self, obj: models.Model, kind: str, before: dict[str, Any] | None, after: dict[str, Any]
+    ) -> None:
+        obj.save()
+        audit.record(
+            actor=self.actor, kind=kind, obj=obj, before=before, after=after, verb="import"
+        )
+
+    def rows(self, model: type[models.Model]) -> dict[str, Any]:
+        """Code -> row: those in the database and those this import adds."""
+        out: dict[str, Any] = {x.code: x for x in model.objects.all()}
+        out.update({o.code: o for (m, _l), o in self.pending.items() if m is model})
+        return out
+
+    def write(self) -> None:
+        """Make the computed change, step by step, in the caller's transaction."""
+        for step in self.steps:
+            step()
 
     def note_missing(self, kind: str, model: type[models.Model], codes: Iterable[str]) -> None:
         missing = model.objects.exclude(code__in=list(codes)).values_list("code", flat=True)
@@ -253,7 +291,7 @@ class _Loader:
             self.load_versions(d.versions)
 
     def load_organisations(self, organisations: Iterable[doc.OrganisationData]) -> None:
-        types = {t.code: t for t in OrganisationType.objects.all()}
+        types = self.rows(OrganisationType)
         for org in organisations:
             self.upsert(
                 Organisation,
@@ -271,7 +309,9 @@ class _Loader:
     def load_additions(self, additions: Additions) -> None:
         self.load_organisations(additions.organisations)
         for code, names in additions.aliases.items():
-            org = Organisation.objects.filter(code=code).first()
+            org = self.pending.get((Organisation, (("code", code),))) or (
+                Organisation.objects.filter(code=code).first()
+            )
             if org is None:
                 continue
             aliases = list(dict.fromkeys([*(org.aliases or []), *names]))
@@ -296,31 +336,48 @@ class _Loader:
         self.upsert(Plan, lookup, values, "plan")
 
     def load_actions(self, actions: Iterable[doc.ActionData]) -> None:
-        lookups = _Lookups()
         existing = {
             a.code: a for a in Action.objects.with_relations().prefetch_related("milestones")
         }
+        lookups: list[_Lookups] = []  # made when writing: after the organisations etc.
         for data in actions:
             action = existing.get(data.code)
             before = action_data(action).as_dict() if action else None
             after = data.as_dict()
+            self.actions_after[data.code] = after
             if before == after:
                 self.report.unchanged["actions"] += 1
                 continue
             self.report.preview.add(
                 "actions", data.code, before, after if before else doc.compact_action(after)
             )
-            action = write_action(action, data, lookups)
-            audit.record(
-                actor=self.actor,
-                kind="update" if before else "create",
-                obj=action,
-                before=before,
-                after=after,
-                verb="import",
+            self.steps.append(
+                lambda action=action, data=data, before=before, after=after: self._write_action(
+                    action, data, before, after, lookups
+                )
             )
             (self.report.updated if before else self.report.created)["actions"] += 1
         self.note_missing("actions", Action, (a.code for a in actions))
+
+    def _write_action(
+        self,
+        action: Action | None,
+        data: doc.ActionData,
+        before: dict[str, Any] | None,
+        after: dict[str, Any],
+        lookups: list[_Lookups],
+    ) -> None:
+        if not lookups:
+            lookups.append(_Lookups())
+        action = write_action(action, data, lookups[0])
+        audit.record(
+            actor=self.actor,
+            kind="update" if before else "create",
+            obj=action,
+            before=before,
+            after=after,
+            verb="import",
+        )
 
     def load_versions(self, versions: Iterable[doc.VersionData]) -> None:
         current = {
@@ -330,7 +387,7 @@ class _Loader:
             snapshot = [
                 entry.as_dict()
                 if isinstance(entry, doc.ActionData)
-                else action_data(current[entry]).as_dict()
+                else self.actions_after.get(entry) or action_data(current[entry]).as_dict()
                 for entry in version.actions
             ]
             self.upsert(

@@ -28,6 +28,7 @@ from samen.core import safeload
 from samen.core.importing import headings as hd
 from samen.core.importing import names as nm
 from samen.core.importing import periods
+from samen.core.importing.changes import shown
 from samen.core.importing.workbook import (
     Book,
     Cell,
@@ -86,6 +87,9 @@ class Understood:
     sheet_choices: list[str] = field(default_factory=list)
     unknown_names: dict[str, list[str]] = field(default_factory=dict)  # as written -> suggestions
     fields: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # sheet -> (key, label)
+    # What the user must know although it is no error: a value read coarser than
+    # written, a value not stored, a column that becomes public ("where: what").
+    notes: list[str] = field(default_factory=list)
 
     @property
     def unknown_headings(self) -> list[tuple[str, str, hd.HeadingUse]]:
@@ -93,8 +97,9 @@ class Understood:
         web import offers to map them."""
         return [(s, layout, u) for s, _r, m, layout in self.mappings for u in m.unused]
 
-    def lines(self) -> list[str]:
-        """The report of how the file was understood, one line each."""
+    def lines(self, notes: bool = True) -> list[str]:
+        """The report of how the file was understood, one line each (`notes`:
+        with the notes at the end; the web import shows them apart)."""
         out = [self.note] if self.note else []
         out += report_lines(
             [(title, section_label(section)) for title, section in self.sheets],
@@ -110,7 +115,7 @@ class Understood:
                 _('Sheet "%(sheet)s", row %(row)s: heading row for %(line)s.')
                 % {"sheet": title, "row": row, "line": line}
             )
-        return out
+        return out + self.notes if notes else out
 
 
 def section_label(section: str) -> str:
@@ -169,6 +174,10 @@ class SheetReader:
 
     def fail(self, location: str, message: str) -> None:
         self.errors.append(doc.DocumentError((), message, location))
+
+    def note(self, location: str, message: str) -> None:
+        """Something the user must know that is not an error (see Understood.notes)."""
+        self.understood.notes.append(f"{location}: {message}")
 
     def __call__(self, path: doc.Path) -> str:
         for length in range(len(path), 0, -1):
@@ -333,7 +342,10 @@ def _tables(book: Book, reader: SheetReader) -> dict[str, Table]:
             understood.sheets.append((table.grid.title, section))
             layout = hd.layout_key(v for _l, v in table.grid.header_cells(table.header_row))
             understood.mappings.append((table.grid.title, table.header_row, table.mapping, layout))
-            understood.fields[table.grid.title] = [(c.key, c.header) for c in table.spec.columns]
+            _public_columns(table, reader)
+            understood.fields[table.grid.title] = [
+                (c.key, plan_sheets.column_label(c)) for c in table.spec.columns
+            ]
             if table.grid.skipped_rows:
                 understood.hidden_rows.append((table.grid.title, table.grid.skipped_rows))
             _read_rows(table, reader)
@@ -391,6 +403,30 @@ def _table(
     return Table(grid, spec, row, mapping, [])
 
 
+PUBLIC_BY_HAND = ("note",)  # shown on the public pages, yet a home for internal remarks
+
+
+def _public_columns(table: Table, reader: SheetReader) -> None:
+    """A column the user mapped (now or in a saved mapping) to a field that is
+    published: say so, since an internal column may end up on the public site."""
+    labels = {c.key: plan_sheets.column_label(c) for c in table.spec.columns}
+    for use in table.mapping.uses:
+        if use.field in PUBLIC_BY_HAND and (use.mapped or use.saved):
+            from openpyxl.utils import column_index_from_string
+
+            reader.note(
+                reader.where(
+                    table.grid, table.header_row, column_index_from_string(use.column), use.heading
+                ),
+                _(
+                    "this column is read as '%(field)s', which is public: its contents are shown "
+                    "to everyone on the action's page. Map it to 'not used' if it holds internal "
+                    "remarks."
+                )
+                % {"field": labels.get(use.field, use.field)},
+            )
+
+
 def _read_rows(table: Table, reader: SheetReader) -> None:
     columns = table.mapping.columns
     written = table.mapping.written
@@ -439,7 +475,10 @@ def _convert(value: Any, kind: str, key: str, reader: SheetReader, location: str
     if key == "aliases" and isinstance(value, str):
         return [part.strip() for part in re.split(r"[\n;]", value) if part.strip()]
     if kind == "period" or key == "period":
-        return periods.read_period(value)
+        period = periods.read_period(value)
+        if isinstance(period, dict):
+            _note_period(value, period, reader, location)
+        return period
     if kind == "date":
         try:
             return periods.read_date(value)
@@ -471,6 +510,29 @@ def _convert(value: Any, kind: str, key: str, reader: SheetReader, location: str
     if isinstance(value, dt.datetime):
         return value.date()
     return value
+
+
+def _note_period(value: Any, period: dict[str, Any], reader: SheetReader, location: str) -> None:
+    """Never silent: an open period without a start year stores nothing, and a
+    month, quarter or day is kept as its year."""
+    if period.get("start") is None:
+        reader.note(
+            location,
+            _(
+                "'%(value)s' is ongoing without a start year: no period is stored (samen keeps "
+                "the period in years; write e.g. '2025 - doorlopend')"
+            )
+            % {"value": value},
+        )
+    elif periods.finer_than_year(value):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = periods.from_serial(value)  # a date cell stored as a number
+        shown_value = value.strftime("%d-%m-%Y") if isinstance(value, dt.date) else value
+        reader.note(
+            location,
+            _("'%(value)s' → %(period)s; samen keeps the period in years")
+            % {"value": shown_value, "period": shown(period)},
+        )
 
 
 def _remember(reader: SheetReader, table: Table, row: int, path: doc.Path) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -47,6 +48,51 @@ class Column:
 
 def _cols(*items: Column) -> tuple[Column, ...]:
     return items
+
+
+# A column's name on screen, in the UI language (the header above stays the
+# Dutch heading of our own export, which is what is matched and written).
+HEADER_LABELS = {
+    "Code": gettext_lazy("Code"),
+    "Naam (NL)": gettext_lazy("Name (NL)"),
+    "Naam (EN)": gettext_lazy("Name (EN)"),
+    "Afkorting": gettext_lazy("Short name"),
+    "Naam": gettext_lazy("Name"),
+    "Type": gettext_lazy("Type"),
+    "Ook geschreven als": gettext_lazy("Also written as"),
+    "Bron": gettext_lazy("Source"),
+    "Bevestigd": gettext_lazy("Confirmed"),
+    "Afgeleid": gettext_lazy("Inferred fields"),
+    "Opmerking": gettext_lazy("Note"),
+    "Nummer": gettext_lazy("Number"),
+    "Soort": gettext_lazy("Kind"),
+    "Actielijn": gettext_lazy("Action line"),
+    "Actie": gettext_lazy("Action"),
+    "Titel (EN)": gettext_lazy("Title (EN)"),
+    "Omschrijving": gettext_lazy("Description"),
+    "Omschrijving (EN)": gettext_lazy("Description (EN)"),
+    "Strategische doelen": gettext_lazy("Strategic goals"),
+    "Actiehouders": gettext_lazy("Action holders"),
+    "Betrokken organisaties": gettext_lazy("Involved organisations"),
+    "Uitbuitingsvormen": gettext_lazy("Exploitation forms"),
+    "Leeftijdsgroepen": gettext_lazy("Age groups"),
+    "Periode": gettext_lazy("Period"),
+    "Status": gettext_lazy("Status"),
+    "Demo": gettext_lazy("Demo data"),
+    "Mijlpaal (NL)": gettext_lazy("Milestone (NL)"),
+    "Mijlpaal (EN)": gettext_lazy("Milestone (EN)"),
+    "Deadline": gettext_lazy("Deadline"),
+    "Gereed": gettext_lazy("Done"),
+    "Datum": gettext_lazy("Date"),
+    "Titel (NL)": gettext_lazy("Title (NL)"),
+    "Versie": gettext_lazy("Version"),
+    "Gegevens in die versie (JSON)": gettext_lazy("Data in that version (JSON)"),
+}
+
+
+def column_label(column: Column) -> str:
+    """The column's name in the UI language."""
+    return str(HEADER_LABELS.get(column.header, column.header))
 
 
 PROVENANCE_COLUMNS = _cols(

@@ -8,12 +8,62 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samen.core.importing import headings as hd
 from samen.core.importing import names as nm
+from samen.core.importing.changes import shown
 
 from . import document as doc
-from .models import Action, ActionLine, AgeGroup, ExploitationForm, Organisation, StrategicGoal
+from .models import (
+    Action,
+    ActionLine,
+    AgeGroup,
+    ExploitationForm,
+    Organisation,
+    OrganisationType,
+    StrategicGoal,
+)
+
+# The parts of the plan and the fields of an import's preview, by name (the
+# web preview and the command's dry run show these, never the codes).
+IMPORT_KINDS = {
+    "plan": gettext_lazy("plan"),
+    "exploitation forms": gettext_lazy("exploitation forms"),
+    "age groups": gettext_lazy("age groups"),
+    "organisation types": gettext_lazy("organisation types"),
+    "organisations": gettext_lazy("organisations"),
+    "strategic goals": gettext_lazy("strategic goals"),
+    "action lines": gettext_lazy("action lines"),
+    "actions": gettext_lazy("actions"),
+    "plan versions": gettext_lazy("plan versions"),
+}
+FIELD_LABELS = {
+    "code": gettext_lazy("Number"),
+    "kind": gettext_lazy("Kind"),
+    "action_line": gettext_lazy("Action line"),
+    "title_nl": gettext_lazy("Action"),
+    "title_en": gettext_lazy("Title (EN)"),
+    "description_nl": gettext_lazy("Description"),
+    "description_en": gettext_lazy("Description (EN)"),
+    "strategic_goals": gettext_lazy("Strategic goals"),
+    "holders": gettext_lazy("Action holders"),
+    "involved": gettext_lazy("Involved organisations"),
+    "exploitation_forms": gettext_lazy("Exploitation forms"),
+    "age_groups": gettext_lazy("Age groups"),
+    "period": gettext_lazy("Period"),
+    "status": gettext_lazy("Status"),
+    "milestones": gettext_lazy("Milestones"),
+    "source": gettext_lazy("Source"),
+    "confirmed": gettext_lazy("Confirmed"),
+    "inferred": gettext_lazy("Inferred fields"),
+    "note": gettext_lazy("Note"),
+    "demo": gettext_lazy("Demo data"),
+    "short_name": gettext_lazy("Short name"),
+    "name": gettext_lazy("Name"),
+    "aliases": gettext_lazy("Also written as"),
+    "type": gettext_lazy("Type"),
+}
 
 ALL_WORDS = {"all", "alle", "alle vormen", "alle leeftijden", "allen", "all ages", "all forms"}
 
@@ -143,3 +193,27 @@ def unknown_label(kind: str, value: Any, vocabulary: Vocabulary) -> str:
     if accepted:
         message += "; " + _("accepted: %(labels)s") % {"labels": ", ".join(dict.fromkeys(accepted))}
     return message
+
+
+def value_names() -> dict[str, dict[str, str]]:
+    """Code -> name per field, so the preview shows names, never codes."""
+    orgs = {o.code: o.short_name for o in Organisation.objects.all()}
+    return {
+        "holders": orgs,
+        "involved": orgs,
+        "action_line": {x.code: x.label for x in ActionLine.objects.all()},
+        "exploitation_forms": {x.code: x.name for x in ExploitationForm.objects.all()},
+        "age_groups": {x.code: x.name for x in AgeGroup.objects.all()},
+        "strategic_goals": {x.code: x.code for x in StrategicGoal.objects.all()},
+        "status": {str(k): str(v) for k, v in Action.Status.choices},
+        "type": {x.code: x.name for x in OrganisationType.objects.all()},
+    }
+
+
+def named(field: str, value: Any, names: dict[str, dict[str, str]]) -> str:
+    table = names.get(field)
+    if table is None:
+        return shown(value)
+    if isinstance(value, list):
+        return shown([table.get(v, v) for v in value])
+    return shown(table.get(value, value) if isinstance(value, str) else value)

@@ -4,15 +4,15 @@
 item before and after the import) and returns the fields that differ, each
 with its old and new value. `Preview` collects these per item and has a
 `digest`: the web import keeps the digest of what the user saw, and writes
-only when the import, run again inside the writing transaction, gives the
-same digest (otherwise the database changed in between).
+only when the change, computed again inside the writing transaction, gives
+the same digest (otherwise the database changed in between).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,9 +93,16 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def preview_lines(preview: Preview) -> list[str]:
+def preview_lines(
+    preview: Preview,
+    *,
+    kind_label: Callable[[str], str] = str,
+    field_label: Callable[[str], str] = str,
+    value: Callable[[str, Any], str] = lambda _field, v: shown(v),
+) -> list[str]:
     """The preview as text for a command's dry run: one line per item, then
-    one indented line per field ("    status: gepland → lopend")."""
+    one indented line per field ("    Status: gepland → lopend"). An importer
+    passes how its parts, fields and values are named (names, never codes)."""
     from django.utils.translation import gettext as _
 
     words = {ADDED: _("new"), CHANGED: _("changed"), REMOVED: _("removed")}
@@ -103,7 +110,10 @@ def preview_lines(preview: Preview) -> list[str]:
     for item in preview.items:
         out.append(
             _("%(kind)s %(item)s: %(change)s")
-            % {"kind": item.kind, "item": item.code, "change": words[item.change]}
+            % {"kind": kind_label(item.kind), "item": item.code, "change": words[item.change]}
         )
-        out += [f"    {f.field}: {shown(f.old)} → {shown(f.new)}" for f in item.fields]
+        out += [
+            f"    {field_label(f.field)}: {value(f.field, f.old)} → {value(f.field, f.new)}"
+            for f in item.fields
+        ]
     return out

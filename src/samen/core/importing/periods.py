@@ -150,3 +150,17 @@ def read_period(value: Any) -> dict[str, int | None] | Any:
         if start and end:
             return {"start": start, "end": end}
     return value
+
+
+_YEAR_WORDS = re.compile(r"\d{4}(?:\.0)?|t/m|tot en met|tot|vanaf|from|" + "|".join(OPEN_WORDS))
+
+
+def finer_than_year(value: Any) -> bool:
+    """Whether a period cell says more than whole years (a day, month or
+    quarter), which `read_period` keeps as its year only."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return True
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return not 1900 <= value <= 2100
+    text = _YEAR_WORDS.sub("", str(value or "").lower())
+    return bool(re.sub(r"[\W_]+", "", text))

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from ._plan_files import import_file
 
@@ -26,6 +27,9 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, dry_run: bool, sheet: str | None = None, **options):
         report = import_file(self, file, dry_run=dry_run, sheet=sheet)
         if not dry_run:
-            self.stdout.write(
-                self.style.SUCCESS(f"Imported {file.name} ({report.changes} changes).")
-            )
+            message = ngettext(
+                "Imported %(file)s: %(count)s change.",
+                "Imported %(file)s: %(count)s changes.",
+                report.changes,
+            ) % {"file": file.name, "count": report.changes}
+            self.stdout.write(self.style.SUCCESS(message))
