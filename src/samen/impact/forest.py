@@ -1,6 +1,7 @@
 """The forest chart of a dataset's estimates: one row per finished run, its estimate as a
 point and its interval as a line, on the project's one chart specification (Vega-Lite
-through altair, drawn by `samen.documents.charts.render`; ADR 0005). The page shows the
+through altair, drawn by `samen.documents.charts.render`; ADR 0005), with the numbers
+formatted for the page's language. The page shows the
 same numbers as a table beside it."""
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from samen.documents.charts import FONT, WIDTH, Chart
+
+from .registrations_charts import localised
 
 
 def _n(value: float) -> str:
@@ -70,4 +73,4 @@ def forest_chart(rows: Sequence[dict[str, Any]], observed: int) -> Chart | None:
     description = _("Observed on at least one list: %(observed)s. ") % {
         "observed": _n(observed)
     } + "; ".join(parts)
-    return Chart("forest", title, description, chart.to_dict())
+    return Chart("forest", title, description, localised(chart.to_dict()))
