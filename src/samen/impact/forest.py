@@ -50,13 +50,16 @@ def forest_chart(rows: Sequence[dict[str, Any]], observed: int) -> Chart | None:
         y=y, x=alt.X("lower:Q", title=x_title, axis=alt.Axis(format=",d")), x2="upper:Q"
     )
     points = base.mark_point(filled=True, size=70, color="#154273").encode(y=y, x="estimate:Q")
+    labels = base.mark_text(dy=-10, fontSize=10, color="#154273").encode(
+        y=y, x="estimate:Q", text=alt.Text("estimate:Q", format=",d")
+    )
     seen = (
         alt.Chart(alt.Data(values=[{"observed": observed}]))
         .mark_rule(strokeDash=[4, 4], color="#696969")
         .encode(x="observed:Q")
     )
     chart = (
-        alt.layer(lines, points, seen, width=WIDTH, title=title)
+        alt.layer(lines, points, labels, seen, width=WIDTH, title=title)
         .configure(font=FONT)
         .configure_view(stroke=None)
     )

@@ -225,7 +225,8 @@ def breakdowns(tables: Sequence[Table], key: str, title: str) -> Chart | None:
                 scale=alt.Scale(domain=years),
                 axis=alt.Axis(labelAngle=0 if columns == 1 else -90, labelOverlap=True),
             ),
-            y=alt.Y("count:Q", title=_("Number of presumed victims"), axis=alt.Axis(format=",d")),
+            # One scale per register (their sizes differ a hundredfold); the title says what.
+            y=alt.Y("count:Q", title=None, axis=alt.Axis(format=",d")),
             color=alt.Color(
                 "part:N",
                 title=None,

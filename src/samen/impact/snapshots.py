@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import pickle
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -30,6 +31,7 @@ from django.db.models import Count, Max, Sum
 from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def _sources() -> list[tuple[Any, dict[str, Any]]]:
@@ -85,8 +87,9 @@ def stored(key: str, build: Callable[[], T], fingerprint_: str | None = None) ->
     if row is not None:
         try:
             return pickle.loads(bytes(row.payload))  # noqa: S301 (written only by this module)
-        except Exception:
-            pass
+        except (pickle.UnpicklingError, AttributeError, ImportError, TypeError, EOFError):
+            # a class changed since it was stored (a new release): rebuild it
+            log.info("stored %s no longer readable; rebuilt", key)
     value = build()
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:

@@ -15,9 +15,9 @@ class PublicSnapshot(models.Model):
     """One stored result, by key (e.g. ``tables:10:nl``), valid while ``fingerprint``
     equals the fingerprint of the figures it was made from."""
 
-    key = models.CharField(_("key"), max_length=200, unique=True)
-    fingerprint = models.CharField(_("fingerprint"), max_length=64)
-    payload = models.BinaryField(_("content"))
+    key = models.CharField(_("stored result"), max_length=200, unique=True)
+    fingerprint = models.CharField(_("fingerprint of the figures"), max_length=64)
+    payload = models.BinaryField(_("stored content"))
     created_at = models.DateTimeField(auto_now=True)
 
     class Meta:
