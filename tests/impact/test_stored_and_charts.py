@@ -119,3 +119,30 @@ def test_forest_chart_numbers_follow_the_page_language():
     assert ">11.418<" in dutch and ">11,418<" not in dutch
     assert ">11,418<" in english and ">11.418<" not in english
     assert re.search(r">1\d\.000<", dutch) and re.search(r">1\d,000<", english)  # axis ticks
+
+
+@pytest.fixture
+def committed(transactional_db):
+    call_command("load_plan", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_impact", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_an_approval_builds_the_tables_in_the_background_for_every_language(
+    client, committed, monkeypatch
+):
+    from samen.core import taskworker
+
+    programme = User.objects.create_user("programma", password="x" * 12, role="programme")
+    analyst = User.objects.create_user("analist", password="x" * 12, role="analyst")
+    extra = Register.objects.create(code="extra", name_nl="Extra register")
+    Registration.objects.create(register=extra, year=2021, count=4321)
+    proposal = publication.propose_registrations(analyst, extra, 2021, 2021)
+    publication.approve(programme, proposal)  # committed: the task is queued
+    assert not PublicSnapshot.objects.filter(key__startswith="tables:").exists()
+    taskworker.run_pending()  # the task worker's turn
+    keys = set(PublicSnapshot.objects.values_list("key", flat=True))
+    assert {"tables:10:nl", "tables:10:en", "effect-charts:10:nl", "effect-charts:10:en"} <= keys
+    # The reader finds them ready: nothing is built or protected on the request.
+    monkeypatch.setattr(public_tables, "protect", _refuse)
+    monkeypatch.setattr(public_tables, "build_tables", _refuse)
+    assert "4.321" in _page(client, "/effect/")

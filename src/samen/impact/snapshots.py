@@ -13,6 +13,11 @@ withdrawn, or a run finishes; saving or deleting any of those rows through the O
 stored result straight away (signals below). Because the fingerprint lives
 in the database, every process sees the same, current answer.
 
+After such a change, a background task (`refresh_stored`, run by the task worker; ADR
+0006) builds and stores the tables and charts in every language, so that readers find
+them ready; a reader who comes before it has finished gets them built on the spot (never
+the old figures).
+
 Disclosure control itself is stored by the content hash of its input (`protection`):
 the same figures are protected once, whichever language or process asks first.
 """
@@ -29,6 +34,7 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.signals import post_delete, post_save
+from django_tasks import task
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -109,10 +115,52 @@ def clear() -> None:
     PublicSnapshot.objects.all().delete()
 
 
+def refresh() -> None:
+    """Build and store the public tables and the Effect page's charts for the current
+    figures, in every language of the site (what the background task does after a
+    change, so that the first reader does not wait for disclosure control)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from samen.plan.models import PlanVersion
+
+    from . import public_tables, registrations_charts
+
+    versions = list(PlanVersion.objects.order_by("date"))
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            tables = public_tables.published_tables()
+            registrations_charts.effect_charts(tables, versions)
+
+
+@task()
+def refresh_stored() -> None:
+    """The background task of `refresh`."""
+    refresh()
+
+
+def _enqueue() -> None:
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=refresh_stored.module_path, status=TaskResultStatus.READY
+    )
+    if not waiting.exists():  # one that has not started yet will see this change too
+        refresh_stored.enqueue()
+
+
+def changed() -> None:
+    """The published figures changed: forget what was stored and, once the change is
+    committed, build it anew in the background."""
+    clear()
+    transaction.on_commit(_enqueue)
+
+
 def _changed(sender: Any, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return  # loaddata: the fingerprint still notices
-    clear()
+    changed()
 
 
 def connect() -> None:
