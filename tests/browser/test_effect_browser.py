@@ -45,8 +45,16 @@ def test_the_effect_page_in_a_browser(page, live_impact):
         "Zijn er minder slachtoffers van mensenhandel?"
     )
     expect(page.get_by_role("complementary")).to_contain_text("omlaag brengen")  # the ambition
-    chart = page.get_by_role("img", name=re.compile("Geregistreerde vermoedelijke slachtoffers"))
+    chart = page.get_by_role(
+        "img", name=re.compile("^Geregistreerde vermoedelijke slachtoffers en het geschatte")
+    )
     expect(chart).to_be_visible()
+    # One faceted chart per breakdown, a small multiple per register.
+    by_form = page.get_by_role(
+        "img", name=re.compile("^Geregistreerde vermoedelijke slachtoffers per uitbuitingsvorm")
+    )
+    expect(by_form).to_be_visible()
+    assert "Aanmeldingen bij CoMensha: " in by_form.get_attribute("alt")
     # The text alternative and the table carry the same numbers.
     assert "2019: 1.372" in chart.get_attribute("alt")
     totals = page.get_by_role(

@@ -270,7 +270,7 @@ def test_the_open_data_hides_exactly_what_the_tables_hide(published, client):
 def test_the_attack_catches_tables_with_small_counts_hidden_alone(published, monkeypatch):
     """The attack is real: with primary suppression only (no complementary cells), it
     works small counts out of the same published set."""
-    from samen.impact import disclosure
+    from samen.impact import disclosure, snapshots
 
     def primary_only(values, relations, threshold=THRESHOLD, **_kw):
         small = frozenset(c for c, v in values.items() if 0 < v < threshold)
@@ -283,7 +283,7 @@ def test_the_attack_catches_tables_with_small_counts_hidden_alone(published, mon
         )
 
     monkeypatch.setattr(public_tables, "protect", primary_only)
-    monkeypatch.setattr(public_tables, "_CACHE", type(public_tables._CACHE)())
+    snapshots.clear()  # the tables stored with proper protection
     weak = public_tables.published_tables(THRESHOLD)
     seen, relations = reader_view(weak)
     true = truth()

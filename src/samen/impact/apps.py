@@ -6,3 +6,8 @@ class ImpactConfig(AppConfig):
     name = "samen.impact"
     label = "impact"
     verbose_name = _("Impact")
+
+    def ready(self) -> None:
+        from . import snapshots
+
+        snapshots.connect()

@@ -1,6 +1,7 @@
 """The forest chart of a dataset's estimates: one row per finished run, its estimate as a
 point and its interval as a line, on the project's one chart specification (Vega-Lite
-through altair, drawn by `samen.documents.charts.render`; ADR 0005). The page shows the
+through altair, drawn by `samen.documents.charts.render`; ADR 0005), with the numbers
+formatted for the page's language. The page shows the
 same numbers as a table beside it."""
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from samen.documents.charts import FONT, WIDTH, Chart
+
+from .registrations_charts import localised
 
 
 def _n(value: float) -> str:
@@ -47,13 +50,16 @@ def forest_chart(rows: Sequence[dict[str, Any]], observed: int) -> Chart | None:
         y=y, x=alt.X("lower:Q", title=x_title, axis=alt.Axis(format=",d")), x2="upper:Q"
     )
     points = base.mark_point(filled=True, size=70, color="#154273").encode(y=y, x="estimate:Q")
+    labels = base.mark_text(dy=-10, fontSize=10, color="#154273").encode(
+        y=y, x="estimate:Q", text=alt.Text("estimate:Q", format=",d")
+    )
     seen = (
         alt.Chart(alt.Data(values=[{"observed": observed}]))
         .mark_rule(strokeDash=[4, 4], color="#696969")
         .encode(x="observed:Q")
     )
     chart = (
-        alt.layer(lines, points, seen, width=WIDTH, title=title)
+        alt.layer(lines, points, labels, seen, width=WIDTH, title=title)
         .configure(font=FONT)
         .configure_view(stroke=None)
     )
@@ -70,4 +76,4 @@ def forest_chart(rows: Sequence[dict[str, Any]], observed: int) -> Chart | None:
     description = _("Observed on at least one list: %(observed)s. ") % {
         "observed": _n(observed)
     } + "; ".join(parts)
-    return Chart("forest", title, description, chart.to_dict())
+    return Chart("forest", title, description, localised(chart.to_dict()))

@@ -23,18 +23,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samen.plan.models import AgeGroup, ExploitationForm
 
-from . import detection, visibility
+from . import detection, snapshots, visibility
 from .disclosure import SUPPRESSED_MARK, Protection, Relation, protect
 from .models import Register
 
@@ -163,6 +162,19 @@ def _cell(register: str, year: int, form: str = ALL, age: str = ALL) -> tuple:
 
 
 def published_tables(threshold: int | None = None) -> PublishedTables:
+    """Every public impact table, protected together (see the module docstring), as
+    stored for the current figures (`samen.impact.snapshots`): built and protected when
+    the figures changed, read from the database otherwise.
+
+    Queries: a constant few (the fingerprint and the stored tables; `build_tables` when
+    the figures changed).
+    """
+    threshold = int(threshold or settings.SAMEN_SUPPRESSION_THRESHOLD)
+    language = get_language() or settings.LANGUAGE_CODE
+    return snapshots.stored(f"tables:{threshold}:{language}", lambda: build_tables(threshold))
+
+
+def build_tables(threshold: int | None = None) -> PublishedTables:
     """Every public impact table, protected together (see the module docstring).
 
     Parameters
@@ -350,26 +362,15 @@ def _estimates() -> list[Estimate]:
     return out
 
 
-_CACHE: OrderedDict[str, Protection] = OrderedDict()
-_LOCK = threading.Lock()
-
-
 def _protect(values: dict[Hashable, int], relations: list[Relation], threshold: int) -> Protection:
-    """`protect`, remembered per input: the same published figures give the same answer,
-    and pages ask for it on every request."""
+    """`protect`, stored by the content hash of its input: the same figures are protected
+    once, whichever language or process asks first."""
     key = hashlib.sha256(
         json.dumps(
             [threshold, list(values.items()), [(r.total, r.parts) for r in relations]],
             default=str,
         ).encode()
     ).hexdigest()
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    result = protect(values, relations, threshold)
-    with _LOCK:
-        _CACHE[key] = result
-        while len(_CACHE) > 16:
-            _CACHE.popitem(last=False)
-    return result
+    return snapshots.stored(
+        f"protection:{threshold}", lambda: protect(values, relations, threshold), key
+    )

@@ -10,29 +10,41 @@ leaves out a year whose total is suppressed.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import functools
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from samen.documents.charts import FONT, WIDTH, Chart
+from samen.documents.charts import FONT, WIDTH, Chart, render
 
+from . import snapshots
 from .public_tables import ALL, PublishedTables, Table, number
 
 PALETTE = ["#01689b", "#e17000", "#39870c", "#8b4a9c", "#d52b1e", "#696969", "#a90061"]
 ESTIMATE_COLOUR = "#154273"
 
 
-def _localised(spec: dict[str, Any]) -> dict[str, Any]:
-    """Numbers on the axes as the page writes them (8.000 in Dutch, 8,000 in English)."""
-    if (get_language() or "nl").startswith("nl"):
-        spec.setdefault("config", {})["locale"] = {
-            "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
-        }
+@functools.cache
+def _locale(language: str) -> dict[str, Any]:
+    """The d3 number and time format locale of a page language (vl-convert's own)."""
+    import vl_convert as vlc
+
+    name = "nl-NL" if language.startswith("nl") else "en-GB"
+    return {"number": vlc.get_format_locale(name), "time": vlc.get_time_format_locale(name)}
+
+
+def localised(spec: dict[str, Any]) -> dict[str, Any]:
+    """Numbers (axes, labels, tooltips) as the page writes them: 11.418 and 2,5 on a Dutch
+    page, 11,418 and 2.5 on an English one. The locale is part of the specification, so
+    the rendering cache keeps the two languages apart."""
+    spec.setdefault("config", {})["locale"] = _locale(get_language() or "nl")
     return spec
 
 
@@ -148,49 +160,73 @@ def trend(t: PublishedTables, versions: Sequence[Any]) -> Chart:
         description += ". " + _("Plan versions: %(dates)s") % {
             "dates": ", ".join(date_format(v.date, "F Y") for v in versions)
         }
-    return Chart("trend", title, description, _localised(chart.to_dict()))
+    return Chart("trend", title, description, localised(chart.to_dict()))
 
 
-def breakdown(table: Table, key: str) -> Chart:
-    """Stacked bars per year of a by-form or by-age table; suppressed parts together as
-    one "not published" segment, years with a suppressed total left out (and named)."""
+def breakdowns(tables: Sequence[Table], key: str, title: str) -> Chart | None:
+    """One faceted chart of the by-form (or by-age) tables of every register: stacked bars
+    per year, one small multiple per register on the same scales (ADR 0005). Suppressed
+    parts are shown together as one "not published" segment, years with a suppressed
+    total are left out (and named). None without any table."""
     import altair as alt
 
+    if not tables:
+        return None
     hidden_label = _("Not published (small numbers)")
-    parts = [c for c in table.columns if c.code != ALL]
-    total_index = [c.code for c in table.columns].index(ALL)
-    rows, told, left_out = [], [], []
-    for row in table.rows:
-        total = row.cells[total_index]
-        if total.value is None:
-            left_out.append(str(row.year))
-            continue
-        published = 0
-        shown = []
-        for column, cell in zip(table.columns, row.cells, strict=True):
-            if column.code == ALL or cell.value is None:
+    rows, told = [], []
+    labels: list[str] = []
+    for table in tables:
+        name = table.register.name if table.register else table.title
+        parts = [c for c in table.columns if c.code != ALL]
+        for c in parts:
+            if c.label not in labels:
+                labels.append(c.label)
+        total_index = [c.code for c in table.columns].index(ALL)
+        shown_years, left_out = [], []
+        for row in table.rows:
+            total = row.cells[total_index]
+            if total.value is None:
+                left_out.append(str(row.year))
                 continue
-            published += cell.value
-            rows.append({"year": str(row.year), "part": column.label, "count": cell.value})
-            shown.append(f"{column.label} {number(cell.value)}")
-        if total.value > published:
-            rows.append(
-                {"year": str(row.year), "part": hidden_label, "count": total.value - published}
-            )
-            shown.append(f"{hidden_label} {number(total.value - published)}")
-        told.append(f"{row.year}: " + ", ".join(shown))
-    colours = dict(
-        zip([c.label for c in parts], [*PALETTE[: len(parts) - 1], "#b4b4b4"], strict=True)
-    )
+            published = 0
+            shown = []
+            for column, cell in zip(table.columns, row.cells, strict=True):
+                if column.code == ALL or cell.value is None:
+                    continue
+                published += cell.value
+                rows.append(
+                    {"register": name, "year": row.year, "part": column.label, "count": cell.value}
+                )
+                shown.append(f"{column.label} {number(cell.value)}")
+            if total.value > published:
+                rows.append({"register": name, "year": row.year, "part": hidden_label,
+                             "count": total.value - published})  # fmt: skip
+                shown.append(f"{hidden_label} {number(total.value - published)}")
+            shown_years.append(f"{row.year}: " + ", ".join(shown))
+        text = f"{name}: " + "; ".join(shown_years)
+        if left_out:
+            text += ". " + _("Not published: %(years)s") % {"years": ", ".join(left_out)}
+        told.append(text)
+    colours = dict(zip(labels, [*PALETTE[: len(labels) - 1], "#b4b4b4"], strict=False))
     colours[hidden_label] = "#ffffff"
     used = {r["part"] for r in rows}
     domain = [label for label in colours if label in used]
+    registers = list(dict.fromkeys(r["register"] for r in rows))
+    years = sorted({r["year"] for r in rows})
+    columns = 1 if len(registers) == 1 else 2
+    width = WIDTH if columns == 1 else (WIDTH - 40) // 2
     chart = (
-        alt.Chart(alt.Data(values=rows), width=WIDTH, title=table.title)
+        alt.Chart(alt.Data(values=rows))
         .mark_bar(stroke="#535353", strokeWidth=0.5)
         .encode(
-            x=alt.X("year:O", title=_("Year"), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("count:Q", title=_("Number of presumed victims"), axis=alt.Axis(format=",d")),
+            x=alt.X(
+                "year:O",
+                title=_("Year"),
+                scale=alt.Scale(domain=years),
+                axis=alt.Axis(labelAngle=0 if columns == 1 else -90, labelOverlap=True),
+            ),
+            # One scale per register (their sizes differ a hundredfold); the title says what.
+            y=alt.Y("count:Q", title=None, axis=alt.Axis(format=",d")),
             color=alt.Color(
                 "part:N",
                 title=None,
@@ -200,13 +236,19 @@ def breakdown(table: Table, key: str) -> Chart:
             order=alt.Order("order:Q"),
         )
         .transform_calculate(order=f"indexof({json.dumps(domain)}, datum.part)")
+        .properties(width=width, height=160 if columns == 1 else 120)
+        .facet(
+            facet=alt.Facet(
+                "register:N", title=None, sort=registers, header=alt.Header(labelLimit=width)
+            ),
+            columns=columns,
+            title=title,
+        )
+        .resolve_scale(y="independent")
         .configure(font=FONT)
         .configure_view(stroke=None)
     )
-    description = "; ".join(told)
-    if left_out:
-        description += ". " + _("Not published: %(years)s") % {"years": ", ".join(left_out)}
-    return Chart(key, table.title, description, _localised(chart.to_dict()))
+    return Chart(key, title, " | ".join(told), localised(chart.to_dict()))
 
 
 def rates(t: PublishedTables, versions: Sequence[Any]) -> Chart | None:
@@ -260,7 +302,7 @@ def rates(t: PublishedTables, versions: Sequence[Any]) -> Chart | None:
         .configure(font=FONT)
         .configure_view(stroke=None)
     )
-    return Chart("rates", title, "; ".join(told), _localised(chart.to_dict()))
+    return Chart("rates", title, "; ".join(told), localised(chart.to_dict()))
 
 
 def percent(value: float | None) -> str:
@@ -270,10 +312,44 @@ def percent(value: float | None) -> str:
     return f"{round(value * 100)} %"
 
 
+@dataclass(frozen=True)
+class DrawnChart(Chart):
+    """A chart with its SVG drawn once, to be stored with the public tables."""
+
+    drawn: bytes = b""
+
+    def svg(self) -> str:
+        return self.drawn.decode()
+
+    def svg_data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.drawn).decode()
+
+
+def _drawn(chart: Chart | None) -> DrawnChart | None:
+    if chart is None:
+        return None
+    return DrawnChart(
+        chart.key, chart.title, chart.description, chart.spec, render(chart.spec, "svg")
+    )
+
+
 def effect_charts(t: PublishedTables, versions: Sequence[Any]) -> dict[str, Any]:
-    """Every chart of the Effect page, by key ("trend", "rates", and one per breakdown
-    table under the table's key)."""
-    out: dict[str, Any] = {"trend": trend(t, versions), "rates": rates(t, versions)}
-    for table in (*t.by_form, *t.by_age):
-        out[table.key] = breakdown(table, table.key.replace(":", "-"))
-    return out
+    """Every chart of the Effect page, drawn: "trend", "rates", and one faceted chart
+    per kind of breakdown, "by_form" and "by_age" (a small multiple per register). Drawn
+    once per set of published figures and language, and stored (`samen.impact.snapshots`)."""
+
+    def draw() -> dict[str, Any]:
+        charts = {
+            "trend": trend(t, versions),
+            "rates": rates(t, versions),
+            "by_form": breakdowns(
+                t.by_form, "by-form", _("Registered presumed victims per form of exploitation")
+            ),
+            "by_age": breakdowns(
+                t.by_age, "by-age", _("Registered presumed victims per age group")
+            ),
+        }
+        return {key: _drawn(chart) for key, chart in charts.items()}
+
+    language = get_language() or "nl"
+    return snapshots.stored(f"effect-charts:{t.threshold}:{language}", draw)
