@@ -124,7 +124,11 @@ def test_building_the_report_takes_a_fixed_number_of_queries(
         Action.objects.filter(code__startswith="Z.").values_list("code", flat=True)
     )
     reported.round.snapshot = snapshot
-    # The letter is one query; the chapter Effect reads the public impact tables, a fixed six.
-    with django_assert_max_num_queries(22):
+    # The first build after figures change also stores the public impact tables (a fixed
+    # number of writes, whatever the size); measure the reading of a report after that.
+    context.build(reported.round)
+    # The letter is one query; the chapter Effect checks that the stored public impact tables
+    # are current (a fixed few queries on the figures' fingerprint) and reads them.
+    with django_assert_max_num_queries(26):
         ctx = context.build(reported.round)
     assert len(ctx.actions) == 33
