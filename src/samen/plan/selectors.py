@@ -18,6 +18,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samen.indicators.document import action_indicators
+
 from . import document as doc
 from .models import (
     Action,
@@ -70,6 +72,7 @@ def action_data(action: Action) -> doc.ActionData:
             action.source, action.confirmed, tuple(action.inferred_fields), action.note
         ),
         demo=action.is_demo,
+        indicators=action_indicators(action),
     )
 
 
@@ -613,8 +616,7 @@ class VersionDiff:
 
 
 def current_snapshot() -> list[dict[str, Any]]:
-    actions = Action.objects.with_relations().prefetch_related("milestones")
-    return [action_data(a).as_dict() for a in actions]
+    return [action_data(a).as_dict() for a in Action.objects.for_document()]
 
 
 def snapshot_for(code: str) -> list[dict[str, Any]]:

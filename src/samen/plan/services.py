@@ -12,6 +12,7 @@ from django.db import models, transaction
 
 from samen.core import audit
 from samen.core.importing.changes import Preview, preview_lines
+from samen.indicators.document import write_indicators
 
 from . import document as doc
 from .models import (
@@ -297,9 +298,7 @@ class _Loader:
 
     def load_actions(self, actions: Iterable[doc.ActionData]) -> None:
         lookups = _Lookups()
-        existing = {
-            a.code: a for a in Action.objects.with_relations().prefetch_related("milestones")
-        }
+        existing = {a.code: a for a in Action.objects.for_document()}
         for data in actions:
             action = existing.get(data.code)
             before = action_data(action).as_dict() if action else None
@@ -323,9 +322,7 @@ class _Loader:
         self.note_missing("actions", Action, (a.code for a in actions))
 
     def load_versions(self, versions: Iterable[doc.VersionData]) -> None:
-        current = {
-            a.code: a for a in Action.objects.with_relations().prefetch_related("milestones")
-        }
+        current = {a.code: a for a in Action.objects.for_document()}
         for version in versions:
             snapshot = [
                 entry.as_dict()
@@ -408,4 +405,5 @@ def write_action(
             for i, m in enumerate(data.milestones)
         ]
     )
+    write_indicators(action, data.indicators)  # issue 14
     return action

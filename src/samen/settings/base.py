@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "samen.budget",
     "samen.parliament",
     "samen.impact",
+    "samen.indicators",  # issue 14
     "samen.api",
     # progress report, public portal and background tasks
     "django_tasks",
