@@ -108,6 +108,7 @@ LABELS: dict[str, Promise] = {
     "indicators": gettext_lazy("indicators"),
     "targets": gettext_lazy("targets"),
     "values": gettext_lazy("reported values"),
+    "indicator_values": gettext_lazy("values of the defined indicators"),
     "period": gettext_lazy("period"),
     "type": gettext_lazy("type"),
     "code": gettext_lazy("code"),

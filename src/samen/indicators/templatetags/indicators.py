@@ -23,11 +23,22 @@ def indicator_value(indicator: Any, value: Decimal | None) -> str:
 
 @register.inclusion_tag("indicators/_action_indicators.html", takes_context=True)
 def action_indicators(context: Any, action: Any) -> dict[str, Any]:
-    from ..selectors import action_progress
+    from ..charts import chart
+    from ..selectors import RULE_TEXT, action_progress
 
     user = context.get("user")
+    rows = action_progress(user, action)
     return {
         "action": action,
-        "rows": action_progress(user, action),
+        "rows": [(row, chart(row)) for row in rows],
+        "rule": RULE_TEXT,
         "can_define": access.can_define_indicators(user),
     }
+
+
+@register.inclusion_tag("indicators/_reported_values.html")
+def update_indicator_values(update: Any) -> dict[str, Any]:
+    """The defined values of one update, in its read-only view (a <dt>/<dd> pair)."""
+    from ..updates import reported
+
+    return {"groups": reported(update)}
