@@ -27,6 +27,26 @@ def _denied(request: HttpRequest) -> HttpResponse:
     return forbidden(request, _("Only the programme team defines indicators."))
 
 
+def overview(request: HttpRequest, per: str) -> HttpResponse:
+    """Every indicator with its progress, per action line or per exploitation form
+    (public: approved values of published rounds only)."""
+    from . import selectors
+
+    items = selectors.all_progress(request.user)
+    groups = selectors.per_form(items) if per == "form" else selectors.per_line(items)
+    return render(
+        request,
+        "indicators/overview.html",
+        {
+            "per": per,
+            "groups": groups,
+            "count": len(items),
+            "rule": selectors.RULE_TEXT,
+            "public": not access.role(request.user),
+        },
+    )
+
+
 def manage(request: HttpRequest, code: str) -> HttpResponse:
     if not access.can_define_indicators(request.user):
         return _denied(request)
