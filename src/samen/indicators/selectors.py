@@ -128,12 +128,18 @@ def visible_values(user: Any) -> QuerySet[IndicatorValue]:
 
 
 def progress_for(user: Any, indicators: Iterable[Indicator]) -> list[IndicatorProgress]:
-    """Each indicator's values per round and its progress. Prefetch `targets`;
-    one query for the values of all of them."""
+    """Each indicator's values per round and its progress, as far as `user` may
+    see them. Prefetch `targets`; one query for the values of all of them."""
+    return progress_from(visible_values(user), indicators)
+
+
+def progress_from(
+    values: QuerySet[IndicatorValue], indicators: Iterable[Indicator]
+) -> list[IndicatorProgress]:
+    """Like progress_for, from a given set of values (the report's)."""
     indicators = list(indicators)
     rows = (
-        visible_values(user)
-        .filter(indicator__in=[i.pk for i in indicators])
+        values.filter(indicator__in=[i.pk for i in indicators])
         .values(
             "indicator_id",
             "value",
@@ -202,16 +208,18 @@ def action_progress(user: Any, action: Any) -> list[IndicatorProgress]:
     return progress_for(user, indicators.order_by("order", "code"))
 
 
-def all_progress(user: Any, actions: Iterable[Any] | None = None) -> list[IndicatorProgress]:
-    """Every indicator (of `actions`), with its action, line and forms: four queries."""
-    qs = (
+def all_indicators() -> QuerySet[Indicator]:
+    """Every indicator in plan order, with its action, line, forms and targets."""
+    return (
         Indicator.objects.select_related("action", "action__action_line")
         .prefetch_related("targets", "action__exploitation_forms")
         .order_by("action__action_line__number", "action__sort_key", "order", "code")
     )
-    if actions is not None:
-        qs = qs.filter(action__in=list(actions))
-    return progress_for(user, qs)
+
+
+def all_progress(user: Any) -> list[IndicatorProgress]:
+    """Every indicator with its progress: four queries."""
+    return progress_for(user, all_indicators())
 
 
 def per_line(items: list[IndicatorProgress]) -> list[tuple[Any, list[IndicatorProgress]]]:

@@ -235,6 +235,7 @@ SAMEN_REPORT_SECTIONS: list[str] = [
     "samen.budget.report.sections",
     "samen.parliament.report.sections",
     "samen.impact.report.sections",
+    "samen.indicators.report.sections",
 ]
 
 # Blocks on the home page of a signed-in person: dotted paths of functions that take
