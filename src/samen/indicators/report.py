@@ -24,20 +24,22 @@ if TYPE_CHECKING:
     from samen.reporting.models import ReportingRound
 
 
-def values_for(r: ReportingRound, layer: str) -> QuerySet[IndicatorValue]:
+def values_for(round_id: int, period_end: Any, layer: str) -> QuerySet[IndicatorValue]:
+    """Approved values up to the round (public: of published rounds and this one)."""
     from samen.reporting.models import ProgressUpdate, ReviewState
 
     updates = ProgressUpdate.objects.filter(
-        review_state=ReviewState.APPROVED, round__period_end__lte=r.period_end
+        review_state=ReviewState.APPROVED, round__period_end__lte=period_end
     )
     if layer == "public":
-        updates = updates.filter(Q(round=r) | Q(pk__in=access.public_updates().values("pk")))
+        published = Q(pk__in=access.public_updates().values("pk"))
+        updates = updates.filter(Q(round_id=round_id) | published)
     return IndicatorValue.objects.filter(update__in=updates.values("pk"))
 
 
 def source(r: ReportingRound, layer: str) -> Any:
     """What the section is made of, for the stored report's fingerprint."""
-    rows = values_for(r, layer).values_list("indicator_id", "update_id", "value")
+    rows = values_for(r.pk, r.period_end, layer).values_list("indicator_id", "update_id", "value")
     definitions = selectors.all_indicators().values_list("pk", "updated_at")
     return [
         [[i, u, str(v)] for i, u, v in rows.order_by("indicator_id", "update_id")],
@@ -47,12 +49,11 @@ def source(r: ReportingRound, layer: str) -> Any:
 
 def sections(ctx: ReportContext) -> list[Section]:
     from samen.documents.context import Section, Table
-    from samen.reporting.models import ReportingRound
 
-    r = ReportingRound.objects.get(pk=ctx.round_id)
-    items = selectors.progress_from(values_for(r, ctx.layer), selectors.all_indicators())
-    if not items:
+    indicators = list(selectors.all_indicators())
+    if not indicators:  # one query when the plan has no indicators
         return []
+    items = selectors.progress_from(values_for(ctx.round_id, ctx.period_end, ctx.layer), indicators)
     section = Section("indicators", _("Indicators"))
     section.paragraphs.append(
         _(
