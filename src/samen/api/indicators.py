@@ -149,7 +149,8 @@ def indicators(
         qs = qs.filter(action__code__in=filters.action)
     page = paginate(request, qs, paging.page, paging.pageSize, lambda i: i)
     page["results"] = [
-        indicator_out(item) for item in selectors.progress_for(request.user, page["results"])
+        indicator_out(item)
+        for item in selectors.progress_for(request.user, page["results"], members=False)
     ]
     return page
 

@@ -53,7 +53,8 @@ def sections(ctx: ReportContext) -> list[Section]:
     indicators = list(selectors.all_indicators())
     if not indicators:  # one query when the plan has no indicators
         return []
-    items = selectors.progress_from(values_for(ctx.round_id, ctx.period_end, ctx.layer), indicators)
+    values = values_for(ctx.round_id, ctx.period_end, ctx.layer)
+    items = selectors.progress_from(values, indicators, members=False)
     section = Section("indicators", _("Indicators"))
     section.paragraphs.append(
         _(

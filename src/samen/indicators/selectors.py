@@ -127,17 +127,22 @@ def visible_values(user: Any) -> QuerySet[IndicatorValue]:
     return IndicatorValue.objects.filter(update__in=updates.values("pk"))
 
 
-def progress_for(user: Any, indicators: Iterable[Indicator]) -> list[IndicatorProgress]:
+def progress_for(
+    user: Any, indicators: Iterable[Indicator], *, members: bool = True
+) -> list[IndicatorProgress]:
     """Each indicator's values per round and its progress, as far as `user` may
-    see them. Prefetch `targets`; one query for the values of all of them."""
-    return progress_from(visible_values(user), indicators)
+    see them. Prefetch `targets`; one query for the values of all of them.
+    `members=False`: leave out the breakdown (tables that do not show it)."""
+    return progress_from(visible_values(user), indicators, members=members)
 
 
 def progress_from(
-    values: QuerySet[IndicatorValue], indicators: Iterable[Indicator]
+    values: QuerySet[IndicatorValue], indicators: Iterable[Indicator], *, members: bool = True
 ) -> list[IndicatorProgress]:
     """Like progress_for, from a given set of values (the report's)."""
     indicators = list(indicators)
+    if not members:
+        values = values.filter(exploitation_form__isnull=True, age_group__isnull=True)
     rows = (
         values.filter(indicator__in=[i.pk for i in indicators])
         .values(
@@ -157,7 +162,7 @@ def progress_from(
         .order_by("update__round__period_end", "update__round_id", "update_id")
     )
     totals: dict[int, dict[int, list[Any]]] = defaultdict(dict)
-    members: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
+    breakdown: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
     kinds = {i.pk: i.kind for i in indicators}
     from samen.core.models import translated
 
@@ -168,7 +173,7 @@ def progress_from(
             name = translated(
                 {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}, "name"
             )
-            bucket = members[(row["indicator_id"], round_id)]
+            bucket = breakdown[(row["indicator_id"], round_id)]
             bucket[name] = bucket.get(name, Decimal(0)) + row["value"]
             continue
         entry = totals[row["indicator_id"]].setdefault(
@@ -198,8 +203,8 @@ def progress_from(
             )
         )
         latest = next((r.round_id for r in reversed(rounds) if r.reported is not None), None)
-        breakdown = tuple(sorted(members.get((indicator.pk, latest), {}).items())) if latest else ()
-        out.append(IndicatorProgress(indicator, rounds, result, breakdown))
+        split = tuple(sorted(breakdown.get((indicator.pk, latest), {}).items())) if latest else ()
+        out.append(IndicatorProgress(indicator, rounds, result, split))
     return out
 
 
@@ -218,8 +223,8 @@ def all_indicators() -> QuerySet[Indicator]:
 
 
 def all_progress(user: Any) -> list[IndicatorProgress]:
-    """Every indicator with its progress: four queries."""
-    return progress_for(user, all_indicators())
+    """Every indicator with its progress (no breakdown): four queries."""
+    return progress_for(user, all_indicators(), members=False)
 
 
 def per_line(items: list[IndicatorProgress]) -> list[tuple[Any, list[IndicatorProgress]]]:
