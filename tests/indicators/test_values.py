@@ -4,6 +4,7 @@ named, and the values follow the update through review to the action page."""
 
 import datetime as dt
 import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -151,3 +152,21 @@ def test_values_over_rounds_are_combined_by_the_rule(world):
     assert rows["I2"].progress.current == Decimal(18)
     assert rows["I2"].progress.as_of == dt.date(2026, 12, 31)
     assert timezone.now()  # rounds are dated by their period, not by when they were filled
+
+
+def test_the_reviewer_sees_which_values_changed_between_submissions(client, world):
+    trained, _share = indicators(world)
+    update = world.updates[("A.1", "police")]
+    client.force_login(world.users.police)
+    post(client, update, **{f"ind_{trained.pk}_all_value": "100", "submit": "1"})
+    services.return_update(world.users.programme, update.pk, "Klopt het aantal?")
+    post(client, update, **{f"ind_{trained.pk}_all_value": "120", "submit": "1"})
+    client.force_login(world.users.programme)
+    page = html.unescape(client.get(reverse("update", args=[update.pk])).content.decode())
+    changes = page[page.index("Wat er veranderde") :] if "Wat er veranderde" in page else page
+    assert "Indicatoren van deze actie" in changes
+    assert re.search(r"<del[^>]*>.*?100.*?</del>", changes, re.S)
+    assert re.search(r"<ins[^>]*>.*?120.*?</ins>", changes, re.S)
+    first, second = update.submissions.order_by("number")
+    assert first.data["indicator_values"] == ["Getrainde professionals: 100 professionals"]
+    assert second.data["indicator_values"] == ["Getrainde professionals: 120 professionals"]

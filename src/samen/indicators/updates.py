@@ -234,3 +234,16 @@ def reported(update: Any) -> list[tuple[Indicator, list[IndicatorValue]]]:
     for v in sorted(values, key=lambda v: (v.indicator.order, v.indicator.code, v.pk)):
         grouped.setdefault(v.indicator_id, (v.indicator, []))[1].append(v)
     return list(grouped.values())
+
+
+def submitted_values(update: Any) -> list[str]:
+    """The update's defined values as the reviewer compares submissions:
+    one line per value, "Getrainde professionals (Arbeidsuitbuiting): 300 professionals"."""
+    lines = []
+    for indicator, values in reported(update):
+        for v in values:
+            member = f" ({v.member.name})" if v.member else ""
+            note = f" – {v.note}" if v.note else ""
+            shown = format_value(v.value, indicator.kind, indicator.unit)
+            lines.append(f"{indicator.name}{member}: {shown}{note}")
+    return lines
