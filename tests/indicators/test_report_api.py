@@ -90,3 +90,13 @@ def test_the_api_lists_indicators_with_values_per_round(client, closed):
     assert missing["Content-Type"].startswith("application/problem+json")
     unknown = client.get("/api/v1/indicators", {"actie": "A.1"})
     assert unknown.status_code == 400
+
+
+def test_a_withdrawn_publication_takes_the_values_back(client, closed):
+    publication.publish_round(closed.users.programme, closed.round)
+    assert client.get("/api/v1/indicators", {"action": "A.1"}).json()["results"][0]["rounds"]
+    publication.withdraw_publication(closed.users.programme, closed.round, "Fout in de cijfers.")
+    item = client.get("/api/v1/indicators", {"action": "A.1"}).json()["results"][0]
+    assert item["rounds"] == [] and item["progress"]["status"] == "no_data"
+    page = client.get(reverse("action", args=["A.1"])).content.decode()
+    assert "120 professionals" not in page

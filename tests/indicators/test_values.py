@@ -170,3 +170,27 @@ def test_the_reviewer_sees_which_values_changed_between_submissions(client, worl
     first, second = update.submissions.order_by("number")
     assert first.data["indicator_values"] == ["Getrainde professionals: 100 professionals"]
     assert second.data["indicator_values"] == ["Getrainde professionals: 120 professionals"]
+
+
+def test_autosave_keeps_the_values_too(client, world):
+    trained, _share = indicators(world)
+    update = world.updates[("A.1", "police")]
+    client.force_login(world.users.police)
+    update.refresh_from_db()
+    data = {
+        "version": update.version,
+        "progress_status": "on_track",
+        "percent_complete": "10",
+        "achievements": "",
+        "obstacles": "",
+        "help_needed": "",
+        f"ind_{trained.pk}_all_value": "1.234,5",
+    }
+    response = client.post(reverse("update-autosave", args=[update.pk]), data)
+    assert response.status_code == 200
+    assert IndicatorValue.objects.get().value == Decimal("1234.5")
+    data[f"ind_{trained.pk}_all_value"] = "veel"
+    data["version"] = update.version + 1
+    text = client.post(reverse("update-autosave", args=[update.pk]), data).content.decode()
+    assert "Nog niet opgeslagen" in text
+    assert IndicatorValue.objects.get().value == Decimal("1234.5")
