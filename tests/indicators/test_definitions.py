@@ -230,3 +230,23 @@ def test_an_old_snapshot_without_indicators_compares_cleanly(world):
     )
     assert IndicatorData  # the document form is what the snapshot stores
     assert [c.code for c in selectors.diff_versions("old", selectors.CURRENT).changed] == ["A.1"]
+
+
+def test_a_file_without_indicators_leaves_them_as_they_are(world):
+    import yaml
+
+    from samen.plan.export import export_document
+
+    define(world.users.programme, world.actions.a1)
+    data = export_document()
+    for action in data["actions"]:
+        action.pop("indicators", None)  # e.g. the bundled plan, which has none
+    raw, _ = read_bytes(yaml.safe_dump(data, allow_unicode=True).encode(), "plan.yaml")
+    report = parse_and_import(raw, filename="plan.yaml")
+    assert report.updated["actions"] == 0
+    assert Indicator.objects.count() == 1
+    # An empty list says: no indicators.
+    next(a for a in data["actions"] if a["code"] == "A.1")["indicators"] = []
+    raw, _ = read_bytes(yaml.safe_dump(data, allow_unicode=True).encode(), "plan.yaml")
+    parse_and_import(raw, filename="plan.yaml")
+    assert not Indicator.objects.exists()

@@ -154,7 +154,8 @@ class ActionData:
     milestones: tuple[MilestoneData, ...] = ()
     provenance: ProvenanceData = ProvenanceData()
     demo: bool = False
-    indicators: tuple[IndicatorData, ...] = ()
+    # None: the input did not say (the action's indicators stay as they are).
+    indicators: tuple[IndicatorData, ...] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The full canonical form (every key), as stored in version snapshots."""
@@ -191,7 +192,7 @@ class ActionData:
             "inferred": list(self.provenance.inferred),
             "note": self.provenance.note,
             "demo": self.demo,
-            "indicators": [i.as_dict() for i in self.indicators],
+            "indicators": [i.as_dict() for i in self.indicators or ()],
         }
 
 
@@ -953,7 +954,7 @@ def _parse_action(check: _Checker, raw: Any, path: Path, refs: _References) -> A
         milestones=tuple(milestones),
         provenance=_parse_provenance(check, data, path, INFERABLE),
         demo=check.boolean(data, "demo", path, False),
-        indicators=parse_indicators(check, data, path),
+        indicators=parse_indicators(check, data, path) if "indicators" in data else None,
     )
 
 

@@ -303,6 +303,8 @@ class _Loader:
             action = existing.get(data.code)
             before = action_data(action).as_dict() if action else None
             after = data.as_dict()
+            if data.indicators is None and before:  # not in the file: left as they are
+                after["indicators"] = before["indicators"]
             if before == after:
                 self.report.unchanged["actions"] += 1
                 continue
@@ -405,5 +407,6 @@ def write_action(
             for i, m in enumerate(data.milestones)
         ]
     )
-    write_indicators(action, data.indicators)  # issue 14
+    if data.indicators is not None:  # issue 14
+        write_indicators(action, data.indicators)
     return action
