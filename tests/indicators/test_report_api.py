@@ -100,3 +100,19 @@ def test_a_withdrawn_publication_takes_the_values_back(client, closed):
     assert item["rounds"] == [] and item["progress"]["status"] == "no_data"
     page = client.get(reverse("action", args=["A.1"])).content.decode()
     assert "120 professionals" not in page
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_the_report_files_hold_the_indicator_table(closed, fmt):
+    import io
+    import zipfile
+
+    from samen.documents.render import render
+
+    content = render(context.build(closed.round, "report", "nl"), fmt).content
+    if fmt == "docx":
+        with zipfile.ZipFile(io.BytesIO(content)) as docx:
+            content = docx.read("word/document.xml")
+    text = content.decode()
+    assert "Indicatoren" in text and "Getrainde professionals" in text
+    assert "120 professionals" in text
