@@ -51,7 +51,10 @@ def chart(item: IndicatorProgress) -> Chart | None:
         "field": "series",
         "type": "nominal",
         "title": None,
-        "scale": {"range": [PATH, REPORTED]} if path else {"range": [REPORTED]},
+        "scale": {
+            "domain": [_("Reported"), _("Course to the target")] if path else [_("Reported")],
+            "range": [REPORTED, PATH] if path else [REPORTED],
+        },
         "legend": {"orient": "bottom"},
     }
     layers: list[dict[str, Any]] = []
