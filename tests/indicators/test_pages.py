@@ -77,3 +77,12 @@ def test_query_counts_do_not_grow_with_indicators(client, world):
             update=world.updates[("A.1", "police")], indicator=indicator, value=Decimal(n)
         )
     assert [queries(client, url) for url in urls] == before
+
+
+def test_the_api_coverage_counts_actions_with_an_indicator(client, world):
+    reported(world)
+    cells = client.get("/api/v1/coverage").json()["cells"]
+    form = world.actions.a1.exploitation_forms.get().code
+    a1 = next(c for c in cells if c["row"] == "L1" and c["column"] == form)
+    assert a1["count"] == 1 and a1["withIndicator"] == 1
+    assert sum(c["withIndicator"] for c in cells) == 1
