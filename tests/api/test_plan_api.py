@@ -127,7 +127,7 @@ def test_english_via_accept_language(client, bundled_plan):
 def test_coverage_endpoint(client, bundled_plan):
     data = get(client, "/api/v1/coverage?rows=actionLine&columns=exploitationForm")
     cell = next(c for c in data["cells"] if c["row"] == "AL5" and c["column"] == "sexual")
-    assert cell == {"row": "AL5", "column": "sexual", "count": 0, "gap": True}
+    assert cell == {"row": "AL5", "column": "sexual", "count": 0, "gap": True, "withIndicator": 0}
     assert data["total"] == 14 and data["gapCount"] == 4
     by_goal = get(
         client, "/api/v1/coverage?rows=actionLine&columns=strategicGoal&exploitationForm=labour"

@@ -80,7 +80,7 @@ def page_urls(w) -> dict[str, list[str]]:
         "audit": [reverse("audit")],
         "audit-object": [reverse("audit-object", args=["reporting.progressupdate", w.submitted])],
         "explorer": [reverse("explorer"), reverse("explorer") + "?exploitationForm=criminal"],
-        "action": [reverse("action", args=["U.7"])],
+        "action": [reverse("action", args=["U.7"]), reverse("action", args=[w.indicator[0]])],
         "organisations": [reverse("organisations")],
         "organisation": [reverse("organisation", args=["politie"])],
         "exploitation-form": [reverse("exploitation-form", args=["criminal"])],
@@ -158,6 +158,13 @@ def page_urls(w) -> dict[str, list[str]]:
         "estimation-compare": [reverse("impact:estimation-compare", args=[w.overlap_dataset])],
         "estimation-run": [reverse("impact:estimation-run", args=[w.estimation_run])],
         "estimation-run-status": [reverse("impact:estimation-run-status", args=[w.estimation_run])],
+        # indicators (issue 14): tables, and the programme team's definitions
+        "indicators": [reverse("indicators")],
+        "indicators-per-form": [reverse("indicators-per-form")],
+        "indicators-manage": [reverse("indicators-manage", args=[w.indicator[0]])],
+        "indicator-new": [reverse("indicator-new", args=[w.indicator[0]])],
+        "indicator-edit": [reverse("indicator-edit", args=w.indicator)],
+        "indicator-delete": [reverse("indicator-delete", args=w.indicator)],
     }
 
 
@@ -251,6 +258,8 @@ def world(live_plan):
         **impact,
         **_impact_runs(),
         **_detection_link(),
+        # An action with demo indicators and values (issue 14), and one of its indicators.
+        indicator=_indicator(),
     )
     assert set(vars(world)) == set(WORLD)
     return world
@@ -316,6 +325,14 @@ def impact_world() -> dict[str, int]:
 
 
 WORLD += ("overlap_dataset", "estimation_run")
+WORLD += ("indicator",)
+
+
+def _indicator() -> list[str]:
+    from samen.indicators.models import Indicator
+
+    first = Indicator.objects.select_related("action").order_by("pk").first()
+    return [first.action.code, first.code]
 
 
 class _AnyObject:
@@ -332,6 +349,7 @@ def test_every_url_is_a_known_page_or_not_a_page():
 
     anything = SimpleNamespace(**{name: _AnyObject() for name in WORLD})
     anything.reset_link = [_AnyObject(), _AnyObject()]
+    anything.indicator = [_AnyObject(), _AnyObject()]
     known = set(page_urls(anything)) | set(NOT_PAGES)
     names = url_names()
     assert names - known == set(), "new pages: add them to page_urls() in this file"

@@ -127,6 +127,14 @@ def can_open_impact_workspace(user: Any) -> bool:
     return role(user) in ("analyst", "programme")
 
 
+# --- indicators (issue 14) -----------------------------------------------------------
+
+
+def can_define_indicators(user: Any) -> bool:
+    """Define and change an action's indicators, baselines and targets."""
+    return is_programme(user)
+
+
 # --- progress updates ----------------------------------------------------------------
 
 _SUBMITTED = ("submitted", "resubmitted", "approved")

@@ -143,6 +143,9 @@ class CoverageCell(Schema):
     count: int
     gap: bool
     amount: str | None = Field(None, description=MONEY_DOC)
+    withIndicator: int | None = Field(
+        None, description="With measure=count: the actions in the cell that have an indicator."
+    )
 
 
 class CoverageOut(Schema):
@@ -461,7 +464,13 @@ def coverage(
     except selectors.FilterError as exc:
         raise bad_parameter(exc.param, str(exc), "unknown-value") from exc
     cells = [
-        {"row": r, "column": c, "count": matrix.count(r, c), "gap": not matrix.count(r, c)}
+        {
+            "row": r,
+            "column": c,
+            "count": matrix.count(r, c),
+            "gap": not matrix.count(r, c),
+            "withIndicator": matrix.measured.get((r, c), 0),
+        }
         for r, _l in matrix.row_members
         for c, _m in matrix.column_members
     ]

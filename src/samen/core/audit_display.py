@@ -105,6 +105,10 @@ LABELS: dict[str, Promise] = {
     "age_groups": gettext_lazy("age groups"),
     "action_line": gettext_lazy("action line"),
     "milestones": gettext_lazy("milestones"),
+    "indicators": gettext_lazy("indicators"),
+    "targets": gettext_lazy("targets"),
+    "values": gettext_lazy("reported values"),
+    "indicator_values": gettext_lazy("values of the defined indicators"),
     "period": gettext_lazy("period"),
     "type": gettext_lazy("type"),
     "code": gettext_lazy("code"),
@@ -363,6 +367,10 @@ def _value(
         return ngettext("%(count)s update", "%(count)s updates", len(value)) % {"count": len(value)}
     if key == "milestones" and isinstance(value, list):
         return "; ".join(translated(m, "title") if isinstance(m, dict) else str(m) for m in value)
+    if key == "indicators" and isinstance(value, list):
+        from samen.indicators.display import describe_indicators  # issue 14
+
+        return describe_indicators(value)
     if isinstance(value, str):
         return _date_text(value) or value
     return display_value(value)

@@ -19,6 +19,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from samen.indicators.document import IndicatorData, parse_indicators
+
 SCHEMA = "samen-plan/1"
 
 Path = tuple[str | int, ...]
@@ -62,6 +64,7 @@ ACTION_KEYS = (
     "milestones",
     *PROVENANCE_KEYS,
     "demo",
+    "indicators",  # issue 14: see samen.indicators.document
 )
 MILESTONE_KEYS = ("title_nl", "title_en", "due", "done")
 VERSION_KEYS = ("code", "date", "title_nl", "title_en", "source", "actions")
@@ -77,7 +80,9 @@ PLAN_KEYS = (
     "demo",
 )
 # Fields of an action that may be marked as inferred.
-INFERABLE = tuple(k for k in ACTION_KEYS if k not in ("code", *PROVENANCE_KEYS, "demo"))
+INFERABLE = tuple(
+    k for k in ACTION_KEYS if k not in ("code", *PROVENANCE_KEYS, "demo", "indicators")
+)
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
 
 
@@ -149,6 +154,8 @@ class ActionData:
     milestones: tuple[MilestoneData, ...] = ()
     provenance: ProvenanceData = ProvenanceData()
     demo: bool = False
+    # None: the input did not say (the action's indicators stay as they are).
+    indicators: tuple[IndicatorData, ...] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The full canonical form (every key), as stored in version snapshots."""
@@ -185,6 +192,7 @@ class ActionData:
             "inferred": list(self.provenance.inferred),
             "note": self.provenance.note,
             "demo": self.demo,
+            "indicators": [i.as_dict() for i in self.indicators or ()],
         }
 
 
@@ -572,6 +580,7 @@ NOUNS = {
     "version": gettext_lazy("version"),
     "funding line": gettext_lazy("funding line"),
     "motion": gettext_lazy("motion or commitment"),
+    "indicator": gettext_lazy("indicator"),
 }
 
 
@@ -945,6 +954,7 @@ def _parse_action(check: _Checker, raw: Any, path: Path, refs: _References) -> A
         milestones=tuple(milestones),
         provenance=_parse_provenance(check, data, path, INFERABLE),
         demo=check.boolean(data, "demo", path, False),
+        indicators=parse_indicators(check, data, path) if "indicators" in data else None,
     )
 
 

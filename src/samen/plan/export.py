@@ -90,10 +90,7 @@ def export_document() -> dict[str, Any]:
             }
             for g in model.objects.all()
         ]
-    actions = {
-        a.code: action_data(a).as_dict()
-        for a in Action.objects.with_relations().prefetch_related("milestones")
-    }
+    actions = {a.code: action_data(a).as_dict() for a in Action.objects.for_document()}
     out["actions"] = [doc.compact_action(a) for a in actions.values()]
     out["versions"] = [
         {

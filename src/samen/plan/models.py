@@ -168,6 +168,10 @@ class ActionQuerySet(models.QuerySet):
             ),
         )
 
+    def for_document(self) -> ActionQuerySet:
+        """Everything the plan document holds of an action (see selectors.action_data)."""
+        return self.with_relations().prefetch_related("milestones", "indicators__targets")
+
     def for_organisation(
         self, organisation: Organisation, role: str | None = None
     ) -> ActionQuerySet:

@@ -18,6 +18,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samen.indicators.document import action_indicators
+
 from . import document as doc
 from .models import (
     Action,
@@ -70,6 +72,7 @@ def action_data(action: Action) -> doc.ActionData:
             action.source, action.confirmed, tuple(action.inferred_fields), action.note
         ),
         demo=action.is_demo,
+        indicators=action_indicators(action),
     )
 
 
@@ -465,6 +468,7 @@ class Coverage:
     row_totals: dict[str, int]
     column_totals: dict[str, int]
     total: int
+    measured: dict[tuple[str, str], int] = field(default_factory=dict)  # with an indicator
 
     def count(self, row: str, column: str) -> int:
         return self.counts.get((row, column), 0)
@@ -485,7 +489,12 @@ class Coverage:
                 "label": label,
                 "total": self.row_totals.get(r, 0),
                 "cells": [
-                    {"column": c, "column_label": m, "count": self.count(r, c)}
+                    {
+                        "column": c,
+                        "column_label": m,
+                        "count": self.count(r, c),
+                        "measured": self.measured.get((r, c), 0),
+                    }
                     for c, m in self.column_members
                 ],
             }
@@ -526,6 +535,13 @@ def coverage(
         r, c = key(rdim, item[rdim.path]), key(cdim, item[cdim.path])
         if r is not None and c is not None:
             counts[(r, c)] = item["n"]
+    # Issue 14: a cell whose actions have no indicator cannot show what they deliver.
+    measured: dict[tuple[str, str], int] = {}
+    with_indicator = qs.filter(pk__in=qs.filter(indicators__isnull=False).values("pk"))
+    for item in with_indicator.values(rdim.path, cdim.path).annotate(n=Count("pk", distinct=True)):
+        r, c = key(rdim, item[rdim.path]), key(cdim, item[cdim.path])
+        if r is not None and c is not None:
+            measured[(r, c)] = item["n"]
     row_totals, column_totals = totals(rdim), totals(cdim)
     return Coverage(
         rdim,
@@ -536,6 +552,7 @@ def coverage(
         row_totals,
         column_totals,
         qs.count(),
+        measured,
     )
 
 
@@ -613,8 +630,7 @@ class VersionDiff:
 
 
 def current_snapshot() -> list[dict[str, Any]]:
-    actions = Action.objects.with_relations().prefetch_related("milestones")
-    return [action_data(a).as_dict() for a in actions]
+    return [action_data(a).as_dict() for a in Action.objects.for_document()]
 
 
 def snapshot_for(code: str) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from samen.core import audit
 from samen.core.importing.changes import Preview, preview_lines
+from samen.indicators.document import write_indicators
 
 from . import document as doc
 from .models import (
@@ -336,14 +337,14 @@ class _Loader:
         self.upsert(Plan, lookup, values, "plan")
 
     def load_actions(self, actions: Iterable[doc.ActionData]) -> None:
-        existing = {
-            a.code: a for a in Action.objects.with_relations().prefetch_related("milestones")
-        }
+        existing = {a.code: a for a in Action.objects.for_document()}
         lookups: list[_Lookups] = []  # made when writing: after the organisations etc.
         for data in actions:
             action = existing.get(data.code)
             before = action_data(action).as_dict() if action else None
             after = data.as_dict()
+            if data.indicators is None and before:  # not in the file: left as they are
+                after["indicators"] = before["indicators"]
             self.actions_after[data.code] = after
             if before == after:
                 self.report.unchanged["actions"] += 1
@@ -380,9 +381,7 @@ class _Loader:
         )
 
     def load_versions(self, versions: Iterable[doc.VersionData]) -> None:
-        current = {
-            a.code: a for a in Action.objects.with_relations().prefetch_related("milestones")
-        }
+        current = {a.code: a for a in Action.objects.for_document()}
         for version in versions:
             snapshot = [
                 entry.as_dict()
@@ -465,4 +464,6 @@ def write_action(
             for i, m in enumerate(data.milestones)
         ]
     )
+    if data.indicators is not None:  # issue 14
+        write_indicators(action, data.indicators)
     return action

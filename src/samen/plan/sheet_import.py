@@ -128,6 +128,7 @@ def section_label(section: str) -> str:
         "action_lines": _("action lines"),
         "actions": _("actions"),
         "milestones": _("milestones"),
+        "indicators": _("indicators"),
         "versions": _("plan versions"),
         "version_actions": _("actions in plan versions"),
         "plan": _("plan"),
@@ -252,6 +253,8 @@ def read_plan_workbook(
         raw["actions"] = _actions(reader, vocabulary, tables["actions"])
         if "milestones" in tables:
             _milestones(reader, raw["actions"], tables["milestones"])
+        if "indicators" in tables:
+            _indicators(reader, raw["actions"], tables["indicators"])
     if "versions" in tables:
         raw["versions"] = _versions(reader, tables["versions"], tables.get("version_actions"))
     return raw, reader
@@ -656,7 +659,7 @@ def _organisations(
 def _existing_actions() -> dict[str, dict[str, Any]]:
     from .selectors import action_data
 
-    actions = Action.objects.with_relations().prefetch_related("milestones")
+    actions = Action.objects.for_document()
     return {a.code: doc.compact_action(action_data(a).as_dict()) for a in actions}
 
 
@@ -695,6 +698,35 @@ def _milestones(reader: SheetReader, actions: list[dict[str, Any]], table: Table
         milestones.append(
             {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}
         )
+
+
+def _indicators(reader: SheetReader, actions: list[dict[str, Any]], table: Table) -> None:
+    """The sheet "Indicatoren" (issue 14): it speaks for every action it names."""
+    from samen.indicators.sheet import read_row
+
+    index = {str(a.get("code")): i for i, a in enumerate(actions)}
+    named = {str(v.get("action", "")).strip() for _row, v in table.rows if "__line__" not in v}
+    for code in named & set(index):
+        actions[index[code]]["indicators"] = []
+    for row, values in table.rows:
+        values.pop("__unreadable__", None)
+        if "__line__" in values:
+            continue
+        code = str(values.pop("action", "")).strip()
+        if code not in index:
+            col = table.mapping.columns["action"]
+            reader.fail(
+                reader.where(table.grid, row, col, table.mapping.written.get("action", "")),
+                _("the indicator refers to action '%(code)s', which is not known") % {"code": code},
+            )
+            continue
+        indicators = actions[index[code]]["indicators"]
+        path: doc.Path = ("actions", index[code], "indicators", len(indicators))
+        _remember(reader, table, row, path)
+        for key in ("baseline_value", "baseline_date"):
+            if (*path, key) in reader.locations:
+                reader.locations[(*path, "baseline")] = reader.locations[(*path, key)]
+        indicators.append(read_row(values))
 
 
 def _versions(reader: SheetReader, versions: Table, entries: Table | None) -> list[dict[str, Any]]:

@@ -27,6 +27,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from samen.indicators import sheet as indicator_sheet
+
 from . import document as doc
 from .models import Action
 
@@ -261,6 +263,8 @@ MILESTONE_COLUMNS = _cols(
     Column("due", "Deadline", ("due", "due date", "uiterlijk", "datum"), "date"),
     Column("done", "Gereed", ("done", "date done", "afgerond op", "klaar"), "date"),
 )
+# issue 14: the sheet "Indicatoren" (its columns are the indicators app's)
+INDICATOR_COLUMNS = tuple(Column(*spec) for spec in indicator_sheet.COLUMNS)
 VERSION_COLUMNS = _cols(
     Column("code", "Code"),
     Column("date", "Datum", ("date",), "date"),
@@ -324,6 +328,13 @@ SHEETS = (
     ),
     SheetSpec(
         "milestones", "Mijlpalen", ("milestones",), MILESTONE_COLUMNS, ("action", "title_nl")
+    ),
+    SheetSpec(
+        "indicators",
+        "Indicatoren",
+        ("indicators",),
+        INDICATOR_COLUMNS,
+        ("action", "code", "name_nl"),
     ),
     SheetSpec("versions", "Versies", ("versions",), VERSION_COLUMNS, ("code", "date", "title_nl")),
     SheetSpec(
@@ -419,8 +430,10 @@ def write_plan_workbook(data: dict[str, Any]) -> bytes:
 
     milestones = []
     actions = []
+    indicators = indicator_sheet.export_rows(data.get("actions", []))
     for action in data.get("actions", []):
         action = dict(action)
+        action.pop("indicators", None)
         for m in action.pop("milestones", []) or []:
             milestones.append({"action": action["code"], **m})
         actions.append(action)
@@ -440,6 +453,7 @@ def write_plan_workbook(data: dict[str, Any]) -> bytes:
         **data,
         "actions": actions,
         "milestones": milestones,
+        "indicators": indicators,
         "versions": versions,
         "version_actions": version_actions,
     }

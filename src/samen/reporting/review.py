@@ -26,6 +26,7 @@ from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core import audit
 from samen.core.errors import Invalid
+from samen.indicators.updates import submitted_values
 
 from . import notices
 from .models import TEXT_FIELDS, ProgressStatus, ProgressUpdate, ReviewMessage, Submission
@@ -39,6 +40,7 @@ FIELD_LABELS = {
     "achievements": gettext_lazy("Achievements"),
     "obstacles": gettext_lazy("Obstacles"),
     "help_needed": gettext_lazy("Help needed"),
+    "indicator_values": gettext_lazy("Indicators of this action"),  # issue 14
     "indicators": gettext_lazy("Indicators"),
     "milestones_reached": gettext_lazy("Milestones reached"),
 }
@@ -50,6 +52,7 @@ def submission_data(update: ProgressUpdate) -> dict[str, Any]:
         "progress_status": update.progress_status,
         "percent_complete": update.percent_complete,
         **{name: getattr(update, name) for name in TEXT_FIELDS},
+        "indicator_values": submitted_values(update),
         "indicators": update.indicators,
         "milestones_reached": [m.title_nl for m in update.milestones_reached.all()],
     }
@@ -155,7 +158,7 @@ def _as_text(name: str, value: Any) -> str:
         return "\n".join(
             f"{i.get('name', '')}: {i.get('value', '')} {i.get('unit', '')}".strip() for i in value
         )
-    if name == "milestones_reached":
+    if name in ("milestones_reached", "indicator_values"):
         return "\n".join(str(v) for v in value)
     return str(value)
 

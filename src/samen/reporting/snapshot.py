@@ -25,12 +25,7 @@ def build_snapshot(r: ReportingRound) -> dict[str, Any]:
         .prefetch_related("milestones_reached")
         .order_by("action__sort_key", "organisation__name")
     )
-    actions = {
-        a.pk: a
-        for a in Action.objects.filter(reporting_rounds=r)
-        .with_relations()
-        .prefetch_related("milestones")
-    }
+    actions = {a.pk: a for a in Action.objects.filter(reporting_rounds=r).for_document()}
     reported = set()
     items = []
     for u in updates:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core.forms import add_errors, rebound_at_version
+from samen.indicators import updates as indicator_updates
 from samen.plan.models import Action, Organisation
 
 from . import review, selectors, services
@@ -104,6 +105,7 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return forbidden(request, _("You cannot see this progress update."))
     editable = access.can_edit_update(request.user, update)
     form = _update_form(update)
+    values_form = indicator_updates.values_form(update)
     conflict = None
     status = 200
     if request.method == "POST":
@@ -113,11 +115,13 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except Denied as exc:
                 return forbidden(request, str(exc))
         form = _update_form(update, request.POST)
-        if form.is_valid():
+        values_form = indicator_updates.values_form(update, request.POST)  # issue 14
+        if form.is_valid() and values_form.is_valid():
             try:
                 update = services.save_draft(
                     request.user, update.pk, _update_data(form), form.cleaned_data["version"]
                 )
+                indicator_updates.save_values(request.user, update, values_form)
                 if "submit" in request.POST:
                     services.submit(request.user, update.pk, update.version)
                     messages.success(
@@ -151,6 +155,7 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "update": update,
             "form": form,
             "editable": editable,
+            "indicator_form": values_form,
             "conflict": conflict,
             "deadline": access.deadline_for(update),
             "show_review_comment": access.can_see_review_comment(request.user, update),
@@ -217,13 +222,15 @@ def update_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     update = _update(request, pk)
     context: dict[str, Any] = {"update": update}
     form = _update_form(update, request.POST)
-    if not form.is_valid():
+    values_form = indicator_updates.values_form(update, request.POST)  # issue 14
+    if not (form.is_valid() and values_form.is_valid()):
         context["message"] = _("Not saved yet: check the fields marked in red.")
     else:
         try:
             update = services.save_draft(
                 request.user, update.pk, _update_data(form), form.cleaned_data["version"]
             )
+            indicator_updates.save_values(request.user, update, values_form)
             context.update(
                 update=update,
                 saved=True,

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "samen.budget",
     "samen.parliament",
     "samen.impact",
+    "samen.indicators",  # issue 14
     "samen.api",
     # progress report, public portal and background tasks
     "django_tasks",
@@ -234,6 +235,7 @@ SAMEN_REPORT_SECTIONS: list[str] = [
     "samen.budget.report.sections",
     "samen.parliament.report.sections",
     "samen.impact.report.sections",
+    "samen.indicators.report.sections",
 ]
 
 # Blocks on the home page of a signed-in person: dotted paths of functions that take

@@ -73,6 +73,10 @@ class Command(BaseCommand):
             accounts = self.accounts(password)
             if not ReportingRound.objects.filter(is_demo=True).exists():
                 self.rounds(accounts)
+            # issue 14: demo indicators on the demo actions, demo values in the demo rounds
+            from samen.indicators.demo import load_demo_indicators
+
+            load_demo_indicators(accounts[0])
         self.stdout.write(f"\nDemo accounts (demo data; password for all: {password})\n")
         self.stdout.write(f"  {'username':<18} {'role':<18} organisation")
         for user in accounts:
