@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("samen.budget.urls")),
     path("", include("samen.parliament.urls")),
     path("", include("samen.impact.urls")),  # impact monitor (issue 10)
+    path("", include("samen.learning.urls")),  # learning between partners (issue 15)
     path("", include("samen.plan.urls")),
 ]
 if settings.OIDC_ENABLED:

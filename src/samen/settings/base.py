@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "samen.documents",
     "samen.portal",
+    # learning between partners (issue 15)
+    "samen.learning",
 ]
 
 MIDDLEWARE = [
