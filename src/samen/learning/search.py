@@ -21,7 +21,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from samen.accounts import access
 
-from .models import Answer, Lesson, Question, SearchDocument
+from .models import Answer, Attachment, Lesson, Question, SearchDocument
 
 MAX_QUERY = 200
 MAX_WORDS = 12
@@ -46,7 +46,8 @@ def is_postgres() -> bool:
 
 
 def _lesson_texts(lesson: Lesson) -> tuple[str, str]:
-    attachments = list(lesson.attachments.all())
+    # Fresh from the database: a caller's prefetched list may be older than this write.
+    attachments = list(Attachment.objects.filter(lesson=lesson))
     own = [lesson.organisation.name, *(getattr(lesson, f) for f in Lesson.TEXTS)]
     own += [a.name + " " + a.text for a in attachments]
     public = ""
@@ -59,7 +60,7 @@ def _lesson_texts(lesson: Lesson) -> tuple[str, str]:
 
 
 def _question_texts(question: Question) -> tuple[str, str]:
-    answers = list(question.answers.all())
+    answers = list(Answer.objects.filter(question=question))
     own = [question.organisation.name, question.title, question.body, *(a.body for a in answers)]
     public = ""
     if question.published_at and question.public:
