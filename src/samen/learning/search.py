@@ -172,7 +172,11 @@ def search(user: Any, f: Filters) -> QuerySet[SearchDocument]:
             from django.contrib.postgres.search import SearchQuery, SearchRank
 
             vector = "vector" if partner else "public_vector"
-            sq = SearchQuery(" ".join(terms), config="dutch", search_type="plain")
+            # Every word, stemmed by the Dutch configuration, as a prefix: "gezin" finds
+            # "gezinnen" as the SQLite fallback does. `words()` keeps only word characters,
+            # so the raw syntax cannot be injected.
+            raw = " & ".join(f"{t}:*" for t in terms)
+            sq = SearchQuery(raw, config="dutch", search_type="raw")
             qs = qs.filter(**{vector: sq}).annotate(rank=SearchRank(vector, sq))
             qs = qs.order_by("-rank", "-created_at", "-id")
             ordered = True
