@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core.forms import add_errors, rebound_at_version
+from samen.learning import harvest as learning_harvest
 from samen.plan.models import Action, Organisation
 
 from . import review, selectors, services
@@ -118,6 +119,8 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 update = services.save_draft(
                     request.user, update.pk, _update_data(form), form.cleaned_data["version"]
                 )
+                # learning between partners (issue 15): "Wat hebben we geleerd?"
+                learning_harvest.save_from_post(request.user, update, request.POST)
                 if "submit" in request.POST:
                     services.submit(request.user, update.pk, update.version)
                     messages.success(
@@ -224,6 +227,7 @@ def update_autosave(request: HttpRequest, pk: int) -> HttpResponse:
             update = services.save_draft(
                 request.user, update.pk, _update_data(form), form.cleaned_data["version"]
             )
+            learning_harvest.save_from_post(request.user, update, request.POST)
             context.update(
                 update=update,
                 saved=True,

@@ -51,3 +51,14 @@ def learning_panel(context: Any, form: Any = None, action: Any = None) -> dict[s
         "following": partner and follows(user, **target),
         "subject": form.name if form is not None else action.code,
     }
+
+
+@register.inclusion_tag("learning/_harvest.html", takes_context=True)
+def learning_harvest(context: Any, update: Any) -> dict[str, Any]:
+    """The optional "Wat hebben we geleerd?" field and its share choice, inside the
+    progress update form."""
+    from ..harvest import form_for
+
+    request = context["request"]
+    data = request.POST if request.method == "POST" else None
+    return {"harvest_form": form_for(update, data)}
