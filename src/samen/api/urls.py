@@ -6,6 +6,7 @@ from .base import SamenAPI, install_error_handlers, not_found
 from .budget import router as budget_router
 from .impact import router as impact_router
 from .impact_runs import router as impact_runs_router
+from .learning import router as learning_router
 from .parliament import router as parliament_router
 from .plan import router as plan_router
 from .portal import router as portal_router
@@ -36,6 +37,8 @@ api.add_router("", portal_router)
 api.add_router("", impact_router)
 # overlap datasets and estimates (issue 10)
 api.add_router("", impact_runs_router)
+# learning between partners (issue 15)
+api.add_router("", learning_router)
 
 urlpatterns = [
     path("", api.urls),
