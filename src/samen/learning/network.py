@@ -56,7 +56,7 @@ class Network:
 
 
 def build(user: Any, dimension: str = "form") -> Network:
-    """In three queries, whatever the size of the plan."""
+    """In four queries, whatever the size of the plan."""
     if dimension == "line":
         terms: list[Any] = list(ActionLine.objects.all())
         role_key, lesson_key = "action__action_line", "action_lines"
