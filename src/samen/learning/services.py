@@ -245,7 +245,7 @@ def withdraw(user: Any, entry: Lesson | Question, reason: str) -> Lesson | Quest
 # --- questions and answers ----------------------------------------------------------------
 
 
-def ask(user: Any, data: QuestionData) -> Question:
+def ask(user: Any, data: QuestionData, **extra: Any) -> Question:
     _check_write(user)
     _required({"title": data.title, "body": data.body})
     with transaction.atomic():
@@ -254,6 +254,7 @@ def ask(user: Any, data: QuestionData) -> Question:
             author=user,
             title=data.title.strip(),
             body=data.body,
+            **extra,
         )
         _set_tags(question, data.tags)
         audit.record(actor=user, kind="create", obj=question, after=_state(question))

@@ -73,6 +73,10 @@ class Command(BaseCommand):
             accounts = self.accounts(password)
             if not ReportingRound.objects.filter(is_demo=True).exists():
                 self.rounds(accounts)
+            # learning between partners (issue 15): a few demo lessons and a question
+            from samen.learning.demo import load as learning_demo
+
+            learning_demo(accounts)
         self.stdout.write(f"\nDemo accounts (demo data; password for all: {password})\n")
         self.stdout.write(f"  {'username':<18} {'role':<18} organisation")
         for user in accounts:
