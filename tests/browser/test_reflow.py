@@ -47,6 +47,12 @@ NOT_PAGES = {
     "revoke": "POST only: ends that access",
     "detection-unlink": "POST only: removes a link between registrations and an estimate",
     "estimation-run-cancel": "POST only: cancels an estimation run",
+    # learning between partners (issue 15)
+    "follow": "POST only: follow or stop following a form, action or question",
+    "lesson-attach": "POST only: adds a file to a lesson",
+    "good-practice": "POST only: marks a lesson as good practice",
+    "attachment": "a file download (after an access check)",
+    "answer-helpful": "POST only: marks an answer as helpful",
 }
 
 
@@ -158,6 +164,23 @@ def page_urls(w) -> dict[str, list[str]]:
         "estimation-compare": [reverse("impact:estimation-compare", args=[w.overlap_dataset])],
         "estimation-run": [reverse("impact:estimation-run", args=[w.estimation_run])],
         "estimation-run-status": [reverse("impact:estimation-run-status", args=[w.estimation_run])],
+        # learning between partners (issue 15); the demo's lessons and question
+        "index": [
+            reverse("learning:index"),
+            reverse("learning:index") + "?q=jongeren&form=criminal",
+        ],
+        "network": [reverse("learning:network"), reverse("learning:network") + "?by=line"],
+        "lesson-create": [reverse("learning:lesson-create")],
+        "lesson": [reverse("learning:lesson", args=[pk]) for pk in (w.lesson, w.published_lesson)],
+        "lesson-edit": [reverse("learning:lesson-edit", args=[w.lesson])],
+        "attachment-remove": [reverse("learning:attachment-remove", args=[w.attachment])],
+        "question-create": [reverse("learning:question-create")],
+        "question": [reverse("learning:question", args=[w.question])],
+        "question-edit": [reverse("learning:question-edit", args=[w.question])],
+        "question-close": [reverse("learning:question-close", args=[w.question])],
+        "entry-publish": [reverse("learning:entry-publish", args=["lessen", w.lesson])],
+        "entry-withdraw": [reverse("learning:entry-withdraw", args=["lessen", w.published_lesson])],
+        "entry-delete": [reverse("learning:entry-delete", args=["vragen", w.question])],
     }
 
 
@@ -183,6 +206,9 @@ WALKS: dict[tuple[str, str], set[str] | None] = {
         "notifications",
     },  # audit: 403
     ("fier", "nl"): {"home", "my-tasks", "update"},
+    # The learning space as the partners who wrote its demo entries see it.
+    ("gemeenten", "nl"): {"index", "lesson", "lesson-edit", "attachment-remove", "question"},
+    ("politie", "nl"): {"question", "question-edit", "question-close", "entry-delete"},
     ("analist", "nl"): {
         "home",
         "update",
@@ -245,6 +271,7 @@ def world(live_plan):
         unlock_token=unlock_token(police.username),
         **impact,
         **_impact_runs(),
+        **_learning(),
     )
     assert set(vars(world)) == set(WORLD)
     return world
@@ -303,6 +330,24 @@ def impact_world() -> dict[str, int]:
 
 
 WORLD += ("overlap_dataset", "estimation_run")
+
+
+def _learning() -> dict[str, int]:
+    """The demo's lessons (one unpublished, one published) and question, and a file."""
+    from samen.learning import attachments
+    from samen.learning.models import Lesson, Question
+
+    lesson = Lesson.objects.get(published_at__isnull=True, organisation__code="gemeenten")
+    file = attachments.add(lesson.author, lesson, "draaiboek.txt", "Draaiboek".encode())
+    return {
+        "lesson": lesson.pk,
+        "published_lesson": Lesson.objects.get(published_at__isnull=False).pk,
+        "question": Question.objects.get().pk,
+        "attachment": file.pk,
+    }
+
+
+WORLD += ("lesson", "published_lesson", "question", "attachment")
 
 
 class _AnyObject:

@@ -6,7 +6,7 @@ app_name = "learning"
 
 # Paths are Dutch, the UI's first language.
 urlpatterns = [
-    path("leren", views.home, name="home"),
+    path("leren", views.home, name="index"),
     path("leren/netwerk", views.network_page, name="network"),
     path("leren/volgen", views.follow, name="follow"),
     path("leren/lessen/nieuw", views.lesson_create, name="lesson-create"),
@@ -21,7 +21,7 @@ urlpatterns = [
     path("leren/vragen/<int:pk>/bewerken", views.question_edit, name="question-edit"),
     path("leren/vragen/<int:pk>/sluiten", views.question_close, name="question-close"),
     path("leren/antwoorden/<int:pk>/nuttig", views.answer_helpful, name="answer-helpful"),
-    path("leren/<str:kind>/<int:pk>/publiceren", views.entry_publish, name="publish"),
-    path("leren/<str:kind>/<int:pk>/intrekken", views.entry_withdraw, name="withdraw"),
-    path("leren/<str:kind>/<int:pk>/verwijderen", views.entry_delete, name="delete"),
+    path("leren/<str:kind>/<int:pk>/publiceren", views.entry_publish, name="entry-publish"),
+    path("leren/<str:kind>/<int:pk>/intrekken", views.entry_withdraw, name="entry-withdraw"),
+    path("leren/<str:kind>/<int:pk>/verwijderen", views.entry_delete, name="entry-delete"),
 ]

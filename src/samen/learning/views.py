@@ -559,7 +559,7 @@ def entry_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         services.delete_entry(request.user, entry)
         messages.success(request, _("Deleted."))
-        return redirect("learning:home")
+        return redirect("learning:index")
     return render(
         request,
         "learning/confirm.html",
@@ -594,7 +594,7 @@ def follow(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("You follow this now.") if on else _("You no longer follow this."))
     back = request.POST.get("next", "")
     return redirect(
-        back if back.startswith("/") and not back.startswith("//") else reverse("learning:home")
+        back if back.startswith("/") and not back.startswith("//") else reverse("learning:index")
     )
 
 
