@@ -65,7 +65,7 @@ def test_the_type_is_decided_by_the_content_not_the_name(world, client):
     assert not Attachment.objects.exists()
     # A picture called .txt is still a picture; text called .exe is text.
     attachments.add(world.users.police, entry, "foto.txt", PNG)
-    attachments.add(world.users.police, entry, "notitie.exe", "Gewone tekst".encode())
+    attachments.add(world.users.police, entry, "notitie.exe", b"Gewone tekst")
     assert sorted(Attachment.objects.values_list("kind", flat=True)) == ["png", "txt"]
 
 
