@@ -215,3 +215,66 @@ def snippet(doc: SearchDocument, query: str, partner: bool, width: int = 220) ->
         at = max(0, min(hits) - 60) if hits else 0
     piece = text[at : at + width]
     return ("…" if at else "") + piece + ("…" if at + width < len(text) else "")
+
+
+def reindex_all(batch: int = 2000) -> int:
+    """Rebuild every search document in bulk (after a restore or an import, and for the
+    benchmark); returns how many. On PostgreSQL the vectors are computed by the database
+    in one statement."""
+    from django.db import transaction
+    from django.db.models import Prefetch
+
+    with transaction.atomic():
+        SearchDocument.objects.all().delete()
+        docs = []
+        lessons = Lesson.objects.select_related("organisation").prefetch_related(
+            Prefetch(
+                "attachments", queryset=Attachment.objects.only("id", "lesson_id", "name", "text")
+            )
+        )
+        for lesson in lessons.iterator(chunk_size=batch):
+            attachments = list(lesson.attachments.all())
+            own = [lesson.organisation.name, *(getattr(lesson, f) for f in Lesson.TEXTS)]
+            own += [a.name + " " + a.text for a in attachments]
+            public = ""
+            if lesson.published_at and lesson.public:
+                shown = set(lesson.public.get("attachments", []))
+                parts = [
+                    lesson.organisation.name,
+                    *(lesson.public.get(f, "") for f in Lesson.TEXTS),
+                ]
+                parts += [a.name + " " + a.text for a in attachments if a.pk in shown]
+                public = "\n".join(parts)
+            docs.append(_document(lesson, "\n".join(own), public, lesson=lesson))
+        questions = Question.objects.select_related("organisation").prefetch_related("answers")
+        for question in questions.iterator(chunk_size=batch):
+            own = [question.organisation.name, question.title, question.body]
+            own += [a.body for a in question.answers.all()]
+            public = ""
+            if question.published_at and question.public:
+                p = question.public
+                public = "\n".join(
+                    [question.organisation.name, p.get("title", ""), p.get("body", "")]
+                    + [a.get("body", "") for a in p.get("answers", [])]
+                )
+            docs.append(_document(question, "\n".join(own), public, question=question))
+        SearchDocument.objects.bulk_create(docs, batch_size=batch)
+        if is_postgres():
+            from django.contrib.postgres.search import SearchVector
+
+            SearchDocument.objects.update(
+                vector=SearchVector("text", config="dutch"),
+                public_vector=SearchVector("public_text", config="dutch"),
+            )
+    return len(docs)
+
+
+def _document(entry: Any, text: str, public: str, **key: Any) -> SearchDocument:
+    return SearchDocument(
+        **key,
+        organisation_id=entry.organisation_id,
+        created_at=entry.created_at,
+        published=entry.published_at is not None,
+        text=normalise(text),
+        public_text=normalise(public),
+    )
