@@ -8,6 +8,7 @@ default, on PostgreSQL with DATABASE_URL=postgres://...
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sys
 
@@ -38,6 +39,10 @@ def build(entries: int, files: int) -> tuple[str, str]:
         return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
     now = timezone.now()
+
+    def when():  # spread over a year, so that every page mixes lessons and questions
+        return now - dt.timedelta(minutes=rng.randrange(525_600))
+
     lessons = Lesson.objects.bulk_create(
         [
             Lesson(
@@ -48,7 +53,7 @@ def build(entries: int, files: int) -> tuple[str, str]:
                 result=text(30),
                 advice=text(20),
                 evidence=rng.choice(["idea", "once", "evaluated", "proven"]),
-                created_at=now,
+                created_at=when(),
                 is_demo=True,
             )
             for _ in range(entries * 7 // 10)
@@ -61,7 +66,7 @@ def build(entries: int, files: int) -> tuple[str, str]:
                 organisation=rng.choice(orgs),
                 title=text(8),
                 body=text(50),
-                created_at=now,
+                created_at=when(),
                 is_demo=True,
             )
             for _ in range(entries - len(lessons))
