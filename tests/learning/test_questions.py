@@ -183,3 +183,24 @@ def test_form_and_action_pages_show_lessons_and_open_questions_by_who_may_read_t
         assert "Les over criminele uitbuiting" in partner
         assert "Les over criminele uitbuiting" in public
         assert "Open vraag" not in public
+
+
+def test_an_answer_after_publication_stays_private_until_published_again(world, client):
+    q = question(world.users.police)
+    services.answer(world.users.ngo, q, "Eerste antwoord")
+    services.publish(world.users.programme, q)
+    services.answer(world.users.ministry, q, "Later antwoord met geheimwoord")
+    page = web(client, None, "get", f"/leren/vragen/{q.pk}").content.decode()
+    assert "Eerste antwoord" in page and "geheimwoord" not in page
+    assert (
+        "Wie heeft ervaring"
+        not in web(client, None, "get", "/leren?q=geheimwoord").content.decode()
+    )
+    partner = web(client, world.users.ngo, "get", f"/leren/vragen/{q.pk}").content.decode()
+    assert "geheimwoord" in partner
+    # Nobody answers through the page without the right to write.
+    for outsider in (world.users.viewer, world.users.analyst):
+        assert (
+            web(client, outsider, "post", f"/leren/vragen/{q.pk}", {"body": "x"}).status_code == 403
+        )
+    assert Answer.objects.count() == 2
