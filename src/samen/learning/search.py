@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from samen.accounts import access
 
@@ -177,7 +177,7 @@ def search(user: Any, f: Filters) -> QuerySet[SearchDocument]:
             # so the raw syntax cannot be injected.
             raw = " & ".join(f"{t}:*" for t in terms)
             sq = SearchQuery(raw, config="dutch", search_type="raw")
-            qs = qs.filter(**{vector: sq}).annotate(rank=SearchRank(vector, sq))
+            qs = qs.filter(**{vector: sq}).annotate(rank=SearchRank(F(vector), sq))
             qs = qs.order_by("-rank", "-created_at", "-id")
             ordered = True
         else:
@@ -186,10 +186,19 @@ def search(user: Any, f: Filters) -> QuerySet[SearchDocument]:
     if not ordered:
         qs = qs.order_by("-created_at", "-id")
     tags = ("exploitation_forms", "age_groups", "actions")
-    return qs.select_related("lesson__organisation", "question__organisation").prefetch_related(
-        *(f"lesson__{t}" for t in tags),
-        *(f"question__{t}" for t in tags),
-        Prefetch("question__answers", queryset=Answer.objects.only("id", "question_id")),
+    # The ordered query stays narrow (no texts, no vectors, no joins): PostgreSQL then sorts
+    # thousands of matches by rank cheaply; the page's entries come in a few more queries.
+    return qs.defer("text", "public_text", "vector", "public_vector").prefetch_related(
+        Prefetch(
+            "lesson",
+            queryset=Lesson.objects.select_related("organisation").prefetch_related(*tags),
+        ),
+        Prefetch(
+            "question",
+            queryset=Question.objects.select_related("organisation").prefetch_related(
+                *tags, Prefetch("answers", queryset=Answer.objects.only("id", "question_id"))
+            ),
+        ),
     )
 
 
