@@ -46,6 +46,8 @@ class OptionalBearer(HttpBearer):
 
 
 optional = OptionalBearer()
+# In the document: a token is optional (`{}`, no requirement, is the other choice).
+OPTIONAL = {"security": [{}]}
 
 
 # --- schemas ------------------------------------------------------------------------------
@@ -181,6 +183,9 @@ class AnswerIn(Body):
     body: str = Field(..., max_length=TEXT_MAX, pattern=NOT_BLANK)
 
 
+DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
 class LearningFilters(Schema):
     q: str | None = Field(None, max_length=200, description="Words to find (all of them).")
     exploitationForm: str | None = Field(None, max_length=40, description="Exploitation form code.")
@@ -188,8 +193,18 @@ class LearningFilters(Schema):
     actionLine: str | None = Field(None, max_length=20, description="Action line code.")
     action: str | None = Field(None, max_length=30, description="Action code.")
     organisation: str | None = Field(None, max_length=60, description="Organisation code.")
-    createdFrom: dt.date | None = Field(None, description="Created on or after this day.")
-    createdTo: dt.date | None = Field(None, description="Created on or before this day.")
+    createdFrom: str | None = Field(
+        None,
+        pattern=DATE,
+        json_schema_extra={"format": "date"},
+        description="Created on or after this day.",
+    )
+    createdTo: str | None = Field(
+        None,
+        pattern=DATE,
+        json_schema_extra={"format": "date"},
+        description="Created on or before this day.",
+    )
 
 
 class LessonFilters(LearningFilters):
@@ -198,6 +213,16 @@ class LessonFilters(LearningFilters):
 
 
 FILTER_NAMES = tuple(LearningFilters.model_fields)
+
+
+def _day(value: str | None, name: str) -> dt.date | None:
+    """A calendar day as the document states it (YYYY-MM-DD); lax forms are refused."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise bad_parameter(name, _("not a date (YYYY-MM-DD)")) from None
 
 
 # --- shaping --------------------------------------------------------------------------------
@@ -330,8 +355,8 @@ def _filters(f: LearningFilters, kind: str) -> search.Filters:
         organisation=_lookup(Organisation, f.organisation, "organisation"),
         evidence=getattr(f, "evidenceLevel", None) or "",
         good_practice=bool(getattr(f, "goodPractice", False)),
-        since=f.createdFrom,
-        until=f.createdTo,
+        since=_day(f.createdFrom, "createdFrom"),
+        until=_day(f.createdTo, "createdTo"),
     )
 
 
@@ -382,6 +407,7 @@ def _write_user(request: HttpRequest) -> Any:
     response={200: LessonList, 401: Problem},
     summary="Lessons and good practices",
     auth=optional,
+    openapi_extra=OPTIONAL,
 )
 def list_lessons(
     request: HttpRequest, filters: Query[LessonFilters], paging: Query[Paging]
@@ -401,6 +427,7 @@ def list_lessons(
     response={200: LessonOut, 401: Problem},
     summary="One lesson",
     auth=optional,
+    openapi_extra=OPTIONAL,
 )
 def get_lesson(request: HttpRequest, lesson_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:  # type: ignore[type-arg]
     found = access.visible_learning(request.user, _lessons()).filter(pk=lesson_id).first()
@@ -438,6 +465,7 @@ def create_lesson(request: HttpRequest, body: LessonIn) -> Status[dict[str, Any]
     response={200: QuestionList, 401: Problem},
     summary="Questions and their answers",
     auth=optional,
+    openapi_extra=OPTIONAL,
 )
 def list_questions(
     request: HttpRequest, filters: Query[LearningFilters], paging: Query[Paging]
@@ -455,6 +483,7 @@ def list_questions(
     response={200: QuestionOut, 401: Problem},
     summary="One question with its answers",
     auth=optional,
+    openapi_extra=OPTIONAL,
 )
 def get_question(
     request: HttpRequest, question_id: int = Path(..., ge=1, le=MAX_ID)
@@ -500,6 +529,7 @@ def answer_question(
     response={200: SearchList, 401: Problem},
     summary="Search lessons, questions, answers and attachments",
     auth=optional,
+    openapi_extra=OPTIONAL,
 )
 def learning_search(
     request: HttpRequest, filters: Query[LearningFilters], paging: Query[Paging]
