@@ -104,3 +104,12 @@ def test_unknown_parameters_and_codes_are_named(world, client):
     bad = api(client, world.users.ngo, "get", "/api/v1/lessons?exploitationForm=nope")
     assert bad.status_code == 400
     assert bad["Content-Type"] == "application/problem+json"
+
+
+def test_dates_are_strict(world, client):
+    lesson(world.users.police)
+    for value in ("0", "2026-13-01", "gisteren"):
+        response = api(client, world.users.ngo, "get", f"/api/v1/lessons?createdFrom={value}")
+        assert response.status_code == 400, value
+    ok = api(client, world.users.ngo, "get", "/api/v1/lessons?createdFrom=2000-01-01").json()
+    assert ok["count"] == 1
