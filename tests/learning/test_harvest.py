@@ -69,3 +69,20 @@ def test_only_the_holder_harvests_its_own_update(world):
         with pytest.raises(Denied):
             services.harvest(other, update, "Niet van mij", True)
     assert not Harvest.objects.exists()
+
+
+def test_the_answer_is_shown_on_the_submitted_update_to_the_programme_and_the_organisation(
+    world, client
+):
+    from tests.reporting.world import submitted
+
+    update = world.updates[("A.1", "police")]
+    post_update(client, world.users.police, update, lesson="Alleen voor ons en het programma.")
+    submitted(world.users.police, update)
+    for reader in (world.users.programme, world.users.police):
+        page = web(client, reader, "get", f"/rapportage/updates/{update.pk}").content.decode()
+        assert "Alleen voor ons en het programma." in page
+        assert "Niet gedeeld met partners." in page
+    involved = web(client, world.users.ngo_reader, "get", f"/rapportage/updates/{update.pk}")
+    assert involved.status_code == 200
+    assert "Alleen voor ons" not in involved.content.decode()

@@ -62,3 +62,16 @@ def learning_harvest(context: Any, update: Any) -> dict[str, Any]:
     request = context["request"]
     data = request.POST if request.method == "POST" else None
     return {"harvest_form": form_for(update, data)}
+
+
+@register.inclusion_tag("learning/_harvest_text.html", takes_context=True)
+def learning_harvest_text(context: Any, update: Any) -> dict[str, Any]:
+    """The answer to "Wat hebben we geleerd?" on an update that is not being edited: for
+    the programme team and the update's own organisation (partners read it only as a
+    lesson, when the holder shared it)."""
+    from ..models import Harvest
+
+    user = context["request"].user
+    shown = access.is_programme(user) or access.is_member(user, update.organisation_id)
+    harvest = Harvest.objects.filter(update=update).first() if shown else None
+    return {"harvest": harvest if harvest and harvest.text.strip() else None}
