@@ -204,3 +204,41 @@ def test_an_answer_after_publication_stays_private_until_published_again(world, 
             web(client, outsider, "post", f"/leren/vragen/{q.pk}", {"body": "x"}).status_code == 403
         )
     assert Answer.objects.count() == 2
+
+
+def test_followers_of_an_action_hear_of_entries_on_it_and_the_writer_of_good_practice(
+    world, client
+):
+    response = web(
+        client,
+        world.users.ngo,
+        "post",
+        "/leren/volgen",
+        {"action": "A.3", "on": "1", "next": "/acties/A.3"},
+    )
+    assert response["Location"] == "/acties/A.3"
+    page = web(client, world.users.ngo, "get", "/acties/A.3").content.decode()
+    assert "Stop met volgen van A.3" in page
+    entry = lesson(world.users.police, forms=())
+    services.update_lesson(
+        world.users.police,
+        entry,
+        services.LessonData(
+            title=entry.title,
+            context="c",
+            tried="t",
+            tags=services.Tags(actions=[world.actions.a3]),
+        ),
+    )
+    assert not Notification.objects.filter(kind="learning.new_entry").exists()  # untagged at first
+    other = services.create_lesson(
+        world.users.police,
+        services.LessonData(
+            title="Over A.3", context="c", tried="t", tags=services.Tags(actions=[world.actions.a3])
+        ),
+    )
+    told = Notification.objects.get(kind="learning.new_entry")
+    assert told.recipient == world.users.ngo and "Over A.3" in told.subject
+    services.set_good_practice(world.users.programme, other, True)
+    praised = Notification.objects.filter(kind="learning.good_practice")
+    assert set(praised.values_list("recipient__username", flat=True)) == {"politie"}
