@@ -77,7 +77,9 @@ def _question_texts(question: Question) -> tuple[str, str]:
 
 
 def index(entry: Lesson | Question) -> SearchDocument:
-    """(Re)build the search document of `entry`; call inside the write's transaction."""
+    """(Re)build the search document of `entry`; call inside the write's transaction.
+    The entry is read again: a caller's copy may be older than the write."""
+    entry = type(entry).objects.select_related("organisation").get(pk=entry.pk)
     if isinstance(entry, Lesson):
         text, public = _lesson_texts(entry)
         key = {"lesson": entry}
