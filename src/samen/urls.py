@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("samen.parliament.urls")),
     path("", include("samen.impact.urls")),  # impact monitor (issue 10)
     path("", include("samen.indicators.urls")),  # indicators (issue 14)
+    path("", include("samen.learning.urls")),  # learning between partners (issue 15)
     path("", include("samen.plan.urls")),
 ]
 if settings.OIDC_ENABLED:

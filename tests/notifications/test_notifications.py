@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from samen.core.models import AuditEvent
+from samen.notifications import registry
 from samen.notifications import services as notifications
 from samen.notifications.models import Digest, Notification
 from samen.reporting import notices, review, services
@@ -192,6 +193,12 @@ def test_choices_are_saved_per_kind_and_audited(world, client):
             "kind:reporting.update_approved": "off",
             "kind:reporting.approval_taken_back": "immediately",
             "kind:reporting.comment": "daily",
+        }
+        # Kinds of other apps (the learning space, issue 15) keep their defaults.
+        | {
+            f"kind:{k.key}": k.default
+            for k in registry.kinds()
+            if not k.key.startswith("reporting.") and k.for_role("holder")
         },
     )
     assert response.status_code == 302

@@ -366,3 +366,47 @@ def public_updates(qs: QuerySet[ProgressUpdate] | None = None) -> QuerySet[Progr
     return qs.filter(
         round__status="closed", round__published_at__isnull=False, review_state="approved"
     )
+
+
+# --- learning between partners (issue 15) ---------------------------------------------
+# Partners (action holders, involved partners) and the programme team read the whole
+# space; each organisation writes and edits only its own entries; the programme team
+# curates (good practice) and publishes. Analysts, viewers and the public see only what is
+# published, and only its public layer (samen.learning.models, ADR 0007).
+
+LEARNING_PARTNERS = ("programme", "holder", "involved")
+
+
+def reads_learning_space(user: Any) -> bool:
+    """The whole space, unpublished entries included."""
+    return role(user) in LEARNING_PARTNERS
+
+
+def can_write_learning(user: Any) -> bool:
+    """Share a lesson, ask or answer a question: a partner or the programme team on behalf
+    of its organisation."""
+    return reads_learning_space(user) and bool(getattr(user, "organisation_id", None))
+
+
+def can_edit_learning_entry(user: Any, entry: Any) -> bool:
+    """A lesson or question: only its own organisation's partners (not even the programme
+    team edits another organisation's words; it curates and publishes)."""
+    return can_write_learning(user) and is_member(user, entry.organisation_id)
+
+
+def can_curate_learning(user: Any) -> bool:
+    """Mark a lesson as good practice; publish or withdraw an entry."""
+    return is_programme(user)
+
+
+def can_mark_helpful(user: Any, question: Any) -> bool:
+    """The asking organisation (or the programme team) marks answers as helpful and closes."""
+    return can_edit_learning_entry(user, question) or is_programme(user)
+
+
+def visible_learning(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """Lessons or questions `user` may read: all for partners, published ones otherwise
+    (and then only their public layer may be shown)."""
+    if reads_learning_space(user):
+        return qs
+    return qs.filter(published_at__isnull=False)

@@ -7,6 +7,7 @@ from .budget import router as budget_router
 from .impact import router as impact_router
 from .impact_runs import router as impact_runs_router
 from .indicators import router as indicators_router
+from .learning import router as learning_router
 from .parliament import router as parliament_router
 from .plan import router as plan_router
 from .portal import router as portal_router
@@ -39,6 +40,8 @@ api.add_router("", impact_router)
 api.add_router("", impact_runs_router)
 # indicators with baselines and targets (issue 14)
 api.add_router("", indicators_router)
+# learning between partners (issue 15)
+api.add_router("", learning_router)
 
 urlpatterns = [
     path("", api.urls),

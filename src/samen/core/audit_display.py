@@ -72,6 +72,12 @@ VERBS: dict[str, Promise] = {
     "link": gettext_lazy("registrations linked to an estimate"),
     "unlink": gettext_lazy("link between registrations and an estimate removed"),
     "cancel-run": gettext_lazy("estimation run cancelled"),
+    # learning between partners (issue 15)
+    "good-practice": gettext_lazy("marked as good practice"),
+    "not-good-practice": gettext_lazy("no longer marked as good practice"),
+    "publish-entry": gettext_lazy("published in the learning space"),
+    "withdraw-entry": gettext_lazy("publication in the learning space withdrawn"),
+    "close-question": gettext_lazy("question closed"),
 }
 
 # Labels of state keys that are not model fields, or whose field has no label of its own.

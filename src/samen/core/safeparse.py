@@ -483,6 +483,23 @@ def sniff(content: bytes) -> str:
 PARSERS = {"json": parse_json, "yaml": parse_yaml, "csv": parse_csv, "xlsx": check_workbook}
 
 
+def _attachment_text(kind: str) -> Any:
+    """The text of a PDF or DOCX attachment of the learning space (samen.learning.extract),
+    under the same ceilings as every other parse."""
+
+    def parse(content: bytes, limits: Limits) -> str:
+        from samen.learning.extract import EXTRACTORS
+
+        return EXTRACTORS[kind](content, limits)
+
+    return parse
+
+
+PARSERS.update(
+    {"pdf_text": _attachment_text("pdf_text"), "docx_text": _attachment_text("docx_text")}
+)
+
+
 def child_main() -> None:
     """`python -m samen.core.safeparse KIND LIMITS_JSON OPTIONS_JSON`: parse stdin under
     the ceiling, write a pickled outcome to stdout."""

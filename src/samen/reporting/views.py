@@ -22,6 +22,7 @@ from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core.forms import add_errors, rebound_at_version
 from samen.indicators import updates as indicator_updates
+from samen.learning import harvest as learning_harvest
 from samen.plan.models import Action, Organisation
 
 from . import review, selectors, services
@@ -122,6 +123,8 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     request.user, update.pk, _update_data(form), form.cleaned_data["version"]
                 )
                 indicator_updates.save_values(request.user, update, values_form)
+                # learning between partners (issue 15): "Wat hebben we geleerd?"
+                learning_harvest.save_from_post(request.user, update, request.POST)
                 if "submit" in request.POST:
                     services.submit(request.user, update.pk, update.version)
                     messages.success(
@@ -231,6 +234,7 @@ def update_autosave(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, update.pk, _update_data(form), form.cleaned_data["version"]
             )
             indicator_updates.save_values(request.user, update, values_form)
+            learning_harvest.save_from_post(request.user, update, request.POST)
             context.update(
                 update=update,
                 saved=True,

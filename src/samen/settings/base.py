@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "samen.documents",
     "samen.portal",
+    # learning between partners (issue 15)
+    "samen.learning",
 ]
 
 MIDDLEWARE = [

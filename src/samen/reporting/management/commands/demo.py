@@ -77,6 +77,10 @@ class Command(BaseCommand):
             from samen.indicators.demo import load_demo_indicators
 
             load_demo_indicators(accounts[0])
+            # learning between partners (issue 15): a few demo lessons and a question
+            from samen.learning.demo import load as learning_demo
+
+            learning_demo(accounts)
         self.stdout.write(f"\nDemo accounts (demo data; password for all: {password})\n")
         self.stdout.write(f"  {'username':<18} {'role':<18} organisation")
         for user in accounts:

@@ -1,0 +1,215 @@
+"""Attachments of lessons: checked by content, stored under a random name through
+Django's storage API (so object storage works), served only through a view that checks
+access, their PDF and DOCX text extracted for search inside the safe parser's ceilings
+(samen.core.safeload, ADR 0009)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+import uuid
+import zipfile
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samen.accounts.access import Denied
+from samen.core import audit, safeload
+from samen.core.errors import Invalid
+from samen.core.safeparse import Limit
+
+from . import search
+from .models import Attachment, Lesson
+
+MAX_PER_LESSON = 10
+MAX_NAME = 200
+# What each kind is served as; nothing else is accepted.
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+def max_bytes() -> int:
+    return int(
+        getattr(settings, "SAMEN_LEARNING_ATTACHMENT_BYTES", settings.SAMEN_MAX_UPLOAD_BYTES)
+    )
+
+
+def _zip_kind(content: bytes) -> str:
+    """docx or xlsx, from the parts inside the archive (never from the file name)."""
+    limits = safeload.default_limits()
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            infos = archive.infolist()
+            names = {i.filename for i in infos}
+            if len(infos) > limits.parts:
+                return ""
+            if sum(i.file_size for i in infos) > limits.unpacked:
+                return ""
+            if any(n.lower().endswith("vbaproject.bin") for n in names):
+                return ""
+            if "[Content_Types].xml" not in names:
+                return ""
+            if "word/document.xml" in names:
+                return "docx"
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return ""
+    return ""
+
+
+def kind_of(content: bytes) -> str:
+    """The kind of file the bytes are, or "" when it is not one we accept."""
+    head = content[:8]
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_kind(content)
+    if b"\x00" in content:
+        return ""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ""
+    if any(ord(c) < 32 and c not in "\t\n\r\f\v" for c in text[:100_000]):
+        return ""
+    return "txt"
+
+
+def _extract(kind: str, content: bytes) -> str:
+    """Text for search; a file whose text cannot be read is still accepted (an empty text)."""
+    if kind == "txt":
+        return content.decode("utf-8-sig")[:200_000]
+    if kind not in ("pdf", "docx"):
+        return ""
+    parser = f"{kind}_text"
+    limits = safeload.default_limits()
+    try:
+        if getattr(settings, "SAMEN_IMPORT_SANDBOX", True):
+            text = safeload._run_child(parser, content, limits, {})
+        else:
+            from .extract import EXTRACTORS
+
+            start = time.monotonic()
+            text = EXTRACTORS[parser](content, limits)
+            safeload._last.run = safeload.Run(
+                kind=parser, seconds=time.monotonic() - start, outcome="in-process"
+            )
+    except Limit:
+        return ""
+    except Exception:  # a damaged file: kept, but not searchable
+        return ""
+    return "".join(c for c in str(text) if c in "\t\n" or ord(c) >= 32)
+
+
+def clean_name(name: str) -> str:
+    """The original name, for display and the download's name only (never a path)."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if ord(c) >= 32 and c not in '<>:"|?*').strip(" .")
+    return name[:MAX_NAME] or _("attachment")
+
+
+def add(user: Any, lesson: Lesson, name: str, content: bytes) -> Attachment:
+    from samen.accounts import access
+
+    if not access.can_edit_learning_entry(user, lesson):
+        raise Denied(_("Only the organisation that wrote this entry can change it."))
+    limit = max_bytes()
+    if len(content) > limit:
+        raise Invalid(
+            {"file": _("The file is larger than %(max)s MB.") % {"max": round(limit / 1048576, 1)}}
+        )
+    if not content:
+        raise Invalid({"file": _("The file is empty.")})
+    kind = kind_of(content)
+    if not kind:
+        raise Invalid(
+            {
+                "file": _(
+                    "This kind of file is not accepted. Attach a PDF, Word (.docx) or Excel "
+                    "(.xlsx) document, a PNG or JPEG picture, or plain text."
+                )
+            }
+        )
+    if kind == "xlsx":
+        try:
+            safeload.check_xlsx(content, clean_name(name))
+        except safeload.FileRefused as exc:
+            raise Invalid({"file": str(exc)}) from None
+    if lesson.attachments.count() >= MAX_PER_LESSON:
+        raise Invalid(
+            {"file": _("A lesson has at most %(max)s attachments.") % {"max": MAX_PER_LESSON}}
+        )
+    text = _extract(kind, content)
+    stored = default_storage.save(f"learning/{uuid.uuid4().hex}", ContentFile(content))
+    try:
+        with transaction.atomic():
+            attachment = Attachment.objects.create(
+                lesson=lesson,
+                name=clean_name(name),
+                stored_as=stored,
+                kind=kind,
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                text=text,
+                uploaded_by=user,
+            )
+            audit.record(
+                actor=user,
+                kind="create",
+                obj=attachment,
+                after={"name": attachment.name, "kind": kind, "size": len(content)},
+            )
+            search.index(lesson)
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    return attachment
+
+
+def delete_file(attachment: Attachment) -> None:
+    name = attachment.stored_as
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def remove(user: Any, attachment: Attachment) -> None:
+    from samen.accounts import access
+
+    lesson = attachment.lesson
+    if not access.can_edit_learning_entry(user, lesson):
+        raise Denied(_("Only the organisation that wrote this entry can change it."))
+    with transaction.atomic():
+        audit.record(actor=user, kind="delete", obj=attachment, before={"name": attachment.name})
+        delete_file(attachment)
+        attachment.delete()
+        search.index(lesson)
+
+
+def may_download(user: Any, attachment: Attachment) -> bool:
+    """Partners: every attachment. Everyone else: only attachments that were part of the
+    lesson when it was published (its public layer names them)."""
+    from samen.accounts import access
+
+    if access.reads_learning_space(user):
+        return True
+    lesson = attachment.lesson
+    return lesson.published_at is not None and attachment.pk in lesson.public.get("attachments", [])
+
+
+def open_file(attachment: Attachment) -> Any:
+    return default_storage.open(attachment.stored_as, "rb")

@@ -1,0 +1,137 @@
+"""Attachments: checked by content, stored under a random name, served only after an
+access check, their text searchable (issue 15)."""
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from samen.core.errors import Invalid
+from samen.learning import attachments, services
+from samen.learning.models import Attachment
+
+from .files import PNG, docx, pdf, with_macro
+from .helpers import lesson, web
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def upload(client, user, entry, name, content):
+    return web(
+        client,
+        user,
+        "post",
+        f"/leren/lessen/{entry.pk}/bijlagen",
+        {"file": SimpleUploadedFile(name, content, content_type="application/octet-stream")},
+    )
+
+
+def test_pdf_and_docx_text_is_found_by_search(world, client):
+    entry = lesson(world.users.police)
+    assert (
+        upload(
+            client, world.users.police, entry, "verslag.pdf", pdf("Zeldzaamwoord pilotverslag")
+        ).status_code
+        == 302
+    )
+    assert (
+        upload(
+            client, world.users.police, entry, "plan.docx", docx("Draaiboek ketenoverleg Tilburg")
+        ).status_code
+        == 302
+    )
+    assert sorted(Attachment.objects.values_list("kind", flat=True)) == ["docx", "pdf"]
+    for query in ("zeldzaamwoord", "ketenoverleg"):
+        page = web(client, world.users.ngo, "get", f"/leren?q={query}").content.decode()
+        assert "Wijkagent in de klas" in page, query
+
+
+def test_the_type_is_decided_by_the_content_not_the_name(world, client):
+    entry = lesson(world.users.police)
+    refused = [
+        ("programma.pdf", b"MZ\x90\x00\x03" + b"\x00" * 200),  # a Windows program
+        ("foto.png", b"GIF89a" + b"\x00" * 50),
+        ("oud.doc", bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 100),  # an old Office file
+        ("macro.docx", with_macro(docx("met macro"))),
+        ("leeg.txt", b""),
+    ]
+    for name, content in refused:
+        response = upload(client, world.users.police, entry, name, content)
+        assert response.status_code == 302
+    assert not Attachment.objects.exists()
+    # A picture called .txt is still a picture; text called .exe is text.
+    attachments.add(world.users.police, entry, "foto.txt", PNG)
+    attachments.add(world.users.police, entry, "notitie.exe", b"Gewone tekst")
+    assert sorted(Attachment.objects.values_list("kind", flat=True)) == ["png", "txt"]
+
+
+def test_size_limit(world, settings):
+    settings.SAMEN_LEARNING_ATTACHMENT_BYTES = 1000
+    entry = lesson(world.users.police)
+    with pytest.raises(Invalid):
+        attachments.add(world.users.police, entry, "groot.txt", b"a" * 1001)
+    attachments.add(world.users.police, entry, "klein.txt", b"a" * 1000)
+
+
+def test_the_original_name_is_kept_but_never_a_path(world, client):
+    entry = lesson(world.users.police)
+    a = attachments.add(world.users.police, entry, "../../etc/passwd.txt", b"geen geheim")
+    assert a.name == "passwd.txt"
+    assert a.stored_as.startswith("learning/") and "passwd" not in a.stored_as
+    assert default_storage.exists(a.stored_as)
+    response = web(client, world.users.ngo, "get", f"/leren/bijlagen/{a.pk}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"geen geheim"
+    assert 'filename="passwd.txt"' in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_downloads_only_after_the_access_check(world, client):
+    entry = lesson(world.users.police)
+    first = attachments.add(world.users.police, entry, "a.txt", b"eerste")
+    for outsider in (world.users.viewer, world.users.analyst, None):
+        assert web(client, outsider, "get", f"/leren/bijlagen/{first.pk}").status_code == 404
+    for partner in (world.users.ngo, world.users.programme):
+        assert web(client, partner, "get", f"/leren/bijlagen/{first.pk}").status_code == 200
+    services.publish(world.users.programme, entry)
+    later = attachments.add(world.users.police, entry, "b.txt", b"later toegevoegd")
+    assert web(client, None, "get", f"/leren/bijlagen/{first.pk}").status_code == 200
+    # Added after publication: not public until published again.
+    assert web(client, None, "get", f"/leren/bijlagen/{later.pk}").status_code == 404
+    assert "b.txt" not in web(client, None, "get", f"/leren/lessen/{entry.pk}").content.decode()
+    # Nobody but the organisation adds or removes files.
+    for other in (world.users.ngo, world.users.programme):
+        assert upload(client, other, entry, "x.txt", b"x").status_code == 403
+        assert (
+            web(client, other, "post", f"/leren/bijlagen/{first.pk}/verwijderen").status_code == 403
+        )
+    assert (
+        web(
+            client, world.users.police, "post", f"/leren/bijlagen/{first.pk}/verwijderen"
+        ).status_code
+        == 302
+    )
+    assert not Attachment.objects.filter(pk=first.pk).exists()
+
+
+def test_a_lesson_shared_with_a_file_in_one_step(world, client):
+    response = web(
+        client,
+        world.users.police,
+        "post",
+        "/leren/lessen/nieuw",
+        {
+            "title": "Met bijlage",
+            "context": "c",
+            "tried": "t",
+            "evidence": "idea",
+            "attachment": SimpleUploadedFile("aanpak.pdf", pdf("Stappenplan")),
+        },
+    )
+    assert response.status_code == 302
+    a = Attachment.objects.get()
+    assert a.name == "aanpak.pdf" and "Stappenplan" in a.text
