@@ -1,0 +1,152 @@
+"""What a fresh tester found in the second round (issue 12): codes and English
+in the previews of motions and allocations, a demo flag lost when the column
+is absent, a motion report wider than a phone, a next-link warning hidden by a
+commitments file, and motions and commitments counted as one."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from samen.budget import services as budget_services
+from samen.budget import spreadsheet
+from samen.budget.models import Allocation
+from tests.budget.conftest import users  # noqa: F401  (a user per role)
+from tests.budget.factories import AllocationFactory, FundingLineFactory
+from tests.plan.factories import ActionFactory
+
+from . import corpus
+
+pytestmark = pytest.mark.django_db
+
+NEXT = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Zaak?$skip=250"
+
+
+def upload(client, pages, dry_run=False):
+    files = [SimpleUploadedFile(name, content) for name, content in pages]
+    data = {"files": files, **({"dry_run": "on"} if dry_run else {})}
+    return client.post("/moties/importeren", data)
+
+
+def test_the_motion_preview_names_fields_and_values_in_dutch(client, users):  # noqa: F811
+    client.force_login(users.programme)
+    response = upload(client, [corpus.kamer_with_deleted()], dry_run=True)
+    html = response.content.decode()
+    assert response.context["report"].change_lines() == [
+        "Motie 28 638-101: nieuw",
+        "    Soort: – → motie",
+        "    Kamerstuknummer: – → 28 638-101",
+        "    Zaak-id Tweede Kamer: – → id-2024Z04101",
+        "    Zaaknummer Tweede Kamer: – → 2024Z04101",
+        "    Titel (Nederlands): – → Motie over opvang",
+        "    Datum: – → 5 maart 2024",
+        "    Indieners: – → Bikker (CU)",
+        "    Besluit van de Kamer: – → Aangenomen",
+        "    Status: – → Open",
+        "    Bron: – → https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Zaak(id-2024Z04101)",
+        "    Bevestigd: – → ja",
+    ]
+    for code in ("tk_number", "title_nl", "submitters", "decision", "adopted", "motie-28-638"):
+        assert code not in html
+    assert "Wat de import zou wijzigen" in html
+
+
+def test_a_changed_decision_is_shown_by_its_label(client, users):  # noqa: F811
+    client.force_login(users.programme)
+    undecided = corpus.zaak("2024Z04101", "Motie over opvang")
+    undecided["Besluit"] = []
+    upload(client, [("zaken.json", corpus.kamer_json([undecided]))])
+    response = upload(client, [corpus.kamer_with_deleted()], dry_run=True)
+    assert response.context["report"].change_lines() == [
+        "Motie 28 638-101: gewijzigd",
+        "    Besluit van de Kamer: Niet vastgelegd → Aangenomen",
+    ]
+
+
+def test_the_cli_dry_run_of_motions_names_fields(users, tmp_path, capsys):  # noqa: F811
+    name, content = corpus.kamer_with_deleted()
+    path = tmp_path / name
+    path.write_bytes(content)
+    call_command("import_motions", str(path), "--user", "programma", "--dry-run")
+    out = capsys.readouterr().out
+    assert "    Besluit van de Kamer: – → Aangenomen" in out
+    assert "    Titel (Nederlands): – → Motie over opvang" in out
+    assert "decision" not in out and "title_nl" not in out
+
+
+def test_commitments_beside_a_motion_page_keep_its_warning_and_are_counted_apart(
+    client,
+    users,  # noqa: F811
+):
+    client.force_login(users.programme)
+    response = upload(client, [corpus.kamer_with_next_link(), corpus.toezeggingen()])
+    report = response.context["report"]
+    assert report.summary() == [
+        "Moties: 1 nieuw, 0 gewijzigd, 0 ongewijzigd.",
+        "Toezeggingen: 2 nieuw, 0 gewijzigd, 0 ongewijzigd.",
+    ]
+    assert [w for w in report.warnings if "één pagina" in w] == [
+        f"zaken-pagina-1.json is één pagina van een langer antwoord: meer records staan op "
+        f"{NEXT}. Importeer alle pagina's samen (meerdere bestanden tegelijk, of --url om ze "
+        f"op te halen)."
+    ]
+    html = response.content.decode()
+    ok = html.index("utrecht-alert--ok")
+    warning = html.index('id="import-warnings"')
+    # The warning stands in its own warning box, after the green success box.
+    assert "één pagina" not in html[ok:warning]
+    assert "één pagina" in html[warning:]
+    assert 'class="utrecht-alert utrecht-alert--warning samen-import-report"' in html
+
+
+@pytest.fixture
+def funding(db):
+    ActionFactory(code="U.1")
+    ActionFactory(code="U.2")
+    return FundingLineFactory(
+        code="coalitieakkoord",
+        name_nl="Structureel programmabudget",
+        amount_per_year=D("2000000.00"),
+        start_year=2023,
+    )
+
+
+def test_the_allocations_preview_shows_names_and_dutch_money(funding, users):  # noqa: F811
+    AllocationFactory(funding_line=funding, action__code="U.3", year=2025, is_demo=True)
+    rows = spreadsheet.read_allocations(
+        corpus.xlsx(
+            [["U.3", "Structureel programmabudget", 2025, "12.500,00", "nee"]],
+            [*corpus.ALLOCATION_HEADERS, "Demo"],
+            sheet="Toewijzingen",
+        ),
+        "toewijzingen.xlsx",
+    )
+    report = budget_services.import_allocations(users.programme, rows, dry_run=True)
+    lines = report.change_lines()
+    assert lines[0] == "Toewijzing 2025 U.3 Structureel programmabudget: gewijzigd"
+    assert lines[1].startswith("    Bedrag: €\u00a0") and lines[1].endswith(" → €\u00a012.500,00")
+    assert lines[2:] == ["    Demogegevens: ja → nee"]
+    text = "\n".join(report.lines())
+    for code in ("coalitieakkoord", "amount", "funding_line", "12500.00", "demo:"):
+        assert code not in text
+
+
+def test_a_file_without_a_demo_column_keeps_demo_rows_demo(funding, users):  # noqa: F811
+    demo = AllocationFactory(
+        funding_line=funding, action__code="U.3", year=2025, amount=D("10.00"), is_demo=True
+    )
+    rows = spreadsheet.read_allocations(
+        corpus.xlsx(
+            [["U.3", "coalitieakkoord", 2025, "12,50"], ["U.1", "coalitieakkoord", 2025, 5]],
+            corpus.ALLOCATION_HEADERS,
+            sheet="Toewijzingen",
+        ),
+        "toewijzingen.xlsx",
+    )
+    dry = budget_services.import_allocations(users.programme, rows, dry_run=True)
+    assert not any("Demogegevens" in line for line in dry.change_lines())
+    budget_services.import_allocations(users.programme, rows)
+    demo.refresh_from_db()
+    assert demo.is_demo and demo.amount == D("12.50")
+    assert Allocation.objects.get(action__code="U.1").is_demo is False
