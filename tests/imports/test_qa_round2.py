@@ -150,3 +150,99 @@ def test_a_file_without_a_demo_column_keeps_demo_rows_demo(funding, users):  # n
     demo.refresh_from_db()
     assert demo.is_demo and demo.amount == D("12.50")
     assert Allocation.objects.get(action__code="U.1").is_demo is False
+
+
+# --- organisations: names, never codes; the user's own mapping; suggestions ------------
+
+
+def programme(client):
+    from samen.accounts.models import User
+
+    user = User.objects.create_user("programma", password="x", role=User.Role.PROGRAMME)
+    client.force_login(user)
+    return user
+
+
+def map_existing():
+    headers = ["Nummer", "Actie", "Actiehouders", "Betrokken organisaties"]
+    rows = [["4.1", "Ketenoverleg regionaal", "Fier", "Stichting Ketenhuis"]]
+    return "map-existing-nl.xlsx", corpus.xlsx(rows, headers)
+
+
+def remap(client, token, name, choice):
+    return client.post(
+        "/plan/importeren",
+        {"remap": "1", "token": token, "name-count": "1", "name-text-0": name, "name-0": choice},
+    )
+
+
+def test_a_mapping_that_makes_a_holder_involved_says_so_and_can_be_changed(client, bundled_plan):
+    programme(client)
+    name, content = map_existing()
+    response = client.post("/plan/importeren", {"file": SimpleUploadedFile(name, content)})
+    token = response.context["token"]
+    response = remap(client, token, "Stichting Ketenhuis", "fier")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert [e.message for e in response.context["invalid"].errors] == [
+        "organisatie Fier is zowel actiehouder als betrokken, omdat u 'Stichting Ketenhuis' "
+        "hebt gekoppeld aan Fier; wijzig die koppeling hieronder"
+    ]
+    assert "'fier'" not in html
+    # The mapping is offered again, with the choice made, so it can be changed.
+    assert (
+        response.context["map_names"]
+        == [{"name": "Stichting Ketenhuis", "suggestions": [], "chosen": "fier"}]
+        or response.context["map_names"][0]["chosen"] == "fier"
+    )
+    assert '<option value="fier" selected>' in html
+
+    response = remap(client, token, "Stichting Ketenhuis", "emm")
+    assert response.status_code == 200
+    rows = {row["code"]: row for row in response.context["preview"]}
+    assert "EMM" in rows and "emm" not in rows
+    action = rows["4.1"]
+    assert ("Betrokken organisaties", "–", "EMM") in action["fields"]
+    html = response.content.decode()
+    assert ">emm<" not in html and "organisaties emm" not in html
+
+
+def test_the_organisation_type_of_a_new_organisation_is_chosen_not_preset(client, bundled_plan):
+    programme(client)
+    name, content = map_existing()
+    response = client.post("/plan/importeren", {"file": SimpleUploadedFile(name, content)})
+    html = response.content.decode()
+    start = html.index('id="name-type-0"')
+    first_option = html[start : html.index("</option>", start)]
+    assert first_option.endswith('<option value="">(kies)')
+
+
+MINISTRIES = {
+    "jenv": ["Ministerie van Justitie en Veiligheid", "Justitie en Veiligheid",
+             "Ministerie van Justitie", "Min. van Justitie en Veiligheid"],
+    "vws": ["Ministerie van Volksgezondheid, Welzijn en Sport",
+            "Volksgezondheid, Welzijn en Sport", "Ministerie van Volksgezondheid"],
+    "szw": ["Ministerie van Sociale Zaken en Werkgelegenheid",
+            "Sociale Zaken en Werkgelegenheid", "Ministerie van Sociale Zaken"],
+    "bz": ["Ministerie van Buitenlandse Zaken", "Buitenlandse Zaken", "Min. Buitenlandse Zaken"],
+    "aenm": ["Ministerie van Asiel en Migratie", "Asiel en Migratie",
+             "Ministerie van Asiel"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("code", sorted(MINISTRIES))
+def test_every_ministry_by_its_full_name_is_found_or_suggested_first(bundled_plan, code):
+    from samen.plan.models import Organisation
+    from samen.plan.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary()
+    vocabulary.load({}, [])
+    org = Organisation.objects.get(code=code)
+    for written in MINISTRIES[code]:
+        found = vocabulary.organisations.resolve(written)
+        if found.codes:
+            assert found.codes == [code], written
+            assert not found.unknown, written
+        else:
+            [(_name, suggestions)] = found.unknown
+            assert suggestions[0] == org.short_name, (written, suggestions)

@@ -37,10 +37,14 @@ CHANGE_LABELS = {
 
 def _preview_rows(report: services.ImportReport) -> list[dict[str, Any]]:
     names = value_names()
+    # Organisations the import adds are named by their new short name; one
+    # that only gains an alias keeps the name it has.
     new_orgs = {
-        i.code: next((f.new for f in i.fields if f.field == "short_name"), i.code)
+        i.code: f.new
         for i in report.preview.items
         if i.kind == "organisations"
+        for f in i.fields
+        if f.field == "short_name" and f.new
     }
     names["holders"] = names["involved"] = {**names["holders"], **new_orgs}
     return [
@@ -81,8 +85,9 @@ def _mapping_step(understood: Any) -> dict[str, Any]:
                 "fields": fields,
             }
         )
+    chosen = getattr(understood, "mapped_names", {})
     names = [
-        {"name": name, "suggestions": suggestions}
+        {"name": name, "suggestions": suggestions, "chosen": chosen.get(name, "")}
         for name, suggestions in understood.unknown_names.items()
     ]
     return {
@@ -129,7 +134,10 @@ def _options_from_post(request: HttpRequest, data: dict[str, Any]) -> dict[str, 
     for index in range(_count(request, "name-count")):
         name = clean_text(request.POST.get(f"name-text-{index}", ""))[:300]
         choice = request.POST.get(f"name-{index}", "")
-        if not name or not choice:
+        if not name:
+            continue
+        if not choice:  # "(choose)": a mapping made before is undone
+            data["names"].pop(name, None)
             continue
         if choice == NEW:
             org_type = request.POST.get(f"name-type-{index}", "")
