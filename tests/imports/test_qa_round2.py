@@ -12,6 +12,7 @@ from django.core.management import call_command
 from samen.budget import services as budget_services
 from samen.budget import spreadsheet
 from samen.budget.models import Allocation
+from samen.plan.models import SavedHeadingMapping
 from tests.budget.conftest import users  # noqa: F401  (a user per role)
 from tests.budget.factories import AllocationFactory, FundingLineFactory
 from tests.plan.factories import ActionFactory
@@ -246,3 +247,87 @@ def test_every_ministry_by_its_full_name_is_found_or_suggested_first(bundled_pla
         else:
             [(_name, suggestions)] = found.unknown
             assert suggestions[0] == org.short_name, (written, suggestions)
+
+
+# --- heading mappings: always changeable, saved ones visible and deletable ------------
+
+
+def heading_choice(response, heading):
+    [found] = [h for h in response.context["map_headings"] if h["heading"] == heading]
+    return found
+
+
+def test_a_heading_mapping_can_be_changed_after_checking_again(client, bundled_plan):
+    programme(client)
+    name, content = corpus.similar_heading()
+    response = client.post("/plan/importeren", {"file": SimpleUploadedFile(name, content)})
+    token = response.context["token"]
+    post = {"remap": "1", "token": token, "heading-count": "1", "heading-key-0": "actiehouderz"}
+    response = client.post("/plan/importeren", {**post, "heading-0": "holders"})
+    assert response.status_code == 200 and response.context["report"]
+    # The preview still offers the choice, with the field chosen.
+    assert heading_choice(response, "Actiehouderz")["suggestion"] == "holders"
+    html = response.content.decode()
+    assert '<option value="holders" selected>' in html
+    # ... and it can be undone ("not used").
+    response = client.post("/plan/importeren", {**post, "heading-0": ""})
+    assert heading_choice(response, "Actiehouderz")["suggestion"] == ""
+    fields = {row["code"]: row["fields"] for row in response.context["preview"]}
+    assert not any(label == "Actiehouders" for label, _old, _new in fields["X.3"])
+
+
+def test_a_saved_mapping_is_a_preselected_choice_and_can_be_set_to_not_used(client, bundled_plan):
+    programme(client)
+    name, content = corpus.similar_heading()
+    response = client.post("/plan/importeren", {"file": SimpleUploadedFile(name, content)})
+    token = response.context["token"]
+    post = {"remap": "1", "token": token, "heading-count": "1", "heading-key-0": "actiehouderz"}
+    client.post("/plan/importeren", {**post, "heading-0": "holders"})
+    client.post("/plan/importeren", {"confirm": "1", "token": token})
+    assert SavedHeadingMapping.objects.get().field == "holders"
+
+    response = client.post("/plan/importeren", {"file": SimpleUploadedFile(name, content)})
+    choice = heading_choice(response, "Actiehouderz")
+    assert choice["suggestion"] == "holders" and choice["saved"]
+    html = response.content.decode()
+    assert "Deze keuze komt uit een koppeling die bij een eerdere import is bewaard" in html
+    token = response.context["token"]
+    post["token"] = token
+    response = client.post("/plan/importeren", {**post, "heading-0": ""})
+    assert heading_choice(response, "Actiehouderz")["suggestion"] == ""
+    lines = response.context["understood_lines"]
+    assert any('"Actiehouderz" → niet gebruikt' in line for line in lines)
+
+
+def test_the_programme_team_sees_and_deletes_saved_mappings_with_an_audit_event(
+    client, bundled_plan
+):
+    from samen.accounts.models import User
+    from samen.core.models import AuditEvent
+
+    SavedHeadingMapping.objects.create(layout="abc", heading="actiehouderz", field="holders")
+    mapping = SavedHeadingMapping.objects.get()
+    reader = User.objects.create_user("lezer", password="x", role=User.Role.VIEWER)
+    client.force_login(reader)
+    assert client.get("/plan/importeren/koppelingen").status_code == 403
+    assert (
+        client.post(
+            "/plan/importeren/koppelingen", {"delete": mapping.pk, "confirm": "1"}
+        ).status_code
+        == 403
+    )
+    assert SavedHeadingMapping.objects.exists()
+
+    programme(client)
+    html = client.get("/plan/importeren/koppelingen").content.decode()
+    assert "actiehouderz" in html and "Actiehouders" in html
+    # Deleting asks first; the link alone deletes nothing.
+    html = client.get(f"/plan/importeren/koppelingen?delete={mapping.pk}").content.decode()
+    assert 'De bewaarde koppeling "actiehouderz" → Actiehouders verwijderen?' in html
+    assert SavedHeadingMapping.objects.exists()
+    response = client.post("/plan/importeren/koppelingen", {"delete": mapping.pk, "confirm": "1"})
+    assert response.status_code == 302
+    assert not SavedHeadingMapping.objects.exists()
+    event = AuditEvent.objects.filter(kind="delete").latest("pk")
+    assert event.object_repr == "actiehouderz"
+    assert event.before == {"layout": "abc", "heading": "actiehouderz", "field": "holders"}

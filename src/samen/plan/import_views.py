@@ -71,20 +71,28 @@ def _mapping_step(understood: Any) -> dict[str, Any]:
     """What the user can map: unused headings, unknown names, the sheet."""
     if understood is None:
         return {}
+    # Every heading the user can decide on: one not used, and one mapped by
+    # hand now or by a saved mapping (shown with that choice, so it can be
+    # changed, also to "not used").
     headings = []
-    for sheet, _layout, use in understood.unknown_headings:
+    for sheet, _row, mapping, _layout in understood.mappings:
         fields = [(key, label) for key, label in understood.fields.get(sheet, [])]
-        headings.append(
-            {
-                "public": [label for key, label in fields if key in PUBLIC_BY_HAND],
-                "sheet": sheet,
-                "column": use.column,
-                "heading": use.heading,
-                "key": heading_key(use.heading),
-                "suggestion": use.suggestion or "",
-                "fields": fields,
-            }
-        )
+        for use in mapping.uses:
+            by_hand = use.mapped or use.saved
+            if use.field is not None and not by_hand:
+                continue
+            headings.append(
+                {
+                    "public": [label for key, label in fields if key in PUBLIC_BY_HAND],
+                    "sheet": sheet,
+                    "column": use.column,
+                    "heading": use.heading,
+                    "key": heading_key(use.heading),
+                    "suggestion": (use.field or "") if by_hand else (use.suggestion or ""),
+                    "saved": use.saved and not use.mapped,
+                    "fields": fields,
+                }
+            )
     chosen = getattr(understood, "mapped_names", {})
     names = [
         {"name": name, "suggestions": suggestions, "chosen": chosen.get(name, "")}
@@ -277,3 +285,68 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     content = upload.read()
     token = imports.park(content, upload.name)
     return _check_and_render(request, content, upload.name, token, {})
+
+
+# --- saved heading mappings ----------------------------------------------------------
+
+
+def _mapping_rows() -> list[dict[str, Any]]:
+    from .models import SavedHeadingMapping
+
+    return [
+        {
+            "pk": m.pk,
+            "heading": m.heading,
+            "field": str(FIELD_LABELS.get(m.field, m.field)) if m.field else _("not used"),
+            "created_at": m.created_at,
+        }
+        for m in SavedHeadingMapping.objects.order_by("heading", "pk")
+    ]
+
+
+@login_required
+def saved_mappings(request: HttpRequest) -> HttpResponse:
+    """Programme team: the heading mappings saved by earlier imports; each
+    can be deleted (after a confirmation), which the audit trail records."""
+    from django.db import transaction
+
+    from samen.core import audit
+
+    from .models import SavedHeadingMapping
+
+    if not access.can_manage_rounds(request.user):
+        return render(
+            request,
+            "403.html",
+            {"message": _("Only the programme team manages the saved heading mappings.")},
+            status=403,
+        )
+    pk = request.POST.get("delete") or request.GET.get("delete")
+    mapping = SavedHeadingMapping.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if request.method == "POST" and mapping is not None and "confirm" in request.POST:
+        with transaction.atomic():
+            audit.record(
+                actor=request.user,
+                kind="delete",
+                obj=mapping,
+                object_repr=mapping.heading,
+                before={
+                    "layout": mapping.layout,
+                    "heading": mapping.heading,
+                    "field": mapping.field,
+                },
+            )
+            mapping.delete()
+        messages.success(
+            request,
+            _("The saved mapping of '%(heading)s' was deleted.") % {"heading": mapping.heading},
+        )
+        return redirect("plan-import-mappings")
+    confirm = None
+    if mapping is not None:
+        confirm = next(row for row in _mapping_rows() if row["pk"] == mapping.pk)
+    return render(
+        request,
+        "plan/saved_mappings.html",
+        {"mappings": _mapping_rows(), "confirm": confirm},
+    )
