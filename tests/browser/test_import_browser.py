@@ -60,8 +60,8 @@ def test_messy_annex_through_the_web_import(page, live_plan, tmp_path):
         page.get_by_role("heading", name="bijlage-rommelig.xlsx is in orde", exact=False)
     ).to_be_visible()
     preview = page.locator("#import-preview")
-    expect(preview).to_contain_text("organisaties Veilig Thuis (nieuw)")
-    expect(preview).to_contain_text("acties 1.2 (nieuw)")
+    expect(preview).to_contain_text("organisatie Veilig Thuis (nieuw)")
+    expect(preview).to_contain_text("actie 1.2 (nieuw)")
     expect(preview).to_contain_text("Stichting Veilig Thuis")
     row = preview.get_by_role("row").filter(has_text="Betrokken organisaties").first
     expect(row).to_contain_text("VWS")

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from samen.budget import services as budget_services
 from samen.budget import spreadsheet
 from samen.budget.models import Allocation
+from samen.parliament.models import Motion
 from samen.plan.models import SavedHeadingMapping
 from tests.budget.conftest import users  # noqa: F401  (a user per role)
 from tests.budget.factories import AllocationFactory, FundingLineFactory
@@ -331,3 +332,58 @@ def test_the_programme_team_sees_and_deletes_saved_mappings_with_an_audit_event(
     event = AuditEvent.objects.filter(kind="delete").latest("pk")
     assert event.object_repr == "actiehouderz"
     assert event.before == {"layout": "abc", "heading": "actiehouderz", "field": "holders"}
+
+
+# --- minor findings ----------------------------------------------------------------------
+
+
+def test_a_commitment_page_uses_commitment_labels(client, users):  # noqa: F811
+    client.force_login(users.programme)
+    upload(client, [corpus.toezeggingen()])
+    motion = Motion.objects.get(tk_number="TZ202403-012")
+    html = client.get(f"/moties/{motion.code}").content.decode()
+    assert "<dt>Toezegging</dt>\n  <dd>TZ202403-012</dd>" in html
+    assert "<dt>Datum nakoming</dt>\n  <dd>1 juli 2024</dd>" in html
+    assert "<dt>Bewindspersoon</dt>" in html and "Indieners" not in html
+
+
+def test_the_motion_list_shows_a_rejected_motion_as_rejected(client, users):  # noqa: F811
+    client.force_login(users.programme)
+    rejected = corpus.zaak("2024Z04120", "Motie die verworpen is")
+    rejected["Besluit"] = [{"BesluitSoort": "Stemmen - verworpen", "BesluitTekst": "Verworpen."}]
+    upload(client, [("zaken.json", corpus.kamer_json([rejected]))])
+    html = client.get("/moties").content.decode()
+    row = html[html.index("Motie die verworpen is") :]
+    row = row[: row.index("</tr>")]
+    assert "Verworpen" in row
+
+
+def test_the_plan_preview_names_one_item_in_the_singular(client, bundled_plan):
+    programme(client)
+    name, content = map_existing()
+    response = client.post("/plan/importeren", {"file": SimpleUploadedFile(name, content)})
+    token = response.context["token"]
+    response = remap(client, token, "Stichting Ketenhuis", "emm")
+    kinds = {row["code"]: row["kind"] for row in response.context["preview"]}
+    assert kinds == {"EMM": "organisatie", "4.1": "actie"}
+
+
+def test_a_preview_replaced_in_another_tab_says_so(client, bundled_plan):
+    programme(client)
+    name, content = map_existing()
+    first = client.post("/plan/importeren", {"file": SimpleUploadedFile(name, content)})
+    client.post("/plan/importeren", {"file": SimpleUploadedFile(name, content)})
+    response = client.post("/plan/importeren", {"confirm": "1", "token": first.context["token"]})
+    assert response.status_code == 400
+    assert "in een ander tabblad of venster is een nieuw bestand geüpload" in (
+        response.content.decode()
+    )
+
+
+def test_the_cp1252_notice_is_capitalised_and_shown_unfolded(client, bundled_plan):
+    programme(client)
+    name, content = corpus.csv_cp1252()
+    response = client.post("/plan/importeren", {"file": SimpleUploadedFile(name, content)})
+    notes = response.context["notes"]
+    assert notes[0].startswith("Het bestand is geen UTF-8; het is gelezen als Windows-1252")
+    assert 'id="import-notes"' in response.content.decode()

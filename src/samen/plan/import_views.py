@@ -23,7 +23,7 @@ from . import imports, services
 from .models import Organisation, OrganisationType
 from .sheet_import import PUBLIC_BY_HAND
 from .spreadsheet import SHEETS
-from .vocabulary import FIELD_LABELS, IMPORT_KINDS, named, value_names
+from .vocabulary import FIELD_LABELS, IMPORT_KINDS, ITEM_KINDS, named, value_names
 
 SESSION_KEY = "samen_plan_import"
 FIELD_KEYS = {"", *(c.key for spec in SHEETS for c in spec.columns)}
@@ -49,7 +49,7 @@ def _preview_rows(report: services.ImportReport) -> list[dict[str, Any]]:
     names["holders"] = names["involved"] = {**names["holders"], **new_orgs}
     return [
         {
-            "kind": str(IMPORT_KINDS.get(item.kind, item.kind)),
+            "kind": str(ITEM_KINDS.get(item.kind, item.kind)),
             "code": names["holders"].get(item.code, item.code)
             if item.kind == "organisations"
             else item.code,
@@ -105,8 +105,14 @@ def _mapping_step(understood: Any) -> dict[str, Any]:
         "organisations": Organisation.objects.order_by("name"),
         "organisation_types": OrganisationType.objects.all(),
         "understood_lines": understood.lines(notes=False),
-        "notes": understood.notes,
+        "notes": _notes(understood),
     }
+
+
+def _notes(understood: Any) -> list[str]:
+    """What the user must see, outside the folded "how the file was read": the
+    encoding a CSV was read in, then the notes per cell."""
+    return [*([understood.note] if understood.note else []), *understood.notes]
 
 
 def _suggested_code(name: str) -> str | None:
@@ -206,7 +212,7 @@ def _check_and_render(
         ],
         not_in_file=[(labels.get(k, k), c) for k, c in report.not_in_file.items() if c],
         understood_lines=report.understood.lines(notes=False) if report.understood else [],
-        notes=report.understood.notes if report.understood else [],
+        notes=_notes(report.understood) if report.understood else [],
     )
     context.update(
         {k: v for k, v in _mapping_step(report.understood).items() if k == "map_headings"}
@@ -230,7 +236,13 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         return render(request, "plan/import.html", {})
     pending = request.session.get(SESSION_KEY)
     if "confirm" in request.POST or "remap" in request.POST:
-        if not pending or pending["token"] != request.POST.get("token"):
+        if pending and pending["token"] != request.POST.get("token"):
+            replaced = _(
+                "This preview is no longer valid: a new file was uploaded in another tab or "
+                "window. Upload this file again to import it."
+            )
+            return render(request, "plan/import.html", {"error": replaced}, status=400)
+        if not pending:
             return render(request, "plan/import.html", {"error": expired}, status=400)
         try:
             content = imports.parked(pending["token"])

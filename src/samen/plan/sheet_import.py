@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -222,7 +223,7 @@ def read_plan_workbook(
         raise doc.PlanDocumentInvalid(
             [doc.DocumentError((), str(exc), filename)], filename
         ) from exc
-    understood.note = book.note
+    understood.note = capfirst(book.note) if book.note else ""
     tables = _tables(book, reader)
     if reader.errors and not tables:
         raise doc.PlanDocumentInvalid(reader.errors, filename, understood=understood)

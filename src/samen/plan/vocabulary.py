@@ -38,6 +38,18 @@ IMPORT_KINDS = {
     "actions": gettext_lazy("actions"),
     "plan versions": gettext_lazy("plan versions"),
 }
+# One item of a part, as a preview names it ("actie 1.1", not "acties 1.1").
+ITEM_KINDS = {
+    "plan": gettext_lazy("plan"),
+    "exploitation forms": gettext_lazy("exploitation form"),
+    "age groups": gettext_lazy("age group"),
+    "organisation types": gettext_lazy("organisation type"),
+    "organisations": gettext_lazy("organisation"),
+    "strategic goals": gettext_lazy("strategic goal"),
+    "action lines": gettext_lazy("action line"),
+    "actions": gettext_lazy("action"),
+    "plan versions": gettext_lazy("plan version"),
+}
 FIELD_LABELS = {
     "code": gettext_lazy("Number"),
     "kind": gettext_lazy("Kind"),
