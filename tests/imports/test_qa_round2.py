@@ -387,3 +387,15 @@ def test_the_cp1252_notice_is_capitalised_and_shown_unfolded(client, bundled_pla
     notes = response.context["notes"]
     assert notes[0].startswith("Het bestand is geen UTF-8; het is gelezen als Windows-1252")
     assert 'id="import-notes"' in response.content.decode()
+
+
+def test_an_english_status_error_lists_the_english_labels(client, bundled_plan):
+    programme(client)
+    client.cookies["samen_language"] = "en"
+    rows = [["Actielijn 1", "E.9", "Gezamenlijke datatafel", "JenV", "alle", "2025", "bijna"]]
+    response = client.post(
+        "/plan/importeren", {"file": SimpleUploadedFile("status.xlsx", corpus.xlsx(rows))}
+    )
+    [error] = [e.message for e in response.context["invalid"].errors]
+    assert error.startswith("status 'bijna' is not known; accepted: ")
+    assert "Running" in error and "Lopend" not in error and "Gepland" not in error
