@@ -27,7 +27,7 @@ def test_the_explorer_csv_export_imports_back_unchanged(client, bundled_plan):
     report = run("acties.csv", content)
     assert report.changes == 0
     assert report.unchanged["actions"] == Action.objects.count()
-    assert report.understood.lines()[0] == 'Tabblad "acties.csv" gelezen als acties.'
+    assert report.understood.lines()[0] == 'Bestand "acties.csv" gelezen als acties.'
 
 
 def test_an_edit_in_the_explorer_csv_is_previewed(client, bundled_plan):

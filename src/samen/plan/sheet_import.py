@@ -167,7 +167,11 @@ class SheetReader:
     def where(
         self, grid: Grid, row: int | None = None, column: int | None = None, header: str = ""
     ) -> str:
-        text = _('%(file)s, sheet "%(sheet)s"') % {"file": self.filename, "sheet": grid.title}
+        text = (
+            self.filename  # a CSV file: no sheet to name
+            if grid.title == self.filename
+            else _('%(file)s, sheet "%(sheet)s"') % {"file": self.filename, "sheet": grid.title}
+        )
         if row is not None:
             text += ", " + _("row %(row)s") % {"row": row}
         if column is not None:
