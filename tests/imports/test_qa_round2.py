@@ -399,3 +399,25 @@ def test_an_english_status_error_lists_the_english_labels(client, bundled_plan):
     [error] = [e.message for e in response.context["invalid"].errors]
     assert error.startswith("status 'bijna' is not known; accepted: ")
     assert "Running" in error and "Lopend" not in error and "Gepland" not in error
+
+
+def test_a_new_organisation_without_a_type_is_asked_for_one(client, bundled_plan):
+    programme(client)
+    name, content = map_existing()
+    response = client.post("/plan/importeren", {"file": SimpleUploadedFile(name, content)})
+    response = client.post(
+        "/plan/importeren",
+        {
+            "remap": "1",
+            "token": response.context["token"],
+            "name-count": "1",
+            "name-text-0": "Stichting Ketenhuis",
+            "name-0": "__new__",
+            "name-short-0": "Ketenhuis",
+            "name-type-0": "",
+        },
+    )
+    assert response.status_code == 400
+    assert "Kies het type van de nieuwe organisatie &#x27;Stichting Ketenhuis&#x27;." in (
+        response.content.decode()
+    )

@@ -171,6 +171,11 @@ def _options_from_post(request: HttpRequest, data: dict[str, Any]) -> dict[str, 
                 )
                 data["names"][name] = code
                 codes.add(code)
+            else:
+                messages.error(
+                    request,
+                    _("Choose the type of the new organisation '%(name)s'.") % {"name": name},
+                )
         elif choice in codes:
             data["names"][name] = choice
     return data
