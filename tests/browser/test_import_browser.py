@@ -60,8 +60,8 @@ def test_messy_annex_through_the_web_import(page, live_plan, tmp_path):
         page.get_by_role("heading", name="bijlage-rommelig.xlsx is in orde", exact=False)
     ).to_be_visible()
     preview = page.locator("#import-preview")
-    expect(preview).to_contain_text("organisaties Veilig Thuis (nieuw)")
-    expect(preview).to_contain_text("acties 1.2 (nieuw)")
+    expect(preview).to_contain_text("organisatie Veilig Thuis (nieuw)")
+    expect(preview).to_contain_text("actie 1.2 (nieuw)")
     expect(preview).to_contain_text("Stichting Veilig Thuis")
     row = preview.get_by_role("row").filter(has_text="Betrokken organisaties").first
     expect(row).to_contain_text("VWS")
@@ -81,3 +81,39 @@ def test_messy_annex_through_the_web_import(page, live_plan, tmp_path):
     assert not Action.objects.filter(title_nl="Verouderde actie").exists()
     page.goto("/acties/1.2")
     expect(page.get_by_role("heading", level=1)).to_have_text("Voorlichting in de zorg")
+
+
+def test_the_motion_import_result_fits_a_phone(page, live_plan, tmp_path):
+    """Long OData links in the result wrap; the "more pages" warning stands in
+    its own warning box, the commitments are counted apart."""
+    from samen.accounts.models import User
+
+    User.objects.create_user("programma", password="pw-programma", role=User.Role.PROGRAMME)
+    page.goto("/inloggen")
+    page.get_by_label("Gebruikersnaam").fill("programma")
+    page.get_by_label("Wachtwoord").fill("pw-programma")
+    page.locator("main").get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_text("Ingelogd als programma")).to_be_visible()
+
+    paths = []
+    for build in (corpus.kamer_with_next_link, corpus.toezeggingen):
+        name, content = build()
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(content)
+    page.goto("/moties/importeren")
+    page.get_by_label("Bestanden uit de open data", exact=False).set_input_files(
+        [str(p) for p in paths]
+    )
+    page.get_by_label("Alleen de bestanden controleren", exact=False).check()
+    page.get_by_role("button", name="Importeren").click()
+
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("Toezeggingen: 2 nieuw")
+    expect(page.locator("#import-warnings")).to_contain_text("één pagina van een langer antwoord")
+    expect(page.locator(".utrecht-alert--ok")).not_to_contain_text("langer antwoord")
+    expect(page.locator("#import-changes")).to_be_visible()
+    for width in (320, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        result = page.evaluate(OVERFLOW)
+        assert result["page"] <= width and result["unlabelled"] == []
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert axe_violations(page) == []

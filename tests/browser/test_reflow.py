@@ -98,6 +98,7 @@ def page_urls(w) -> dict[str, list[str]]:
         "versions": [reverse("versions")],
         "version-compare": [reverse("version-compare")],
         "plan-import": [reverse("plan-import")],
+        "plan-import-mappings": [reverse("plan-import-mappings")],
         "my-tasks": [reverse("my-tasks")],
         "rounds": [reverse("rounds")],
         "round-create": [reverse("round-create")],

@@ -77,13 +77,13 @@ def test_a_dry_run_lists_every_change_field_by_field(funding, users):  # noqa: F
     )
     report = services.import_allocations(users.programme, rows, dry_run=True)
     assert report.lines()[1:] == [
-        "allocations 2025 U.3 coalitieakkoord: gewijzigd",
-        "    amount: 100.00 → 12.50",
-        "allocations 2025 U.1 coalitieakkoord: nieuw",
-        "    funding_line: – → coalitieakkoord",
-        "    action: – → U.1",
-        "    year: – → 2025",
-        "    amount: – → 5.00",
+        "Toewijzing 2025 U.3 Structureel programmabudget: gewijzigd",
+        "    Bedrag: €\u00a0100,00 → €\u00a012,50",
+        "Toewijzing 2025 U.1 Structureel programmabudget: nieuw",
+        "    Financieringsbron: – → Structureel programmabudget",
+        "    Actie: – → U.1",
+        "    Jaar: – → 2025",
+        "    Bedrag: – → €\u00a05,00",
         "Proefrun: er is niets opgeslagen.",
     ]
 

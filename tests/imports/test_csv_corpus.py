@@ -27,7 +27,7 @@ def test_the_explorer_csv_export_imports_back_unchanged(client, bundled_plan):
     report = run("acties.csv", content)
     assert report.changes == 0
     assert report.unchanged["actions"] == Action.objects.count()
-    assert report.understood.lines()[0] == 'Tabblad "acties.csv" gelezen als acties.'
+    assert report.understood.lines()[0] == 'Bestand "acties.csv" gelezen als acties.'
 
 
 def test_an_edit_in_the_explorer_csv_is_previewed(client, bundled_plan):
@@ -50,7 +50,7 @@ def test_an_edit_in_the_explorer_csv_is_previewed(client, bundled_plan):
 def test_a_windows_1252_csv_is_read_with_a_detection_message(bundled_plan):
     report = run(*corpus.csv_cp1252(), dry_run=False)
     assert report.understood.lines()[0] == (
-        "het bestand is geen UTF-8; het is gelezen als Windows-1252 (de codering van Excel onder "
+        "Het bestand is geen UTF-8; het is gelezen als Windows-1252 (de codering van Excel onder "
         "Windows). Controleer de letters met accenten in het voorbeeld."
     )
     assert Action.objects.get(code="C.1").title_nl == "Training ketenpartners in Zeeland én Brabant"

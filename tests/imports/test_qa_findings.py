@@ -119,7 +119,7 @@ def test_the_cli_dry_run_speaks_dutch_and_names_fields(bundled_plan, tmp_path, c
     call_command("import_plan", str(path), "--dry-run")
     out = capsys.readouterr().out.splitlines()
     assert "acties: 1 nieuw, 0 gewijzigd, 0 ongewijzigd" in out
-    assert "acties 2.3: nieuw" in out
+    assert "actie 2.3: nieuw" in out
     assert "    Actie: – → Meldpunt voor arbeidsuitbuiting" in out
     assert "    Actiehouders: – → Politie, OM" in out
     assert "    Status: – → Lopend" in out

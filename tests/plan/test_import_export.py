@@ -218,7 +218,7 @@ def test_english_headers_and_codes_are_accepted(bundled_plan):
         ),
         ({0: "Actielijn 9"}, "actielijn 'Actielijn 9' is niet bekend"),
         ({2: None}, 'rij 2, kolom C ("Actie"): is verplicht'),
-        ({4: "Politie"}, "organisatie 'politie' is zowel actiehouder als betrokken"),
+        ({4: "Politie"}, "organisatie Politie is zowel actiehouder als betrokken"),
         ({1: "1/2"}, "'1/2' is geen geldige code"),
     ],
     ids=[

@@ -11,13 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core import audit
 from samen.core.errors import Invalid
-from samen.core.importing.changes import Preview, preview_lines
+from samen.core.importing.changes import Preview, model_naming, preview_lines
 from samen.plan.models import Action, Organisation
 
 from . import money
@@ -92,7 +93,9 @@ class EntryData:
     year: int
     amount: Decimal
     note: str = ""
-    is_demo: bool = False
+    # None: not given (an import from a file without a Demo column): a new
+    # entry is real, an existing one keeps its flag.
+    is_demo: bool | None = False
     round_id: int | None = None  # spending only
 
 
@@ -243,7 +246,7 @@ def _save(
         setattr(entry, name, value)
     entry.amount, entry.note = money.to_amount(data.amount), data.note.strip()
     if pk is None:
-        entry.is_demo = data.is_demo
+        entry.is_demo = bool(data.is_demo)
     elif entry_state(entry) == before:
         return entry
     else:
@@ -293,9 +296,31 @@ class ImportReport:
                 % {"list": ", ".join(self.not_in_file)}
             )
         if self.dry_run:
-            out += preview_lines(self.preview)
+            out += self.change_lines()
             out.append(_("Dry run: nothing was written."))
         return out
+
+    def change_lines(self) -> list[str]:
+        """Every change, field by field: labels, funding lines by name, euros."""
+        from django.utils.translation import get_language
+
+        names = {line.code: line.name for line in FundingLine.objects.all()}
+        language = get_language() or "nl"
+        field_label, value = model_naming(
+            Allocation,
+            renamed={"demo": "is_demo"},
+            values={
+                "funding_line": lambda code: names.get(code, code),
+                "amount": lambda amount: money.format_eur(Decimal(amount), language),
+                "year": str,
+            },
+        )
+        return preview_lines(
+            self.preview,
+            kind_label=lambda _kind: str(capfirst(Allocation._meta.verbose_name)),
+            field_label=field_label,
+            value=value,
+        )
 
 
 class _DryRun(Exception):
@@ -329,12 +354,13 @@ def _import_rows(actor: Any, rows: Sequence[EntryData], report: ImportReport) ->
         (a.funding_line.code, a.action.code, a.year): a
         for a in Allocation.objects.select_for_update().select_related("funding_line", "action")
     }
+    names = {line.code: line.name for line in FundingLine.objects.all()}
     seen = set()
     for data in rows:
         key = (data.funding_line, data.action, data.year)
         seen.add(key)
         allocation = existing.get(key)
-        label = f"{data.year} {data.action} {data.funding_line}"
+        label = f"{data.year} {data.action} {names.get(data.funding_line, data.funding_line)}"
         if allocation is None:
             created = _save(actor, Allocation, data)
             report.preview.add("allocations", label, None, _shown_state(created))
@@ -343,7 +369,8 @@ def _import_rows(actor: Any, rows: Sequence[EntryData], report: ImportReport) ->
         before = entry_state(allocation)
         shown_before = _shown_state(allocation)
         allocation.amount, allocation.note = money.to_amount(data.amount), data.note.strip()
-        allocation.is_demo = data.is_demo
+        if data.is_demo is not None:  # a file without a Demo column keeps the flag
+            allocation.is_demo = data.is_demo
         if entry_state(allocation) == before:
             report.unchanged += 1
             continue
@@ -360,7 +387,7 @@ def _import_rows(actor: Any, rows: Sequence[EntryData], report: ImportReport) ->
         )
         report.updated += 1
     report.not_in_file = sorted(
-        f"{year} {action} {line}"
+        f"{year} {action} {names.get(line, line)}"
         for (line, action, year) in existing
         if (line, action, year) not in seen
     )

@@ -362,8 +362,10 @@ def _read_rows(
                 amount = money.from_sheet(values["amount"])
             except money.AmountError as exc:
                 errors.add(where("amount"), str(exc))
-        demo = _yes(values.get("demo"))
-        if demo is None:
+        # Without a Demo column an existing entry keeps its flag (None); with
+        # one, an empty cell means real data.
+        demo = _yes(values.get("demo")) if "demo" in columns else None
+        if "demo" in columns and demo is None:
             errors.add(
                 where("demo"),
                 _("expected ja or nee (yes or no), got '%(value)s'") % {"value": values["demo"]},
@@ -386,7 +388,7 @@ def _read_rows(
                 year=year,
                 amount=amount,
                 note=str(values.get("note", ""))[:2000],
-                is_demo=bool(demo),
+                is_demo=demo,
             )
         )
     return out

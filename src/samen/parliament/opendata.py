@@ -75,6 +75,7 @@ class ReadResult:
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> number
     warnings: list[str] = field(default_factory=list)
     next_links: list[str] = field(default_factory=list)
+    entity: str = ""  # "Zaak" or "Toezegging"
 
     def extend(self, other: ReadResult) -> None:
         self.records += other.records
@@ -174,6 +175,7 @@ def read_zaken(content: bytes, filename: str) -> ReadResult:
         raise doc.PlanDocumentInvalid(errors.items, filename)
     result = ReadResult()
     entity = entity_of(data, items)
+    result.entity = entity
     if entity not in ENTITIES:
         errors.add(
             None,
@@ -377,17 +379,21 @@ def read_files(files: list[tuple[bytes, str]]) -> ReadResult:
     is one record. Raises PlanDocumentInvalid with the problems of every file."""
     result = ReadResult()
     problems: list[doc.DocumentError] = []
-    open_ends: list[tuple[int, str, str]] = []  # ($skip of the link, file, warning)
+    # Per entity (Zaak, Toezegging): ($skip of the link, file, warning).
+    open_ends: dict[str, list[tuple[int, str, str]]] = {}
+    pages: Counter[str] = Counter()
     for content, filename in files:
         try:
             page = read_zaken(content, filename)
         except doc.PlanDocumentInvalid as exc:
             problems += exc.errors
             continue
+        pages[page.entity] += 1
         if page.next_links:
             skip = re.search(r"\$skip=(\d+)", page.next_links[-1])
             warning = next(w for w in page.warnings if page.next_links[-1] in w)
-            open_ends.append((int(skip[1]) if skip else len(open_ends), filename, warning))
+            ends = open_ends.setdefault(page.entity, [])
+            ends.append((int(skip[1]) if skip else len(ends), filename, warning))
         result.extend(page)
     if problems:
         raise doc.PlanDocumentInvalid(problems, ", ".join(name for _c, name in files))
@@ -395,12 +401,15 @@ def read_files(files: list[tuple[bytes, str]]) -> ReadResult:
     for record in result.records:
         unique.setdefault(record.tk_id, record)
     result.records = list(unique.values())
-    # Pages given together: a next link that points at one of them is not a
-    # warning. When every page has one, the last page (the furthest link) still
-    # points at more records.
-    result.warnings = [w for w in result.warnings if w not in {e[2] for e in open_ends}]
-    if open_ends and len(open_ends) == len(files):
-        result.warnings.append(max(open_ends)[2])
+    # Pages of one entity given together: a next link that points at one of
+    # them is not a warning. When every page of an entity has one, its last page
+    # (the furthest link) still points at more records. A file of another
+    # entity (commitments beside motions) does not hide that warning.
+    links = {end[2] for ends in open_ends.values() for end in ends}
+    result.warnings = [w for w in result.warnings if w not in links]
+    for entity, ends in open_ends.items():
+        if len(ends) == pages[entity]:
+            result.warnings.append(max(ends)[2])
     return result
 
 

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
 from samen.accounts import access
 from samen.accounts.access import Denied
 from samen.core import audit
 from samen.core.errors import Invalid
-from samen.core.importing.changes import Preview, preview_lines
+from samen.core.importing.changes import Preview, model_naming, preview_lines
 from samen.plan.models import Action
 
 from .models import Motion
@@ -262,24 +262,62 @@ class ImportReport:
     skipped: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
     preview: Preview = field(default_factory=Preview)
+    # (kind, "created" | "updated" | "unchanged") -> number: motions and
+    # commitments are counted apart.
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
 
-    def lines(self) -> list[str]:
-        out = [
-            _("Motions: %(created)s created, %(updated)s changed, %(unchanged)s unchanged.")
-            % {
-                "created": len(self.created),
-                "updated": len(self.updated),
-                "unchanged": self.unchanged,
+    def summary(self) -> list[str]:
+        """One line per kind: "Moties: ..."; "Toezeggingen: ..."."""
+        kinds = [k for k in Motion.Kind.values if any(c[0] == k for c in self.counts)]
+        out = []
+        for kind in kinds or [Motion.Kind.MOTION]:
+            numbers = {
+                "created": self.counts[kind, "created"],
+                "updated": self.counts[kind, "updated"],
+                "unchanged": self.counts[kind, "unchanged"],
             }
-        ]
+            if kind == Motion.Kind.COMMITMENT:
+                text = _(
+                    "Commitments: %(created)s created, %(updated)s changed, "
+                    "%(unchanged)s unchanged."
+                )
+            else:
+                text = _(
+                    "Motions: %(created)s created, %(updated)s changed, %(unchanged)s unchanged."
+                )
+            out.append(text % numbers)
+        return out
+
+    def details(self) -> list[str]:
+        """Records that were skipped, by reason."""
+        out = []
         if self.skipped:
             out.append(
                 _("Skipped: %(list)s")
                 % {"list": ", ".join(f"{kind} × {n}" for kind, n in sorted(self.skipped.items()))}
             )
-        out += self.warnings
+        return out
+
+    def change_lines(self) -> list[str]:
+        """A dry run's changes, field by field, by label and display value."""
+        if not self.dry_run:
+            return []
+        field_label, value = model_naming(
+            Motion,
+            renamed={"demo": "is_demo"},
+            values={"actions": lambda v: ", ".join(v)},
+        )
+        return preview_lines(
+            self.preview,
+            kind_label=lambda kind: str(capfirst(Motion.Kind(kind).label)),
+            field_label=field_label,
+            value=value,
+        )
+
+    def lines(self) -> list[str]:
+        out = [*self.summary(), *self.details(), *self.warnings]
         if self.dry_run:
-            out += preview_lines(self.preview)
+            out += self.change_lines()
             out.append(_("Dry run: nothing was written."))
         return out
 
@@ -315,7 +353,9 @@ def import_motions(
 
 
 def _without_version(state: dict[str, Any] | None) -> dict[str, Any] | None:
-    return {k: v for k, v in state.items() if k != "version"} if state else None
+    """What a preview shows: no version counter and no internal code (the item
+    is named by its number)."""
+    return {k: v for k, v in state.items() if k not in ("version", "code")} if state else None
 
 
 def _import_record(actor: Any, record: MotionRecord, report: ImportReport) -> None:
@@ -349,11 +389,13 @@ def _import_record(actor: Any, record: MotionRecord, report: ImportReport) -> No
     after = motion_state(m, before["actions"] if before else [])
     if before == after:
         report.unchanged += 1
+        report.counts[m.kind, "unchanged"] += 1
         return
     if before:
         m.version += 1
     m.save()
-    report.preview.add("motions", m.identifier, _without_version(before), _without_version(after))
+    report.counts[m.kind, "updated" if before else "created"] += 1
+    report.preview.add(m.kind, m.identifier, _without_version(before), _without_version(after))
     audit.record(
         actor=actor,
         kind="update" if before else "create",

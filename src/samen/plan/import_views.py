@@ -23,7 +23,7 @@ from . import imports, services
 from .models import Organisation, OrganisationType
 from .sheet_import import PUBLIC_BY_HAND
 from .spreadsheet import SHEETS
-from .vocabulary import FIELD_LABELS, IMPORT_KINDS, named, value_names
+from .vocabulary import FIELD_LABELS, IMPORT_KINDS, ITEM_KINDS, named, value_names
 
 SESSION_KEY = "samen_plan_import"
 FIELD_KEYS = {"", *(c.key for spec in SHEETS for c in spec.columns)}
@@ -37,15 +37,19 @@ CHANGE_LABELS = {
 
 def _preview_rows(report: services.ImportReport) -> list[dict[str, Any]]:
     names = value_names()
+    # Organisations the import adds are named by their new short name; one
+    # that only gains an alias keeps the name it has.
     new_orgs = {
-        i.code: next((f.new for f in i.fields if f.field == "short_name"), i.code)
+        i.code: f.new
         for i in report.preview.items
         if i.kind == "organisations"
+        for f in i.fields
+        if f.field == "short_name" and f.new
     }
     names["holders"] = names["involved"] = {**names["holders"], **new_orgs}
     return [
         {
-            "kind": str(IMPORT_KINDS.get(item.kind, item.kind)),
+            "kind": str(ITEM_KINDS.get(item.kind, item.kind)),
             "code": names["holders"].get(item.code, item.code)
             if item.kind == "organisations"
             else item.code,
@@ -67,22 +71,31 @@ def _mapping_step(understood: Any) -> dict[str, Any]:
     """What the user can map: unused headings, unknown names, the sheet."""
     if understood is None:
         return {}
+    # Every heading the user can decide on: one not used, and one mapped by
+    # hand now or by a saved mapping (shown with that choice, so it can be
+    # changed, also to "not used").
     headings = []
-    for sheet, _layout, use in understood.unknown_headings:
+    for sheet, _row, mapping, _layout in understood.mappings:
         fields = [(key, label) for key, label in understood.fields.get(sheet, [])]
-        headings.append(
-            {
-                "public": [label for key, label in fields if key in PUBLIC_BY_HAND],
-                "sheet": sheet,
-                "column": use.column,
-                "heading": use.heading,
-                "key": heading_key(use.heading),
-                "suggestion": use.suggestion or "",
-                "fields": fields,
-            }
-        )
+        for use in mapping.uses:
+            by_hand = use.mapped or use.saved
+            if use.field is not None and not by_hand:
+                continue
+            headings.append(
+                {
+                    "public": [label for key, label in fields if key in PUBLIC_BY_HAND],
+                    "sheet": sheet,
+                    "column": use.column,
+                    "heading": use.heading,
+                    "key": heading_key(use.heading),
+                    "suggestion": (use.field or "") if by_hand else (use.suggestion or ""),
+                    "saved": use.saved and not use.mapped,
+                    "fields": fields,
+                }
+            )
+    chosen = getattr(understood, "mapped_names", {})
     names = [
-        {"name": name, "suggestions": suggestions}
+        {"name": name, "suggestions": suggestions, "chosen": chosen.get(name, "")}
         for name, suggestions in understood.unknown_names.items()
     ]
     return {
@@ -92,8 +105,14 @@ def _mapping_step(understood: Any) -> dict[str, Any]:
         "organisations": Organisation.objects.order_by("name"),
         "organisation_types": OrganisationType.objects.all(),
         "understood_lines": understood.lines(notes=False),
-        "notes": understood.notes,
+        "notes": _notes(understood),
     }
+
+
+def _notes(understood: Any) -> list[str]:
+    """What the user must see, outside the folded "how the file was read": the
+    encoding a CSV was read in, then the notes per cell."""
+    return [*([understood.note] if understood.note else []), *understood.notes]
 
 
 def _suggested_code(name: str) -> str | None:
@@ -129,7 +148,10 @@ def _options_from_post(request: HttpRequest, data: dict[str, Any]) -> dict[str, 
     for index in range(_count(request, "name-count")):
         name = clean_text(request.POST.get(f"name-text-{index}", ""))[:300]
         choice = request.POST.get(f"name-{index}", "")
-        if not name or not choice:
+        if not name:
+            continue
+        if not choice:  # "(choose)": a mapping made before is undone
+            data["names"].pop(name, None)
             continue
         if choice == NEW:
             org_type = request.POST.get(f"name-type-{index}", "")
@@ -149,6 +171,11 @@ def _options_from_post(request: HttpRequest, data: dict[str, Any]) -> dict[str, 
                 )
                 data["names"][name] = code
                 codes.add(code)
+            else:
+                messages.error(
+                    request,
+                    _("Choose the type of the new organisation '%(name)s'.") % {"name": name},
+                )
         elif choice in codes:
             data["names"][name] = choice
     return data
@@ -190,7 +217,7 @@ def _check_and_render(
         ],
         not_in_file=[(labels.get(k, k), c) for k, c in report.not_in_file.items() if c],
         understood_lines=report.understood.lines(notes=False) if report.understood else [],
-        notes=report.understood.notes if report.understood else [],
+        notes=_notes(report.understood) if report.understood else [],
     )
     context.update(
         {k: v for k, v in _mapping_step(report.understood).items() if k == "map_headings"}
@@ -214,7 +241,13 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         return render(request, "plan/import.html", {})
     pending = request.session.get(SESSION_KEY)
     if "confirm" in request.POST or "remap" in request.POST:
-        if not pending or pending["token"] != request.POST.get("token"):
+        if pending and pending["token"] != request.POST.get("token"):
+            replaced = _(
+                "This preview is no longer valid: a new file was uploaded in another tab or "
+                "window. Upload this file again to import it."
+            )
+            return render(request, "plan/import.html", {"error": replaced}, status=400)
+        if not pending:
             return render(request, "plan/import.html", {"error": expired}, status=400)
         try:
             content = imports.parked(pending["token"])
@@ -269,3 +302,68 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     content = upload.read()
     token = imports.park(content, upload.name)
     return _check_and_render(request, content, upload.name, token, {})
+
+
+# --- saved heading mappings ----------------------------------------------------------
+
+
+def _mapping_rows() -> list[dict[str, Any]]:
+    from .models import SavedHeadingMapping
+
+    return [
+        {
+            "pk": m.pk,
+            "heading": m.heading,
+            "field": str(FIELD_LABELS.get(m.field, m.field)) if m.field else _("not used"),
+            "created_at": m.created_at,
+        }
+        for m in SavedHeadingMapping.objects.order_by("heading", "pk")
+    ]
+
+
+@login_required
+def saved_mappings(request: HttpRequest) -> HttpResponse:
+    """Programme team: the heading mappings saved by earlier imports; each
+    can be deleted (after a confirmation), which the audit trail records."""
+    from django.db import transaction
+
+    from samen.core import audit
+
+    from .models import SavedHeadingMapping
+
+    if not access.can_manage_rounds(request.user):
+        return render(
+            request,
+            "403.html",
+            {"message": _("Only the programme team manages the saved heading mappings.")},
+            status=403,
+        )
+    pk = request.POST.get("delete") or request.GET.get("delete")
+    mapping = SavedHeadingMapping.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if request.method == "POST" and mapping is not None and "confirm" in request.POST:
+        with transaction.atomic():
+            audit.record(
+                actor=request.user,
+                kind="delete",
+                obj=mapping,
+                object_repr=mapping.heading,
+                before={
+                    "layout": mapping.layout,
+                    "heading": mapping.heading,
+                    "field": mapping.field,
+                },
+            )
+            mapping.delete()
+        messages.success(
+            request,
+            _("The saved mapping of '%(heading)s' was deleted.") % {"heading": mapping.heading},
+        )
+        return redirect("plan-import-mappings")
+    confirm = None
+    if mapping is not None:
+        confirm = next(row for row in _mapping_rows() if row["pk"] == mapping.pk)
+    return render(
+        request,
+        "plan/saved_mappings.html",
+        {"mappings": _mapping_rows(), "confirm": confirm},
+    )

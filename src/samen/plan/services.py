@@ -45,7 +45,7 @@ class ImportReport:
     def lines(self, detail: bool = True) -> list[str]:
         """The report as text in the active language (the command's: Dutch by
         default); `detail`: also every change, field by field, by name."""
-        from .vocabulary import FIELD_LABELS, IMPORT_KINDS, named, value_names
+        from .vocabulary import FIELD_LABELS, IMPORT_KINDS, ITEM_KINDS, named, value_names
 
         def kind_label(kind: str) -> str:
             return str(IMPORT_KINDS.get(kind, kind))
@@ -71,7 +71,7 @@ class ImportReport:
             names = value_names()
             out += preview_lines(
                 self.preview,
-                kind_label=kind_label,
+                kind_label=lambda kind: str(ITEM_KINDS.get(kind, kind)),
                 field_label=lambda f: str(FIELD_LABELS.get(f, f)),
                 value=lambda f, v: named(f, v, names),
             )

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -86,6 +87,9 @@ class Understood:
     line_rows: list[tuple[str, int, str]] = field(default_factory=list)  # sheet, row, line
     sheet_choices: list[str] = field(default_factory=list)
     unknown_names: dict[str, list[str]] = field(default_factory=dict)  # as written -> suggestions
+    # Names the user mapped whose mapping led to an error (as written -> code):
+    # the web import offers them again, with the choice made.
+    mapped_names: dict[str, str] = field(default_factory=dict)
     fields: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # sheet -> (key, label)
     # What the user must know although it is no error: a value read coarser than
     # written, a value not stored, a column that becomes public ("where: what").
@@ -164,7 +168,11 @@ class SheetReader:
     def where(
         self, grid: Grid, row: int | None = None, column: int | None = None, header: str = ""
     ) -> str:
-        text = _('%(file)s, sheet "%(sheet)s"') % {"file": self.filename, "sheet": grid.title}
+        text = (
+            self.filename  # a CSV file: no sheet to name
+            if grid.title == self.filename
+            else _('%(file)s, sheet "%(sheet)s"') % {"file": self.filename, "sheet": grid.title}
+        )
         if row is not None:
             text += ", " + _("row %(row)s") % {"row": row}
         if column is not None:
@@ -220,7 +228,7 @@ def read_plan_workbook(
         raise doc.PlanDocumentInvalid(
             [doc.DocumentError((), str(exc), filename)], filename
         ) from exc
-    understood.note = book.note
+    understood.note = capfirst(book.note) if book.note else ""
     tables = _tables(book, reader)
     if reader.errors and not tables:
         raise doc.PlanDocumentInvalid(reader.errors, filename, understood=understood)
@@ -592,10 +600,11 @@ def _actions(reader: SheetReader, vocabulary: Vocabulary, table: Table) -> list[
         _remember(reader, table, row, path)
         unreadable = values.pop("__unreadable__", set())
         action: dict[str, Any] = {}
+        mapped: dict[str, str] = {}  # code -> the name the user mapped to it
         for key, value in values.items():
             where = reader.locations.get((*path, key), "")
             if key in ("holders", "involved"):
-                action[key] = _organisations(value, vocabulary, reader, where)
+                action[key] = _organisations(value, vocabulary, reader, where, mapped)
             elif key in ("exploitation_forms", "age_groups", "strategic_goals"):
                 codes = []
                 for item in doc.split_list(str(value)) if isinstance(value, str) else [value]:
@@ -618,6 +627,7 @@ def _actions(reader: SheetReader, vocabulary: Vocabulary, table: Table) -> list[
                 action[key] = doc.split_list(str(value))
             else:
                 action[key] = value
+        _holder_and_involved(reader, vocabulary, action, mapped, path)
         if "action_line" not in values and "action_line" not in unreadable and current_line:
             action["action_line"] = current_line
         code = action.get("code")
@@ -639,7 +649,11 @@ def _actions(reader: SheetReader, vocabulary: Vocabulary, table: Table) -> list[
 
 
 def _organisations(
-    value: Any, vocabulary: Vocabulary, reader: SheetReader, where: str
+    value: Any,
+    vocabulary: Vocabulary,
+    reader: SheetReader,
+    where: str,
+    mapped: dict[str, str] | None = None,
 ) -> list[str]:
     found = vocabulary.organisations.resolve(value)
     codes = list(found.codes)
@@ -647,6 +661,8 @@ def _organisations(
         chosen = reader.options.names.get(nm.name_key(name))
         if chosen:
             codes.append(chosen)
+            if mapped is not None:
+                mapped.setdefault(chosen, name)
             continue
         reader.understood.unknown_names.setdefault(name, suggestions)
         message = _("organisation '%(name)s' is not known") % {"name": name}
@@ -654,6 +670,40 @@ def _organisations(
             message += "; " + _("did you mean: %(names)s?") % {"names": ", ".join(suggestions)}
         reader.fail(where, message)
     return list(dict.fromkeys(codes))
+
+
+def _holder_and_involved(
+    reader: SheetReader,
+    vocabulary: Vocabulary,
+    action: dict[str, Any],
+    mapped: dict[str, str],
+    path: doc.Path,
+) -> None:
+    """An organisation both holds an action and is involved in it: an error
+    that names it (never by its code), and, when the user's own mapping made
+    it so, says which mapping and offers it again to be changed."""
+    holders, involved = action.get("holders") or [], action.get("involved") or []
+    both = [code for code in holders if code in involved]
+    if not both:
+        return
+    where = reader.locations.get((*path, "involved"), "")
+    for code in both:
+        name = vocabulary.organisations.shown(code)
+        if code in mapped:
+            written = mapped[code]
+            reader.understood.mapped_names[written] = code
+            reader.understood.unknown_names.setdefault(
+                written, vocabulary.organisations.suggestions(written)
+            )
+            message = _(
+                "organisation %(name)s is both action holder and involved, because you "
+                "mapped '%(written)s' to %(name)s; change that mapping below"
+            ) % {"name": name, "written": written}
+        else:
+            message = _("organisation %(name)s is both action holder and involved") % {"name": name}
+        reader.fail(where, message)
+    # Reported here by name; the document check would name it again by code.
+    action["involved"] = [code for code in involved if code not in both]
 
 
 def _existing_actions() -> dict[str, dict[str, Any]]:

@@ -18,4 +18,9 @@ urlpatterns = [
     path("versies", views.version_list, name="versions"),
     path("versies/vergelijken", views.version_compare, name="version-compare"),
     path("plan/importeren", import_views.plan_import, name="plan-import"),
+    path(
+        "plan/importeren/koppelingen",
+        import_views.saved_mappings,
+        name="plan-import-mappings",
+    ),
 ]

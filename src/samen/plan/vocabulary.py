@@ -38,6 +38,18 @@ IMPORT_KINDS = {
     "actions": gettext_lazy("actions"),
     "plan versions": gettext_lazy("plan versions"),
 }
+# One item of a part, as a preview names it ("actie 1.1", not "acties 1.1").
+ITEM_KINDS = {
+    "plan": gettext_lazy("plan"),
+    "exploitation forms": gettext_lazy("exploitation form"),
+    "age groups": gettext_lazy("age group"),
+    "organisation types": gettext_lazy("organisation type"),
+    "organisations": gettext_lazy("organisation"),
+    "strategic goals": gettext_lazy("strategic goal"),
+    "action lines": gettext_lazy("action line"),
+    "actions": gettext_lazy("action"),
+    "plan versions": gettext_lazy("plan version"),
+}
 FIELD_LABELS = {
     "code": gettext_lazy("Number"),
     "kind": gettext_lazy("Kind"),
@@ -77,6 +89,8 @@ class Vocabulary:
     def __init__(self) -> None:
         self.maps: dict[str, dict[str, str]] = {k: {} for k in self.KINDS}
         self.accepted: dict[str, list[str]] = {k: [] for k in self.KINDS}
+        # The same in English, named when the UI speaks English.
+        self.accepted_en: dict[str, list[str]] = {k: [] for k in self.KINDS}
         self.line_numbers: dict[str, int] = {}
         self.lines_by_number: dict[int, str] = {}
         self.organisations = nm.NameIndex()
@@ -84,8 +98,8 @@ class Vocabulary:
             with translation.override(language):
                 for status in Action.Status:
                     self.add("status", status.value, str(status.label))
-                    if language == "nl":
-                        self.accepted["status"].append(str(status.label))
+                    accepted = self.accepted if language == "nl" else self.accepted_en
+                    accepted["status"].append(str(status.label))
         for code, *labels in (
             ("unknown", "onbekend", "niet vastgesteld", "not recorded"),
             ("planned", "gepland", "nog niet gestart", "niet gestart", "not started"),
@@ -97,6 +111,7 @@ class Vocabulary:
         self.add("kind", "action", "actie")
         self.add("kind", "theme", "thema")
         self.accepted["kind"] = ["actie", "thema"]
+        self.accepted_en["kind"] = ["action", "theme"]
 
     def add(self, kind: str, code: str, *names: Any) -> None:
         for name in (code, *names):
@@ -119,6 +134,9 @@ class Vocabulary:
         self.accepted["action_line"].append(
             f"Actielijn {number}" if number else str(name_nl or code)
         )
+        self.accepted_en["action_line"].append(
+            f"Action line {number}" if number else str(name_en or name_nl or code)
+        )
 
     def load(self, raw: dict[str, Any], new_organisations: list[dict[str, Any]]) -> None:
         """Everything known: the database, the sheets of this file, the user's choices."""
@@ -136,10 +154,12 @@ class Vocabulary:
                 f"goal {n}",
             )
             self.accepted["strategic_goals"].append(goal.code)
+            self.accepted_en["strategic_goals"].append(goal.code)
         for model, kind in ((ExploitationForm, "exploitation_forms"), (AgeGroup, "age_groups")):
             for term in model.objects.all():
                 self.add(kind, term.code, term.name_nl, term.name_en)
                 self.accepted[kind].append(term.name_nl)
+                self.accepted_en[kind].append(term.name_en or term.name_nl)
         for org in Organisation.objects.all():
             self.organisations.add(org.code, org.short_name, org.name, *(org.aliases or []))
         for line in raw.get("action_lines", []):
@@ -161,6 +181,7 @@ class Vocabulary:
             for term in raw.get(kind, []):
                 self.add(kind, str(term.get("code", "")), term.get("name_nl"), term.get("name_en"))
                 self.accepted[kind].append(str(term.get("name_nl", "")))
+                self.accepted_en[kind].append(str(term.get("name_en") or term.get("name_nl", "")))
         for org in [*raw.get("organisations", []), *new_organisations]:
             self.organisations.add(
                 str(org.get("code", "")),
@@ -180,7 +201,8 @@ class Vocabulary:
 
 
 def unknown_label(kind: str, value: Any, vocabulary: Vocabulary) -> str:
-    accepted = vocabulary.accepted.get(kind) or []
+    english = (translation.get_language() or "").startswith("en")
+    accepted = (vocabulary.accepted_en if english else vocabulary.accepted).get(kind) or []
     nouns = {
         "exploitation_forms": _("exploitation form"),
         "age_groups": _("age group"),

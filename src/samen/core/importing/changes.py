@@ -117,3 +117,49 @@ def preview_lines(
             for f in item.fields
         ]
     return out
+
+
+def model_naming(
+    model: Any,
+    *,
+    renamed: Mapping[str, str] | None = None,
+    values: Mapping[str, Callable[[Any], str]] | None = None,
+) -> tuple[Callable[[str], str], Callable[[str, Any], str]]:
+    """How a preview names the fields and values of `model` in the active
+    language: the field's verbose name, a choice's label, a date as people
+    write it. `renamed` maps a preview key to the model field ("demo" ->
+    "is_demo"); `values` gives a field its own display (a name for a code,
+    money as euros)."""
+    import datetime as dt
+
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils import formats
+    from django.utils.text import capfirst
+
+    renamed, values = renamed or {}, values or {}
+
+    def model_field(key: str) -> Any:
+        try:
+            return model._meta.get_field(renamed.get(key, key))
+        except FieldDoesNotExist:
+            return None
+
+    def field_label(key: str) -> str:
+        f = model_field(key)
+        return str(capfirst(f.verbose_name)) if f is not None else key
+
+    def value(key: str, v: Any) -> str:
+        if v in (None, "", [], {}):
+            return "–"
+        if key in values:
+            return values[key](v)
+        f = model_field(key)
+        if f is not None and f.choices and isinstance(v, str):
+            return str(dict(f.choices).get(v, v))
+        if key == "inferred_fields" and isinstance(v, (list, tuple)):
+            return ", ".join(field_label(x) for x in v)
+        if isinstance(v, dt.date):
+            return formats.date_format(v, "DATE_FORMAT")
+        return shown(v)
+
+    return field_label, value

@@ -17,16 +17,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-STOP_WORDS = {"min", "ministerie", "van", "voor", "het", "de", "stichting", "and", "the"}
+# Words that tell nothing about which organisation is meant.
+STOP_WORDS = {
+    "min", "ministerie", "van", "voor", "het", "de", "en", "stichting", "and", "the", "of",
+    "zaken",
+}  # fmt: skip
 _HARD = re.compile(r"[;,\n\r]+")
 _SOFT = re.compile(r"\s*/\s*|\s+en\s+|\s*&\s*|\s+and\s+", re.IGNORECASE)
 
 
 def name_key(text: Any) -> str:
-    """Comparable form of a name: case, accents kept, dots and spaces folded."""
+    """Comparable form of a name: case, accents kept, dots and spaces folded,
+    "Min." written out."""
     raw = unicodedata.normalize("NFKC", str(text or "")).replace("\u00a0", " ").lower()
     raw = raw.replace(".", " ")
-    return re.sub(r"\s+", " ", raw).strip(" -–:")
+    raw = re.sub(r"\s+", " ", raw).strip(" -–:")
+    # "Min. JenV", "Min. van JenV", "Ministerie JenV": one way of writing.
+    return re.sub(r"^(?:min|ministerie)(?: van)? (?=\S)", "ministerie van ", raw)
 
 
 @dataclass
@@ -36,6 +43,16 @@ class Resolved:
 
     codes: list[str] = field(default_factory=list)
     unknown: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+def _telling_words(key: str) -> set[str]:
+    return {w for w in re.split(r"[\s/(),&-]+", key) if len(w) >= 3} - STOP_WORDS
+
+
+def _core(key: str) -> str:
+    """A name without its common words, for comparing spelling: "Min. JenVV"
+    is near "JenV", not near "Ministerie van AenM"."""
+    return " ".join(w for w in re.split(r"[\s/(),&-]+", key) if w and w not in STOP_WORDS)
 
 
 class NameIndex:
@@ -59,21 +76,23 @@ class NameIndex:
         return self._shown.get(code, code)
 
     def suggestions(self, name: Any, limit: int = 3) -> list[str]:
-        """Names shown for the nearest known items (by spelling or by a word in common)."""
+        """Names shown for the nearest known items. Every way an item is
+        written counts (code, short name, full name, aliases): first the items
+        that share the most telling words ("Sociale Zaken" is SZW, not BZ),
+        then the nearest spelling ("Min. JenV")."""
         key = name_key(name)
         if not key:
             return []
-        found = [
-            self._codes[match]
-            for match in difflib.get_close_matches(key, list(self._codes), n=8, cutoff=0.75)
-        ]
-        if not found:  # no near spelling: a telling word in common ("Politie Utrecht")
-            words = {w for w in re.split(r"[\s/()-]+", key) if len(w) >= 3} - STOP_WORDS
-            for known, code in self._codes.items():
-                if words & set(re.split(r"[\s/()-]+", known)):
-                    found.append(code)
-        out = [self.shown(c) for c in dict.fromkeys(found)]
-        return out[:limit]
+        words, core = _telling_words(key), _core(key)
+        best: dict[str, tuple[float, float]] = {}
+        for known, code in self._codes.items():
+            shared = len(words & _telling_words(known)) / len(words) if words else 0.0
+            ratio = difflib.SequenceMatcher(None, core or key, _core(known) or known).ratio()
+            if shared == 0 and ratio < 0.75:
+                continue
+            best[code] = max(best.get(code, (0.0, 0.0)), (shared, ratio))
+        ranked = sorted(best, key=lambda code: (-best[code][0], -best[code][1], code))
+        return [self.shown(c) for c in ranked][:limit]
 
     def resolve(self, cell: Any) -> Resolved:
         """Read one cell of names (see the module docstring)."""

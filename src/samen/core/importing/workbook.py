@@ -212,12 +212,26 @@ def report_lines(
     mapping, field key -> label), and what was skipped because it was hidden."""
     from .headings import describe
 
+    def is_file(title: str) -> bool:  # a CSV file has no sheets: its one grid is the file
+        return title.lower().endswith((".csv", ".txt"))
+
     out = [
-        _('Read sheet "%(sheet)s" as %(part)s.') % {"sheet": title, "part": part}
+        (
+            _('Read file "%(file)s" as %(part)s.') % {"file": title, "part": part}
+            if is_file(title)
+            else _('Read sheet "%(sheet)s" as %(part)s.') % {"sheet": title, "part": part}
+        )
         for title, part in read
     ]
     for title, row, mapping, labels in mappings:
-        out.append(_('Headings of sheet "%(sheet)s" (row %(row)s):') % {"sheet": title, "row": row})
+        if is_file(title):
+            out.append(
+                _('Headings of file "%(file)s" (row %(row)s):') % {"file": title, "row": row}
+            )
+        else:
+            out.append(
+                _('Headings of sheet "%(sheet)s" (row %(row)s):') % {"sheet": title, "row": row}
+            )
         out += [f"  {line}" for line in describe(mapping, labels)]
     out += [_('Hidden sheet "%(sheet)s" skipped.') % {"sheet": title} for title in hidden_sheets]
     for title, rows in hidden_rows:
