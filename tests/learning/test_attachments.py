@@ -109,13 +109,41 @@ def test_downloads_only_after_the_access_check(world, client):
         assert (
             web(client, other, "post", f"/leren/bijlagen/{first.pk}/verwijderen").status_code == 403
         )
+    # A file added after publication is private and can be removed.
     assert (
         web(
-            client, world.users.police, "post", f"/leren/bijlagen/{first.pk}/verwijderen"
+            client, world.users.police, "post", f"/leren/bijlagen/{later.pk}/verwijderen"
         ).status_code
         == 302
     )
-    assert not Attachment.objects.filter(pk=first.pk).exists()
+    assert not Attachment.objects.filter(pk=later.pk).exists()
+
+
+def test_a_published_file_stays_on_the_public_page_until_withdrawn(world, client):
+    entry = lesson(world.users.police)
+    public = attachments.add(world.users.police, entry, "draaiboek.txt", b"openbaar draaiboek")
+    services.publish(world.users.programme, entry)
+    # The confirmation says the file is public and offers no removal.
+    page = web(client, world.users.police, "get", f"/leren/bijlagen/{public.pk}/verwijderen")
+    text = page.content.decode()
+    assert "is openbaar" in text and "teruggetrokken" in text
+    assert "Bestand verwijderen" not in text
+    # Posting anyway removes nothing: the public page and download still have it.
+    response = web(
+        client, world.users.police, "post", f"/leren/bijlagen/{public.pk}/verwijderen", follow=True
+    )
+    assert "teruggetrokken" in response.content.decode()
+    assert Attachment.objects.filter(pk=public.pk).exists()
+    assert "draaiboek.txt" in web(client, None, "get", f"/leren/lessen/{entry.pk}").content.decode()
+    response = web(client, None, "get", f"/leren/bijlagen/{public.pk}")
+    assert b"".join(response.streaming_content) == b"openbaar draaiboek"
+    with pytest.raises(Invalid):
+        attachments.remove(world.users.police, public)
+    # After withdrawal the organisation may remove it.
+    services.withdraw(world.users.programme, entry, "verouderd")
+    public.refresh_from_db()
+    attachments.remove(world.users.police, public)
+    assert not Attachment.objects.filter(pk=public.pk).exists()
 
 
 def test_a_lesson_shared_with_a_file_in_one_step(world, client):

@@ -187,17 +187,36 @@ def delete_file(attachment: Attachment) -> None:
     transaction.on_commit(lambda: default_storage.delete(name))
 
 
+def is_public(attachment: Attachment) -> bool:
+    """Whether the published copy of the lesson names this file (anyone may download it)."""
+    lesson = attachment.lesson
+    return lesson.published_at is not None and attachment.pk in lesson.public.get("attachments", [])
+
+
 def remove(user: Any, attachment: Attachment) -> None:
+    """Removes a file. A file on the public page stays until the lesson is withdrawn:
+    the public page reads only the published copy, which must stay whole."""
     from samen.accounts import access
 
     lesson = attachment.lesson
     if not access.can_edit_learning_entry(user, lesson):
         raise Denied(_("Only the organisation that wrote this entry can change it."))
+    lesson.refresh_from_db(fields=["public", "published_at"])
+    if is_public(attachment):
+        raise Invalid({"file": public_file_kept()})
     with transaction.atomic():
         audit.record(actor=user, kind="delete", obj=attachment, before={"name": attachment.name})
         delete_file(attachment)
         attachment.delete()
         search.index(lesson)
+
+
+def public_file_kept() -> str:
+    return _(
+        "This file is on the public page of the published lesson, so it cannot be removed "
+        "now. Ask the programme team to withdraw the lesson first; after that you can remove "
+        "the file and have the lesson published again."
+    )
 
 
 def may_download(user: Any, attachment: Attachment) -> bool:
@@ -207,8 +226,7 @@ def may_download(user: Any, attachment: Attachment) -> bool:
 
     if access.reads_learning_space(user):
         return True
-    lesson = attachment.lesson
-    return lesson.published_at is not None and attachment.pk in lesson.public.get("attachments", [])
+    return is_public(attachment)
 
 
 def open_file(attachment: Attachment) -> Any:

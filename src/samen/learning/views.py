@@ -313,6 +313,21 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _lesson(request, attachment.lesson_id)
     if not access.can_edit_learning_entry(request.user, lesson):
         return forbidden(request, _("Only the organisation that wrote this entry can change it."))
+    back = reverse("learning:lesson", args=[lesson.pk])
+    if attachments.is_public(attachment):
+        if request.method == "POST":
+            messages.error(request, attachments.public_file_kept())
+            return redirect(back)
+        return render(
+            request,
+            "learning/confirm.html",
+            {
+                "title": _("The file “%(name)s” is public") % {"name": attachment.name},
+                "explanation": attachments.public_file_kept(),
+                "button": None,
+                "back": back,
+            },
+        )
     if request.method == "POST":
         attachments.remove(request.user, attachment)
         messages.success(request, _("File removed."))
@@ -324,7 +339,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Remove the file “%(name)s”?") % {"name": attachment.name},
             "explanation": _("The file is deleted; this cannot be undone."),
             "button": _("Remove the file"),
-            "back": reverse("learning:lesson", args=[lesson.pk]),
+            "back": back,
         },
     )
 
