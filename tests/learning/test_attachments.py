@@ -70,7 +70,7 @@ def test_the_type_is_decided_by_the_content_not_the_name(world, client):
 
 
 def test_size_limit(world, settings):
-    settings.SAMEN_LEARNING_ATTACHMENT_BYTES = 1000
+    settings.SAMEN_MAX_UPLOAD_BYTES = 1000
     entry = lesson(world.users.police)
     with pytest.raises(Invalid):
         attachments.add(world.users.police, entry, "groot.txt", b"a" * 1001)
@@ -163,3 +163,73 @@ def test_a_lesson_shared_with_a_file_in_one_step(world, client):
     assert response.status_code == 302
     a = Attachment.objects.get()
     assert a.name == "aanpak.pdf" and "Stappenplan" in a.text
+
+
+def _new_lesson(client, user, upload):
+    return web(
+        client,
+        user,
+        "post",
+        "/leren/lessen/nieuw",
+        {
+            "title": "Aanpak op school",
+            "context": "Een eigen, lange context die niet verloren mag gaan",
+            "tried": "t",
+            "evidence": "idea",
+            "attachment": upload,
+        },
+    )
+
+
+def test_a_too_big_file_gives_the_form_back_with_the_text_kept(world, client, settings):
+    assert settings.SAMEN_MAX_UPLOAD_BYTES == 10 * 1024 * 1024
+    big = SimpleUploadedFile("groot.pdf", pdf("x") + b"0" * (11 * 1024 * 1024))
+    response = _new_lesson(client, world.users.police, big)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Het bestand is groter dan 10 MB." in page
+    assert "Een eigen, lange context die niet verloren mag gaan" in page
+    assert "kies het bestand opnieuw" in page
+    assert "hoogstens 10 MB" in page  # the limit is stated on the form
+    assert world.users.police.display_name in page  # still logged in
+    assert not Attachment.objects.exists()
+    from samen.learning.models import Lesson
+
+    assert not Lesson.objects.exists()
+    # Adding a file to an existing lesson says the same.
+    entry = lesson(world.users.police)
+    response = client.post(
+        f"/leren/lessen/{entry.pk}/bijlagen",
+        {"file": SimpleUploadedFile("groot.txt", b"a" * (10 * 1024 * 1024 + 1))},
+        follow=True,
+    )
+    assert "Het bestand is groter dan 10 MB." in response.content.decode()
+
+
+def test_a_far_too_big_body_is_refused_with_the_header_still_logged_in(world, client):
+    huge = SimpleUploadedFile("enorm.txt", b"a" * (22 * 1024 * 1024))
+    response = _new_lesson(client, world.users.police, huge)
+    assert response.status_code == 413
+    assert world.users.police.display_name in response.content.decode()
+
+
+def test_a_file_named_as_a_document_must_be_that_document(world, client):
+    entry = lesson(world.users.police)
+    html = b"<html><body><script>alert(1)</script>Gewoon html</body></html>"
+    for name in ("verslag.pdf", "plan.docx", "tabel.xlsx", "foto.png", "foto.jpg"):
+        with pytest.raises(Invalid) as refused:
+            attachments.add(world.users.police, entry, name, html)
+        assert "de inhoud is dat niet" in str(refused.value.errors["file"])
+    client.force_login(world.users.police)
+    page = client.post(
+        f"/leren/lessen/{entry.pk}/bijlagen",
+        {"file": SimpleUploadedFile("verslag.pdf", html)},
+        follow=True,
+    ).content.decode()
+    assert "“verslag.pdf” heet een PDF-bestand, maar de inhoud is dat niet" in page
+    response = _new_lesson(client, world.users.police, SimpleUploadedFile("nep.pdf", html))
+    assert response.status_code == 400
+    assert "heet een PDF-bestand" in response.content.decode()
+    assert not Attachment.objects.exists()
+    # The real thing is accepted.
+    assert attachments.add(world.users.police, entry, "echt.pdf", pdf("Echt")).kind == "pdf"

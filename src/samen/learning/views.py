@@ -195,31 +195,28 @@ def lesson_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data.get("attachment")
-            if upload is not None:
-                kind = attachments.kind_of(upload.read(attachments.max_bytes() + 1))
-                upload.seek(0)
-                if not kind:
-                    form.add_error(
-                        "attachment",
-                        _(
-                            "This kind of file is not accepted. Attach a PDF, Word (.docx) or Excel (.xlsx) document, a PNG or JPEG picture, or plain text."
-                        ),
+            try:
+                lesson = services.create_lesson(request.user, form.data_object())
+            except Invalid as exc:
+                add_errors(form, exc.errors)
+            else:
+                if upload is not None and not _save_attachment(request, lesson, upload, form):
+                    messages.warning(
+                        request,
+                        _("The lesson is shared, but the file was not added: %(reason)s")
+                        % {"reason": " ".join(form.errors.get("attachment", []))},
                     )
-            if form.is_valid():
-                try:
-                    lesson = services.create_lesson(request.user, form.data_object())
-                except Invalid as exc:
-                    add_errors(form, exc.errors)
                 else:
-                    if upload is not None and not _save_attachment(request, lesson, upload, form):
-                        messages.warning(
-                            request,
-                            _("The lesson is shared, but the file was not added: %(reason)s")
-                            % {"reason": " ".join(form.errors.get("attachment", []))},
-                        )
-                    else:
-                        messages.success(request, _("Your lesson is shared with the partners."))
-                    return redirect("learning:lesson", pk=lesson.pk)
+                    messages.success(request, _("Your lesson is shared with the partners."))
+                return redirect("learning:lesson", pk=lesson.pk)
+        elif "attachment" in form.errors:
+            messages.error(
+                request,
+                _(
+                    "Nothing was saved yet. Your text is kept below; choose the file again "
+                    "or leave it out."
+                ),
+            )
         status = 400
     return render(
         request, "learning/lesson_form.html", {"form": form, "lesson": None}, status=status
