@@ -242,3 +242,38 @@ def test_followers_of_an_action_hear_of_entries_on_it_and_the_writer_of_good_pra
     services.set_good_practice(world.users.programme, other, True)
     praised = Notification.objects.filter(kind="learning.good_practice")
     assert set(praised.values_list("recipient__username", flat=True)) == {"politie"}
+
+
+def test_a_withdrawal_tells_the_organisation_why_and_names_the_published_title(
+    world, client, django_capture_on_commit_callbacks
+):
+    entry = lesson(world.users.police, title="Gepubliceerde titel")
+    services.publish(world.users.programme, entry)
+    data = services.LessonData(title="Nieuwe conceptitel", context="c", tried="t")
+    services.update_lesson(world.users.police, entry, data)
+    confirm = web(client, world.users.programme, "get", f"/leren/lessen/{entry.pk}/intrekken")
+    text = confirm.content.decode()
+    assert "‘Gepubliceerde titel’" in text and "Nieuwe conceptitel" not in text
+    assert "krijgt hiervan bericht" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web(
+            client,
+            world.users.programme,
+            "post",
+            f"/leren/lessen/{entry.pk}/intrekken",
+            {"reason": "Bevat een telefoonnummer"},
+            follow=True,
+        )
+    assert "Politie krijgt bericht met de reden" in response.content.decode().replace(
+        world.users.police.organisation.name, "Politie"
+    )
+    told = Notification.objects.get(recipient=world.users.police, kind="learning.withdrawn")
+    assert "Gepubliceerde titel" in told.subject
+    assert "Reden: Bevat een telefoonnummer" in told.body
+    # The lesson's page says it was withdrawn and why, to partners.
+    page = web(client, world.users.ngo, "get", f"/leren/lessen/{entry.pk}").content.decode()
+    assert "publicatie op" in page and "Reden: Bevat een telefoonnummer" in page
+    # Publishing again clears it.
+    services.publish(world.users.programme, entry)
+    page = web(client, world.users.ngo, "get", f"/leren/lessen/{entry.pk}").content.decode()
+    assert "Bevat een telefoonnummer" not in page

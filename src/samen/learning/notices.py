@@ -48,6 +48,17 @@ KINDS = {
         "learning/notices/good_practice.txt",
         roles=PARTNERS,
     ),
+    "withdrawn": registry.Kind(
+        "learning.withdrawn",
+        _("A publication of your organisation is withdrawn"),
+        _(
+            "The programme team withdrew the publication of a lesson or question of your "
+            "organisation; the message gives the reason."
+        ),
+        "learning/notices/withdrawn_subject.txt",
+        "learning/notices/withdrawn.txt",
+        roles=PARTNERS,
+    ),
 }
 
 
@@ -104,4 +115,22 @@ def good_practice(lesson: Lesson) -> None:
         event=f"learning.good_practice:{lesson.pk}",
         url=url_of(lesson),
         context={"lesson": lesson},
+    )
+
+
+def withdrawn(entry: Lesson | Question, published_title: str, by: Any) -> None:
+    """Tell the entry's organisation that its publication is withdrawn, and why."""
+    from samen.accounts.models import User
+
+    members = User.objects.filter(organisation_id=entry.organisation_id, role__in=PARTNERS)
+    notify(
+        KINDS["withdrawn"].key,
+        [u for u in members if u.pk != getattr(by, "pk", None) and access.reads_learning_space(u)],
+        event=f"learning.withdrawn:{type(entry).__name__.lower()}:{entry.pk}:{entry.withdrawn_at}",
+        url=url_of(entry),
+        context={
+            "title": published_title,
+            "reason": entry.withdrawal_reason,
+            "is_lesson": isinstance(entry, Lesson),
+        },
     )

@@ -207,7 +207,8 @@ def publish(user: Any, entry: Lesson | Question) -> Lesson | Question:
         entry = type(entry).objects.select_for_update().get(pk=entry.pk)
         entry.public = public_layer(entry)
         entry.published_at = timezone.now()
-        entry.save(update_fields=["public", "published_at"])
+        entry.withdrawn_at, entry.withdrawal_reason = None, ""
+        entry.save(update_fields=["public", "published_at", "withdrawn_at", "withdrawal_reason"])
         audit.record(
             actor=user,
             kind="update",
@@ -228,8 +229,10 @@ def withdraw(user: Any, entry: Lesson | Question, reason: str) -> Lesson | Quest
         if entry.published_at is None:
             return entry
         before = {"published_at": entry.published_at.isoformat()}
+        published_title = entry.public.get("title") or entry.title
         entry.public, entry.published_at = {}, None
-        entry.save(update_fields=["public", "published_at"])
+        entry.withdrawn_at, entry.withdrawal_reason = timezone.now(), reason.strip()
+        entry.save(update_fields=["public", "published_at", "withdrawn_at", "withdrawal_reason"])
         audit.record(
             actor=user,
             kind="update",
@@ -239,6 +242,7 @@ def withdraw(user: Any, entry: Lesson | Question, reason: str) -> Lesson | Quest
             after={"published_at": None, "reason": reason},
         )
         search.index(entry)
+        notices.withdrawn(entry, published_title, user)
     return entry
 
 

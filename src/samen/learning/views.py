@@ -540,16 +540,23 @@ def entry_withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.withdraw(request.user, entry, form.cleaned_data["reason"])
-        messages.success(request, _("The publication is withdrawn."))
+        messages.success(
+            request,
+            _("The publication is withdrawn; %(organisation)s is told why.")
+            % {"organisation": entry.organisation.name},
+        )
         return redirect(url_name, pk=entry.pk)
     return render(
         request,
         "learning/confirm.html",
         {
-            "title": _("Withdraw the publication of “%(title)s”?") % {"title": entry.title},
+            "title": _("Withdraw the publication of “%(title)s”?")
+            % {"title": entry.public.get("title") or entry.title},
             "explanation": _(
                 "The public text is removed from the public pages, the API and search. Partners keep reading the entry."
-            ),
+            )
+            + " "
+            + _("The organisation that wrote it is told, with your reason."),
             "button": _("Withdraw the publication"),
             "form": form,
             "back": reverse(url_name, args=[entry.pk]),
