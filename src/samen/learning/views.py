@@ -342,15 +342,49 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def lesson_good_practice(request: HttpRequest, pk: int) -> HttpResponse:
+    """Marking (or unmarking) good practice: a confirmation page, then the change."""
     lesson = _lesson(request, pk)
-    try:
-        services.set_good_practice(request.user, lesson, request.POST.get("value") == "1")
-    except Denied as exc:
-        return forbidden(request, str(exc))
-    messages.success(request, _("Saved."))
-    return redirect("learning:lesson", pk=lesson.pk)
+    if not access.can_curate_learning(request.user):
+        return forbidden(request, _("Only the programme team marks good practice."))
+    mark = not lesson.good_practice
+    if request.method == "POST":
+        mark = request.POST.get("value") == "1"
+        try:
+            services.set_good_practice(request.user, lesson, mark)
+        except Denied as exc:
+            return forbidden(request, str(exc))
+        if mark:
+            messages.success(request, _("Marked as good practice."))
+        else:
+            messages.success(request, _("No longer marked as good practice."))
+        return redirect("learning:lesson", pk=lesson.pk)
+    if mark:
+        title = _("Mark “%(title)s” as good practice?") % {"title": lesson.title}
+        explanation = _(
+            "Partners see the lesson marked as good practice, and %(organisation)s is told. "
+            "If the lesson is published, the public page shows the mark only after it is "
+            "published again."
+        ) % {"organisation": lesson.organisation.name}
+        button = _("Mark as good practice")
+    else:
+        title = _("Remove the good-practice mark from “%(title)s”?") % {"title": lesson.title}
+        explanation = _(
+            "Partners no longer see the lesson marked as good practice. If the lesson is "
+            "published, the public page changes only after it is published again."
+        )
+        button = _("No longer good practice")
+    return render(
+        request,
+        "learning/confirm.html",
+        {
+            "title": title,
+            "explanation": explanation,
+            "button": button,
+            "hidden": {"value": "1" if mark else "0"},
+            "back": reverse("learning:lesson", args=[lesson.pk]),
+        },
+    )
 
 
 # --- questions ----------------------------------------------------------------------------
