@@ -544,10 +544,17 @@ def entry_publish(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if not access.can_curate_learning(request.user):
         return forbidden(request, _("Only the programme team publishes."))
     if request.method == "POST":
-        services.publish(request.user, entry)
+        chosen = [int(v) for v in request.POST.getlist("answers") if v.isdigit()]
+        services.publish(request.user, entry, chosen if kind != "lessen" else None)
         messages.success(request, _("Published. Everyone can now read it."))
         return redirect(url_name, pk=entry.pk)
     layer = services.public_layer(entry)
+    all_answers = (
+        []
+        if kind == "lessen"
+        else list(entry.answers.select_related("organisation").order_by("created_at"))
+    )
+    ticked = set(services.published_answer_ids(entry)) if kind != "lessen" else set()
     files = (
         [a for a in getattr(entry, "attachments", Attachment.objects.none()).all()]
         if kind == "lessen"
@@ -561,6 +568,8 @@ def entry_publish(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "layer": layer,
             "is_lesson": kind == "lessen",
             "files": files,
+            "all_answers": all_answers,
+            "ticked": ticked,
             "back": reverse(url_name, args=[entry.pk]),
         },
     )
