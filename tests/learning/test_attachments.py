@@ -45,9 +45,13 @@ def test_pdf_and_docx_text_is_found_by_search(world, client):
         == 302
     )
     assert sorted(Attachment.objects.values_list("kind", flat=True)) == ["docx", "pdf"]
-    for query in ("zeldzaamwoord", "ketenoverleg"):
+    for query, name in (("zeldzaamwoord", "verslag.pdf"), ("ketenoverleg", "plan.docx")):
         page = web(client, world.users.ngo, "get", f"/leren?q={query}").content.decode()
         assert "Wijkagent in de klas" in page, query
+        assert f"Gevonden in bijlage {name}" in page  # the result says where it matched
+    # A match in the lesson's own text says nothing about files.
+    page = web(client, world.users.ngo, "get", "/leren?q=wijkagent").content.decode()
+    assert "Gevonden in bijlage" not in page
 
 
 def test_the_type_is_decided_by_the_content_not_the_name(world, client):

@@ -131,9 +131,11 @@ def home(request: HttpRequest) -> HttpResponse:
         f = search.Filters()
     partner = access.reads_learning_space(request.user)
     page = Paginator(search.search(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    in_files = search.found_in_files(list(page.object_list), f.query, partner)
     results = [
         {
             "doc": doc,
+            "found_in_file": in_files.get(doc.lesson_id or 0, ""),
             "entry": doc.lesson or doc.question,
             "is_lesson": doc.lesson_id is not None,
             "title": (doc.lesson or doc.question).title
