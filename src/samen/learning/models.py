@@ -24,6 +24,8 @@ class Evidence(models.TextChoices):
     ONCE = "once", pgettext_lazy("evidence level", "Tried once")
     EVALUATED = "evaluated", pgettext_lazy("evidence level", "Evaluated")
     PROVEN = "proven", pgettext_lazy("evidence level", "Proven elsewhere")
+    # A lesson harvested from a progress update: its writer did not say (yet).
+    UNSTATED = "unstated", pgettext_lazy("evidence level", "Not stated")
 
 
 class Tagged(models.Model):

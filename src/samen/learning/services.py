@@ -400,7 +400,8 @@ def harvest(user: Any, update: Any, text: str, share: bool) -> Harvest | None:
                 context=_("Learnt while carrying out action %(code)s (%(round)s).")
                 % {"code": action.code, "round": update.round.title},
                 tried=text,
-                evidence=Evidence.ONCE,
+                # Not invented: the holder states it by editing the lesson.
+                evidence=lesson.evidence if lesson is not None else Evidence.UNSTATED,
                 contact_name=user.display_name,
                 contact_email=user.email,
                 tags=Tags(
