@@ -118,7 +118,10 @@ def test_share_find_ask_answer_curate_publish(browser, live_server, live_plan, t
         # The programme team marks the lesson as good practice and publishes it.
         programme = browse("programma")
         programme.goto(f"/leren/lessen/{lesson.pk}")
+        programme.get_by_role("link", name="Aanmerken als goede praktijk…").click()
+        clean(programme)
         programme.get_by_role("button", name="Aanmerken als goede praktijk").click()
+        expect(programme.get_by_text("Gemarkeerd als goede praktijk.")).to_be_visible()
         expect(
             programme.locator(".samen-pre-heading").get_by_text("Goede praktijk")
         ).to_be_visible()

@@ -49,7 +49,6 @@ NOT_PAGES = {
     # learning between partners (issue 15)
     "follow": "POST only: follow or stop following a form, action or question",
     "lesson-attach": "POST only: adds a file to a lesson",
-    "good-practice": "POST only: marks a lesson as good practice",
     "attachment": "a file download (after an access check)",
     "answer-helpful": "POST only: marks an answer as helpful",
 }
@@ -181,6 +180,7 @@ def page_urls(w) -> dict[str, list[str]]:
         "lesson-create": [reverse("learning:lesson-create")],
         "lesson": [reverse("learning:lesson", args=[pk]) for pk in (w.lesson, w.published_lesson)],
         "lesson-edit": [reverse("learning:lesson-edit", args=[w.lesson])],
+        "good-practice": [reverse("learning:good-practice", args=[w.lesson])],
         "attachment-remove": [reverse("learning:attachment-remove", args=[w.attachment])],
         "question-create": [reverse("learning:question-create")],
         "question": [reverse("learning:question", args=[w.question])],

@@ -51,6 +51,9 @@ def test_the_update_form_has_the_question_and_shares_only_when_chosen(world, cli
     assert harvested.source_update == update and harvested.organisation == world.orgs.police
     assert list(harvested.actions.all()) == [world.actions.a3]
     assert [f.code for f in harvested.exploitation_forms.all()] == ["criminal"]
+    # No evidence level is invented: the lesson says it is not stated.
+    lesson_page = web(client, world.users.ngo, "get", f"/leren/lessen/{harvested.pk}")
+    assert "Niet vermeld" in lesson_page.content.decode()
     assert "langsgaan" in web(client, world.users.ngo, "get", "/leren?q=langsgaan").content.decode()
     # The form shows the saved answer; sharing taken back removes the unpublished lesson.
     page = web(

@@ -124,13 +124,20 @@ def test_only_the_programme_marks_good_practice(world, client):
         ).status_code in (403, 404)
     entry.refresh_from_db()
     assert not entry.good_practice
-    web(
+    # A confirmation page first: looking changes nothing.
+    confirm = web(client, world.users.programme, "get", f"/leren/lessen/{entry.pk}/goede-praktijk")
+    assert "aanmerken als goede praktijk?" in confirm.content.decode()
+    entry.refresh_from_db()
+    assert not entry.good_practice
+    response = web(
         client,
         world.users.programme,
         "post",
         f"/leren/lessen/{entry.pk}/goede-praktijk",
         {"value": "1"},
+        follow=True,
     )
+    assert "Gemarkeerd als goede praktijk." in response.content.decode()
     entry.refresh_from_db()
     assert entry.good_practice
     page = web(client, world.users.ngo, "get", f"/leren/lessen/{entry.pk}").content.decode()

@@ -133,7 +133,13 @@ def test_publication_copies_the_texts_and_is_the_programmes_alone(world, client)
     entry.refresh_from_db()
     assert entry.published_at is None
     web(client, world.users.programme, "post", f"/leren/lessen/{entry.pk}/publiceren")
-    web(client, world.users.programme, "post", f"/leren/vragen/{q.pk}/publiceren")
+    web(
+        client,
+        world.users.programme,
+        "post",
+        f"/leren/vragen/{q.pk}/publiceren",
+        {"answers": [q.answers.get().pk]},
+    )
     assert AuditEvent.objects.filter(verb="publish-entry").count() == 2
     # Anonymous readers now see the published text, not later edits.
     data = services.LessonData(
@@ -187,8 +193,8 @@ def test_form_and_action_pages_show_lessons_and_open_questions_by_who_may_read_t
 
 def test_an_answer_after_publication_stays_private_until_published_again(world, client):
     q = question(world.users.police)
-    services.answer(world.users.ngo, q, "Eerste antwoord")
-    services.publish(world.users.programme, q)
+    first = services.answer(world.users.ngo, q, "Eerste antwoord")
+    services.publish(world.users.programme, q, [first.pk])
     services.answer(world.users.ministry, q, "Later antwoord met geheimwoord")
     page = web(client, None, "get", f"/leren/vragen/{q.pk}").content.decode()
     assert "Eerste antwoord" in page and "geheimwoord" not in page
@@ -242,3 +248,73 @@ def test_followers_of_an_action_hear_of_entries_on_it_and_the_writer_of_good_pra
     services.set_good_practice(world.users.programme, other, True)
     praised = Notification.objects.filter(kind="learning.good_practice")
     assert set(praised.values_list("recipient__username", flat=True)) == {"politie"}
+
+
+def test_a_withdrawal_tells_the_organisation_why_and_names_the_published_title(
+    world, client, django_capture_on_commit_callbacks
+):
+    entry = lesson(world.users.police, title="Gepubliceerde titel")
+    services.publish(world.users.programme, entry)
+    data = services.LessonData(title="Nieuwe conceptitel", context="c", tried="t")
+    services.update_lesson(world.users.police, entry, data)
+    confirm = web(client, world.users.programme, "get", f"/leren/lessen/{entry.pk}/intrekken")
+    text = confirm.content.decode()
+    assert "‘Gepubliceerde titel’" in text and "Nieuwe conceptitel" not in text
+    assert "krijgt hiervan bericht" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web(
+            client,
+            world.users.programme,
+            "post",
+            f"/leren/lessen/{entry.pk}/intrekken",
+            {"reason": "Bevat een telefoonnummer"},
+            follow=True,
+        )
+    assert "Politie krijgt bericht met de reden" in response.content.decode().replace(
+        world.users.police.organisation.name, "Politie"
+    )
+    told = Notification.objects.get(recipient=world.users.police, kind="learning.withdrawn")
+    assert "Gepubliceerde titel" in told.subject
+    assert "Reden: Bevat een telefoonnummer" in told.body
+    # The lesson's page says it was withdrawn and why, to partners.
+    page = web(client, world.users.ngo, "get", f"/leren/lessen/{entry.pk}").content.decode()
+    assert "publicatie op" in page and "Reden: Bevat een telefoonnummer" in page
+    # Publishing again clears it.
+    services.publish(world.users.programme, entry)
+    page = web(client, world.users.ngo, "get", f"/leren/lessen/{entry.pk}").content.decode()
+    assert "Bevat een telefoonnummer" not in page
+
+
+def test_publishing_a_question_publishes_only_the_answers_ticked_and_tells_their_organisations(
+    world, client, django_capture_on_commit_callbacks
+):
+    q = question(world.users.police)
+    shared = services.answer(world.users.ngo, q, "Bel ons wijkteam")
+    private = services.answer(world.users.ministry, q, "Bel mij op 06-12345678")
+    confirm = web(client, world.users.programme, "get", f"/leren/vragen/{q.pk}/publiceren")
+    text = confirm.content.decode()
+    # Each answer is listed with its organisation; none is ticked.
+    for a in (shared, private):
+        assert f"Antwoord van {a.organisation.name}:" in text
+        assert f'value="{a.pk}" id="answer-{a.pk}">' in text
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        web(
+            client,
+            world.users.programme,
+            "post",
+            f"/leren/vragen/{q.pk}/publiceren",
+            {"answers": [shared.pk]},
+        )
+    page = web(client, None, "get", f"/leren/vragen/{q.pk}").content.decode()
+    assert "Bel ons wijkteam" in page and "06-12345678" not in page
+    assert "06-12345678" not in web(client, None, "get", "/leren?q=bel").content.decode()
+    told = Notification.objects.filter(kind="learning.answer_published")
+    assert {n.recipient.organisation_id for n in told} == {world.users.ngo.organisation_id}
+    assert "Uw antwoord is gepubliceerd" in told.first().subject
+    # Publishing without ticking publishes no answer.
+    other = question(world.users.police, title="Tweede vraag")
+    services.answer(world.users.ngo, other, "Geheim antwoord")
+    web(client, world.users.programme, "post", f"/leren/vragen/{other.pk}/publiceren")
+    other.refresh_from_db()
+    assert other.published_at is not None and other.public["answers"] == []

@@ -52,7 +52,7 @@ OPTIONAL = {"security": [{}]}
 
 # --- schemas ------------------------------------------------------------------------------
 
-EvidenceValue = Literal["idea", "once", "evaluated", "proven"]
+EvidenceValue = Literal["idea", "once", "evaluated", "proven", "unstated"]
 
 
 class Term(Schema):

@@ -100,15 +100,17 @@ class InputBoundaryMiddleware:
 
     @staticmethod
     def _limit(request: HttpRequest, settings: Any) -> int | None:
-        """The limit a declared body size exceeds, if any: uploads may be as large as
-        an import file (plus the form around it), other bodies as DATA_UPLOAD_MAX_MEMORY_SIZE."""
+        """The limit a declared body size exceeds, if any: other bodies as
+        DATA_UPLOAD_MAX_MEMORY_SIZE; uploads up to twice the upload limit (plus the form
+        around it), so that a file somewhat over the limit still reaches the view, cut to
+        the limit by core.uploads.CappedUploadHandler, and the form can say so."""
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return None
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if request.content_type == "multipart/form-data":
-            limit = settings.SAMEN_MAX_UPLOAD_BYTES + 1024 * 1024
+            limit = 2 * settings.SAMEN_MAX_UPLOAD_BYTES + 1024 * 1024
         return limit if limit is not None and length > limit else None
 
     @staticmethod
@@ -168,5 +170,10 @@ class InputBoundaryMiddleware:
             if field:
                 params = [{"name": field, "code": "unsafe-character", "reason": problem.reason}]
             return problem_response(request, status, title, detail, params)
+        if not hasattr(request, "user"):  # refused before authentication: keep the header
+            from django.contrib.auth import get_user
+            from django.utils.functional import SimpleLazyObject
+
+            request.user = SimpleLazyObject(lambda: get_user(request))
         context = {"title": title, "detail": detail, "near": near}
         return render(request, "core/bad_input.html", context, status=status)

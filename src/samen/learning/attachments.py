@@ -40,9 +40,56 @@ CONTENT_TYPES = {
 
 
 def max_bytes() -> int:
-    return int(
-        getattr(settings, "SAMEN_LEARNING_ATTACHMENT_BYTES", settings.SAMEN_MAX_UPLOAD_BYTES)
-    )
+    """The one upload limit (SAMEN_MAX_UPLOAD_BYTES, 10 MB), stated from here everywhere."""
+    return int(settings.SAMEN_MAX_UPLOAD_BYTES)
+
+
+def limit_text() -> str:
+    """The limit as people read it: "10 MB", or "2,5 MB" in Dutch number format."""
+    from django.utils.formats import number_format
+
+    mb = max_bytes() / (1024 * 1024)
+    return f"{number_format(mb, 0 if mb == int(mb) else 1)} MB"
+
+
+# What a file's name promises; a file whose name says one of these must be that kind.
+NAMED_KINDS = {
+    "pdf": "pdf",
+    "docx": "docx",
+    "xlsx": "xlsx",
+    "png": "png",
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
+}
+KIND_NAMES = {
+    "pdf": "PDF",
+    "docx": "Word (.docx)",
+    "xlsx": "Excel (.xlsx)",
+    "png": "PNG",
+    "jpeg": "JPEG",
+}
+
+
+def refusal(name: str, content: bytes) -> str:
+    """Why the file is refused, in the user's language, or "" when it is accepted."""
+    if len(content) > max_bytes():
+        return _("The file is larger than %(max)s.") % {"max": limit_text()}
+    if not content:
+        return _("The file is empty.")
+    kind = kind_of(content)
+    if not kind:
+        return _(
+            "This kind of file is not accepted. Attach a PDF, Word (.docx) or Excel "
+            "(.xlsx) document, a PNG or JPEG picture, or plain text."
+        )
+    extension = clean_name(name).rsplit(".", 1)[-1].lower() if "." in name else ""
+    promised = NAMED_KINDS.get(extension)
+    if promised and promised != kind:
+        return _(
+            "The file “%(name)s” is called a %(kind)s file, but its content is not. "
+            "Attach the real %(kind)s file."
+        ) % {"name": clean_name(name), "kind": KIND_NAMES[promised]}
+    return ""
 
 
 def _zip_kind(content: bytes) -> str:
@@ -129,23 +176,10 @@ def add(user: Any, lesson: Lesson, name: str, content: bytes) -> Attachment:
 
     if not access.can_edit_learning_entry(user, lesson):
         raise Denied(_("Only the organisation that wrote this entry can change it."))
-    limit = max_bytes()
-    if len(content) > limit:
-        raise Invalid(
-            {"file": _("The file is larger than %(max)s MB.") % {"max": round(limit / 1048576, 1)}}
-        )
-    if not content:
-        raise Invalid({"file": _("The file is empty.")})
+    problem = refusal(name, content)
+    if problem:
+        raise Invalid({"file": problem})
     kind = kind_of(content)
-    if not kind:
-        raise Invalid(
-            {
-                "file": _(
-                    "This kind of file is not accepted. Attach a PDF, Word (.docx) or Excel "
-                    "(.xlsx) document, a PNG or JPEG picture, or plain text."
-                )
-            }
-        )
     if kind == "xlsx":
         try:
             safeload.check_xlsx(content, clean_name(name))
@@ -187,17 +221,36 @@ def delete_file(attachment: Attachment) -> None:
     transaction.on_commit(lambda: default_storage.delete(name))
 
 
+def is_public(attachment: Attachment) -> bool:
+    """Whether the published copy of the lesson names this file (anyone may download it)."""
+    lesson = attachment.lesson
+    return lesson.published_at is not None and attachment.pk in lesson.public.get("attachments", [])
+
+
 def remove(user: Any, attachment: Attachment) -> None:
+    """Removes a file. A file on the public page stays until the lesson is withdrawn:
+    the public page reads only the published copy, which must stay whole."""
     from samen.accounts import access
 
     lesson = attachment.lesson
     if not access.can_edit_learning_entry(user, lesson):
         raise Denied(_("Only the organisation that wrote this entry can change it."))
+    lesson.refresh_from_db(fields=["public", "published_at"])
+    if is_public(attachment):
+        raise Invalid({"file": public_file_kept()})
     with transaction.atomic():
         audit.record(actor=user, kind="delete", obj=attachment, before={"name": attachment.name})
         delete_file(attachment)
         attachment.delete()
         search.index(lesson)
+
+
+def public_file_kept() -> str:
+    return _(
+        "This file is on the public page of the published lesson, so it cannot be removed "
+        "now. Ask the programme team to withdraw the lesson first; after that you can remove "
+        "the file and have the lesson published again."
+    )
 
 
 def may_download(user: Any, attachment: Attachment) -> bool:
@@ -207,8 +260,7 @@ def may_download(user: Any, attachment: Attachment) -> bool:
 
     if access.reads_learning_space(user):
         return True
-    lesson = attachment.lesson
-    return lesson.published_at is not None and attachment.pk in lesson.public.get("attachments", [])
+    return is_public(attachment)
 
 
 def open_file(attachment: Attachment) -> Any:

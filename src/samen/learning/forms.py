@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samen.plan.models import Action, ActionLine, AgeGroup, ExploitationForm, Organisation
 
+from . import attachments
 from .models import TEXT_MAX, Evidence
 from .services import LessonData, QuestionData, Tags
 
@@ -99,6 +100,17 @@ class LessonForm(TagsForm):
 
     field_order = ["title", "context", "tried", "result", "advice", "evidence"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "attachment" in self.fields:
+            self.fields["attachment"].help_text = _(
+                "Optional. A PDF, Word (.docx) or Excel (.xlsx) document, a PNG or JPEG "
+                "picture, or plain text, at most %(max)s. You can add more files afterwards."
+            ) % {"max": attachments.limit_text()}
+
+    def clean_attachment(self) -> Any:
+        return checked_upload(self.cleaned_data.get("attachment"))
+
     def data_object(self) -> LessonData:
         d = self.cleaned_data
         return LessonData(
@@ -131,6 +143,28 @@ class AnswerForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A PDF, Word (.docx) or Excel (.xlsx) document, a PNG or JPEG picture, or plain "
+            "text, at most %(max)s."
+        ) % {"max": attachments.limit_text()}
+
+    def clean_file(self) -> Any:
+        return checked_upload(self.cleaned_data.get("file"))
+
+
+def checked_upload(upload: Any) -> Any:
+    """The uploaded file, or a form error saying why it is refused (size, kind, name)."""
+    if upload is None:
+        return None
+    content = upload.read(attachments.max_bytes() + 1)
+    upload.seek(0)
+    problem = attachments.refusal(upload.name or "", content)
+    if problem:
+        raise forms.ValidationError(problem)
+    return upload
 
 
 class ReasonForm(forms.Form):

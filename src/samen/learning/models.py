@@ -24,6 +24,8 @@ class Evidence(models.TextChoices):
     ONCE = "once", pgettext_lazy("evidence level", "Tried once")
     EVALUATED = "evaluated", pgettext_lazy("evidence level", "Evaluated")
     PROVEN = "proven", pgettext_lazy("evidence level", "Proven elsewhere")
+    # A lesson harvested from a progress update: its writer did not say (yet).
+    UNSTATED = "unstated", pgettext_lazy("evidence level", "Not stated")
 
 
 class Tagged(models.Model):
@@ -61,6 +63,10 @@ class Tagged(models.Model):
     # The public layer: a copy of the texts at publication (ADR 0007), {} until published.
     public = models.JSONField(_("public text"), default=dict, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # The last withdrawal of the publication and why (told to the organisation, shown on
+    # the entry's page); cleared when the entry is published again.
+    withdrawn_at = models.DateTimeField(_("publication withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:

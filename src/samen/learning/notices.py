@@ -48,6 +48,28 @@ KINDS = {
         "learning/notices/good_practice.txt",
         roles=PARTNERS,
     ),
+    "answer_published": registry.Kind(
+        "learning.answer_published",
+        _("An answer of your organisation is published"),
+        _(
+            "The programme team published a question together with an answer your "
+            "organisation gave; everyone can now read that answer."
+        ),
+        "learning/notices/answer_published_subject.txt",
+        "learning/notices/answer_published.txt",
+        roles=PARTNERS,
+    ),
+    "withdrawn": registry.Kind(
+        "learning.withdrawn",
+        _("A publication of your organisation is withdrawn"),
+        _(
+            "The programme team withdrew the publication of a lesson or question of your "
+            "organisation; the message gives the reason."
+        ),
+        "learning/notices/withdrawn_subject.txt",
+        "learning/notices/withdrawn.txt",
+        roles=PARTNERS,
+    ),
 }
 
 
@@ -105,3 +127,36 @@ def good_practice(lesson: Lesson) -> None:
         url=url_of(lesson),
         context={"lesson": lesson},
     )
+
+
+def withdrawn(entry: Lesson | Question, published_title: str, by: Any) -> None:
+    """Tell the entry's organisation that its publication is withdrawn, and why."""
+    from samen.accounts.models import User
+
+    members = User.objects.filter(organisation_id=entry.organisation_id, role__in=PARTNERS)
+    notify(
+        KINDS["withdrawn"].key,
+        [u for u in members if u.pk != getattr(by, "pk", None) and access.reads_learning_space(u)],
+        event=f"learning.withdrawn:{type(entry).__name__.lower()}:{entry.pk}:{entry.withdrawn_at}",
+        url=url_of(entry),
+        context={
+            "title": published_title,
+            "reason": entry.withdrawal_reason,
+            "is_lesson": isinstance(entry, Lesson),
+        },
+    )
+
+
+def answers_published(question: Question, answers: Any) -> None:
+    """Tell each answering organisation that its answer is now public."""
+    from samen.accounts.models import User
+
+    for answer in answers.select_related("organisation"):
+        members = User.objects.filter(organisation_id=answer.organisation_id, role__in=PARTNERS)
+        notify(
+            KINDS["answer_published"].key,
+            [u for u in members if access.reads_learning_space(u)],
+            event=f"learning.answer_published:{answer.pk}:{question.published_at}",
+            url=url_of(question) + f"#answer-{answer.pk}",
+            context={"question": question, "answer": answer},
+        )

@@ -204,6 +204,39 @@ def search(user: Any, f: Filters) -> QuerySet[SearchDocument]:
     )
 
 
+def found_in_files(docs: list[SearchDocument], query: str, partner: bool) -> dict[int, str]:
+    """For lessons whose own texts do not hold the query's words but a file does: the
+    lesson's id and that file's name (one query for the page). The public only hears of
+    files in the published copy."""
+    terms = words(query)
+    if not terms:
+        return {}
+    lessons = [d.lesson for d in docs if d.lesson_id]
+    pending: dict[int, Lesson] = {}
+    for lesson in lessons:
+        if partner:
+            own = " ".join(getattr(lesson, f) for f in Lesson.TEXTS)
+        else:
+            own = " ".join(lesson.public.get(f, "") for f in Lesson.TEXTS)
+        plain = normalise(own + " " + lesson.organisation.name)
+        if not all(t in plain for t in terms):
+            pending[lesson.pk] = lesson
+    if not pending:
+        return {}
+    found: dict[int, str] = {}
+    rows = Attachment.objects.filter(lesson_id__in=pending).order_by("pk")
+    for pk, lesson_id, name, text in rows.values_list("pk", "lesson_id", "name", "text"):
+        lesson = pending[lesson_id]
+        if lesson_id in found:
+            continue
+        if not partner and pk not in lesson.public.get("attachments", []):
+            continue
+        plain = normalise(name + " " + text)
+        if any(t in plain for t in terms):
+            found[lesson_id] = name
+    return found
+
+
 def snippet(doc: SearchDocument, query: str, partner: bool, width: int = 220) -> str:
     """A piece of the entry's text around the first word of the query (public text for
     the public)."""

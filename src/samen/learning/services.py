@@ -177,45 +177,60 @@ def set_good_practice(user: Any, lesson: Lesson, value: bool) -> Lesson:
 # --- publication: the same gate as rounds (ADR 0007) ------------------------------------
 
 
-def public_layer(entry: Lesson | Question) -> dict[str, Any]:
-    """What publishing `entry` now would make public (shown on the confirmation page)."""
+def published_answer_ids(question: Question) -> list[int]:
+    """The answers in the question's public layer (none until the programme ticks them)."""
+    return [a["answerId"] for a in question.public.get("answers", []) if a.get("answerId")]
+
+
+def public_layer(entry: Lesson | Question, answers: Any = None) -> dict[str, Any]:
+    """What publishing `entry` now would make public (shown on the confirmation page).
+    For a question, only the answers in `answers` (ids) are made public: partners' words
+    are published only when the programme team chooses them; by default the answers
+    published before (none the first time)."""
     layer: dict[str, Any] = {f: getattr(entry, f) for f in entry.TEXTS}
     if isinstance(entry, Lesson):
         layer["attachments"] = [a.pk for a in entry.attachments.all()]
         layer["good_practice"] = entry.good_practice
         layer["evidence"] = entry.evidence
     else:
+        chosen = set(published_answer_ids(entry) if answers is None else answers)
         layer["answers"] = [
             {
+                "answerId": a.pk,
                 "organisation": a.organisation.name,
                 "body": a.body,
                 "helpful": a.helpful,
                 "createdAt": a.created_at.isoformat(),
             }
             for a in entry.answers.select_related("organisation")
+            if a.pk in chosen
         ]
         layer["closed"] = entry.closed_at is not None
     return layer
 
 
-def publish(user: Any, entry: Lesson | Question) -> Lesson | Question:
+def publish(user: Any, entry: Lesson | Question, answers: Any = None) -> Lesson | Question:
     """Copy the entry's texts into its public layer; programme team only; audited.
-    Publishing again after edits copies the new texts."""
+    Publishing again after edits copies the new texts. For a question, `answers` are the
+    ids of the answers to publish (none by default); their organisations are told."""
     if not access.can_curate_learning(user):
         raise Denied(_("Only the programme team publishes."))
     with transaction.atomic():
         entry = type(entry).objects.select_for_update().get(pk=entry.pk)
-        entry.public = public_layer(entry)
+        before = published_answer_ids(entry) if isinstance(entry, Question) else []
+        entry.public = public_layer(entry, [] if answers is None else answers)
         entry.published_at = timezone.now()
-        entry.save(update_fields=["public", "published_at"])
-        audit.record(
-            actor=user,
-            kind="update",
-            obj=entry,
-            verb="publish-entry",
-            after={"published_at": entry.published_at.isoformat()},
-        )
+        entry.withdrawn_at, entry.withdrawal_reason = None, ""
+        entry.save(update_fields=["public", "published_at", "withdrawn_at", "withdrawal_reason"])
+        after: dict[str, Any] = {"published_at": entry.published_at.isoformat()}
+        if isinstance(entry, Question):
+            after["answers"] = published_answer_ids(entry)
+        audit.record(actor=user, kind="update", obj=entry, verb="publish-entry", after=after)
         search.index(entry)
+        if isinstance(entry, Question):
+            new = [pk for pk in published_answer_ids(entry) if pk not in before]
+            if new:
+                notices.answers_published(entry, Answer.objects.filter(pk__in=new))
     return entry
 
 
@@ -228,8 +243,10 @@ def withdraw(user: Any, entry: Lesson | Question, reason: str) -> Lesson | Quest
         if entry.published_at is None:
             return entry
         before = {"published_at": entry.published_at.isoformat()}
+        published_title = entry.public.get("title") or entry.title
         entry.public, entry.published_at = {}, None
-        entry.save(update_fields=["public", "published_at"])
+        entry.withdrawn_at, entry.withdrawal_reason = timezone.now(), reason.strip()
+        entry.save(update_fields=["public", "published_at", "withdrawn_at", "withdrawal_reason"])
         audit.record(
             actor=user,
             kind="update",
@@ -239,6 +256,7 @@ def withdraw(user: Any, entry: Lesson | Question, reason: str) -> Lesson | Quest
             after={"published_at": None, "reason": reason},
         )
         search.index(entry)
+        notices.withdrawn(entry, published_title, user)
     return entry
 
 
@@ -382,7 +400,8 @@ def harvest(user: Any, update: Any, text: str, share: bool) -> Harvest | None:
                 context=_("Learnt while carrying out action %(code)s (%(round)s).")
                 % {"code": action.code, "round": update.round.title},
                 tried=text,
-                evidence=Evidence.ONCE,
+                # Not invented: the holder states it by editing the lesson.
+                evidence=lesson.evidence if lesson is not None else Evidence.UNSTATED,
                 contact_name=user.display_name,
                 contact_email=user.email,
                 tags=Tags(

@@ -131,9 +131,11 @@ def home(request: HttpRequest) -> HttpResponse:
         f = search.Filters()
     partner = access.reads_learning_space(request.user)
     page = Paginator(search.search(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    in_files = search.found_in_files(list(page.object_list), f.query, partner)
     results = [
         {
             "doc": doc,
+            "found_in_file": in_files.get(doc.lesson_id or 0, ""),
             "entry": doc.lesson or doc.question,
             "is_lesson": doc.lesson_id is not None,
             "title": (doc.lesson or doc.question).title
@@ -195,31 +197,28 @@ def lesson_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data.get("attachment")
-            if upload is not None:
-                kind = attachments.kind_of(upload.read(attachments.max_bytes() + 1))
-                upload.seek(0)
-                if not kind:
-                    form.add_error(
-                        "attachment",
-                        _(
-                            "This kind of file is not accepted. Attach a PDF, Word (.docx) or Excel (.xlsx) document, a PNG or JPEG picture, or plain text."
-                        ),
+            try:
+                lesson = services.create_lesson(request.user, form.data_object())
+            except Invalid as exc:
+                add_errors(form, exc.errors)
+            else:
+                if upload is not None and not _save_attachment(request, lesson, upload, form):
+                    messages.warning(
+                        request,
+                        _("The lesson is shared, but the file was not added: %(reason)s")
+                        % {"reason": " ".join(form.errors.get("attachment", []))},
                     )
-            if form.is_valid():
-                try:
-                    lesson = services.create_lesson(request.user, form.data_object())
-                except Invalid as exc:
-                    add_errors(form, exc.errors)
                 else:
-                    if upload is not None and not _save_attachment(request, lesson, upload, form):
-                        messages.warning(
-                            request,
-                            _("The lesson is shared, but the file was not added: %(reason)s")
-                            % {"reason": " ".join(form.errors.get("attachment", []))},
-                        )
-                    else:
-                        messages.success(request, _("Your lesson is shared with the partners."))
-                    return redirect("learning:lesson", pk=lesson.pk)
+                    messages.success(request, _("Your lesson is shared with the partners."))
+                return redirect("learning:lesson", pk=lesson.pk)
+        elif "attachment" in form.errors:
+            messages.error(
+                request,
+                _(
+                    "Nothing was saved yet. Your text is kept below; choose the file again "
+                    "or leave it out."
+                ),
+            )
         status = 400
     return render(
         request, "learning/lesson_form.html", {"form": form, "lesson": None}, status=status
@@ -313,6 +312,21 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _lesson(request, attachment.lesson_id)
     if not access.can_edit_learning_entry(request.user, lesson):
         return forbidden(request, _("Only the organisation that wrote this entry can change it."))
+    back = reverse("learning:lesson", args=[lesson.pk])
+    if attachments.is_public(attachment):
+        if request.method == "POST":
+            messages.error(request, attachments.public_file_kept())
+            return redirect(back)
+        return render(
+            request,
+            "learning/confirm.html",
+            {
+                "title": _("The file “%(name)s” is public") % {"name": attachment.name},
+                "explanation": attachments.public_file_kept(),
+                "button": None,
+                "back": back,
+            },
+        )
     if request.method == "POST":
         attachments.remove(request.user, attachment)
         messages.success(request, _("File removed."))
@@ -324,21 +338,55 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Remove the file “%(name)s”?") % {"name": attachment.name},
             "explanation": _("The file is deleted; this cannot be undone."),
             "button": _("Remove the file"),
-            "back": reverse("learning:lesson", args=[lesson.pk]),
+            "back": back,
         },
     )
 
 
 @login_required
-@require_POST
 def lesson_good_practice(request: HttpRequest, pk: int) -> HttpResponse:
+    """Marking (or unmarking) good practice: a confirmation page, then the change."""
     lesson = _lesson(request, pk)
-    try:
-        services.set_good_practice(request.user, lesson, request.POST.get("value") == "1")
-    except Denied as exc:
-        return forbidden(request, str(exc))
-    messages.success(request, _("Saved."))
-    return redirect("learning:lesson", pk=lesson.pk)
+    if not access.can_curate_learning(request.user):
+        return forbidden(request, _("Only the programme team marks good practice."))
+    mark = not lesson.good_practice
+    if request.method == "POST":
+        mark = request.POST.get("value") == "1"
+        try:
+            services.set_good_practice(request.user, lesson, mark)
+        except Denied as exc:
+            return forbidden(request, str(exc))
+        if mark:
+            messages.success(request, _("Marked as good practice."))
+        else:
+            messages.success(request, _("No longer marked as good practice."))
+        return redirect("learning:lesson", pk=lesson.pk)
+    if mark:
+        title = _("Mark “%(title)s” as good practice?") % {"title": lesson.title}
+        explanation = _(
+            "Partners see the lesson marked as good practice, and %(organisation)s is told. "
+            "If the lesson is published, the public page shows the mark only after it is "
+            "published again."
+        ) % {"organisation": lesson.organisation.name}
+        button = _("Mark as good practice")
+    else:
+        title = _("Remove the good-practice mark from “%(title)s”?") % {"title": lesson.title}
+        explanation = _(
+            "Partners no longer see the lesson marked as good practice. If the lesson is "
+            "published, the public page changes only after it is published again."
+        )
+        button = _("No longer good practice")
+    return render(
+        request,
+        "learning/confirm.html",
+        {
+            "title": title,
+            "explanation": explanation,
+            "button": button,
+            "hidden": {"value": "1" if mark else "0"},
+            "back": reverse("learning:lesson", args=[lesson.pk]),
+        },
+    )
 
 
 # --- questions ----------------------------------------------------------------------------
@@ -498,10 +546,17 @@ def entry_publish(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if not access.can_curate_learning(request.user):
         return forbidden(request, _("Only the programme team publishes."))
     if request.method == "POST":
-        services.publish(request.user, entry)
+        chosen = [int(v) for v in request.POST.getlist("answers") if v.isdigit()]
+        services.publish(request.user, entry, chosen if kind != "lessen" else None)
         messages.success(request, _("Published. Everyone can now read it."))
         return redirect(url_name, pk=entry.pk)
     layer = services.public_layer(entry)
+    all_answers = (
+        []
+        if kind == "lessen"
+        else list(entry.answers.select_related("organisation").order_by("created_at"))
+    )
+    ticked = set(services.published_answer_ids(entry)) if kind != "lessen" else set()
     files = (
         [a for a in getattr(entry, "attachments", Attachment.objects.none()).all()]
         if kind == "lessen"
@@ -515,6 +570,8 @@ def entry_publish(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "layer": layer,
             "is_lesson": kind == "lessen",
             "files": files,
+            "all_answers": all_answers,
+            "ticked": ticked,
             "back": reverse(url_name, args=[entry.pk]),
         },
     )
@@ -528,16 +585,23 @@ def entry_withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.withdraw(request.user, entry, form.cleaned_data["reason"])
-        messages.success(request, _("The publication is withdrawn."))
+        messages.success(
+            request,
+            _("The publication is withdrawn; %(organisation)s is told why.")
+            % {"organisation": entry.organisation.name},
+        )
         return redirect(url_name, pk=entry.pk)
     return render(
         request,
         "learning/confirm.html",
         {
-            "title": _("Withdraw the publication of “%(title)s”?") % {"title": entry.title},
+            "title": _("Withdraw the publication of “%(title)s”?")
+            % {"title": entry.public.get("title") or entry.title},
             "explanation": _(
                 "The public text is removed from the public pages, the API and search. Partners keep reading the entry."
-            ),
+            )
+            + " "
+            + _("The organisation that wrote it is told, with your reason."),
             "button": _("Withdraw the publication"),
             "form": form,
             "back": reverse(url_name, args=[entry.pk]),

@@ -207,6 +207,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 SAMEN_MAX_UPLOAD_BYTES = int(os.environ.get("SAMEN_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = SAMEN_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = SAMEN_MAX_UPLOAD_BYTES
+# A file over the limit reaches the view cut to limit + 1 bytes, so forms can say so.
+FILE_UPLOAD_HANDLERS = [
+    "samen.core.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Imported files are parsed in a child process under these ceilings (samen.core.safeload,
 # docs/operations.md): wall-clock seconds and address space in MB. SAMEN_IMPORT_LIMITS
 # (a dict of safeload.Limits fields) narrows or widens the other bounds.
