@@ -35,6 +35,7 @@ from samen.plan.models import AgeGroup, ExploitationForm
 
 from . import detection, snapshots, visibility
 from .disclosure import SUPPRESSED_MARK, Protection, Relation, protect
+from .figure_text import number
 from .models import Register
 
 #: What a suppressed cell shows (docs/disclosure-control.md: one mark for every hidden cell).
@@ -59,13 +60,6 @@ class Shown:
         if self.missing:
             return _("n/a")
         return MARK if self.value is None else number(self.value)
-
-
-def number(value: float) -> str:
-    """A whole number with the thousands separator of the active language (1.372; 1,372)."""
-    from django.utils.formats import number_format
-
-    return number_format(round(value), use_l10n=True, force_grouping=True)
 
 
 MISSING = Shown(None, missing=True)
