@@ -198,8 +198,8 @@ def test_the_approval_page_previews_suppressed_figures_and_only_its_post_approve
     page = client.get(f"/impact/publicatie/{p.pk}/approve")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "·" in html and ">4<" not in html
-    assert ">210<" in html  # 2020's total, published as it is
+    assert "·" in html and ">4<" not in html and ">4 <" not in html
+    assert '>210 <span class="samen-cell-meta">nieuw</span>' in html  # 2020's total, new
     p.refresh_from_db()
     assert p.state == "proposed"
     response = client.post(f"/impact/publicatie/{p.pk}/approve", {"reason": ""})

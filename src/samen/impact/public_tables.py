@@ -51,6 +51,7 @@ class Shown:
     value: int | None
     derived: bool = False
     missing: bool = False  # no figure at all (the register did not count that year)
+    new: bool = False  # in a publication preview: not public yet, becomes public with it
 
     @property
     def suppressed(self) -> bool:

@@ -89,12 +89,16 @@ def register_detail(request: HttpRequest, code: str) -> HttpResponse:
     if refused := _workspace(request):
         return refused
     register = get_object_or_404(Register.objects.select_related("organisation"), code=code)
+    table = registrations_queries.register_table(request.user, register)
     return render(
         request,
         "impact/registrations/register.html",
         {
             "register": register,
-            "table": registrations_queries.register_table(request.user, register),
+            "table": table,
+            "unpublished": registrations_queries.year_spans(
+                row.year for row in table.rows if not row.published
+            ),
             "proposals": registrations_queries.proposals_of(register),
         },
     )
