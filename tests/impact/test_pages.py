@@ -122,11 +122,18 @@ def test_the_analyst_links_registrations_to_an_estimate_and_removes_the_link(cli
     client.force_login(_user("viewer"))
     assert client.post("/effect/opsporingsgraad", data).status_code == 403
     client.force_login(_user("analyst"))
-    assert client.post("/effect/opsporingsgraad", data).status_code == 302
+    first = client.post("/effect/opsporingsgraad", data)
+    # the definitions differ: both side by side, a warning, and a box to tick
+    assert first.status_code == 400
+    assert not DetectionLink.objects.filter(register=comensha).exists()
+    shown = first.content.decode()
+    assert "Populatiedefinities naast elkaar" in shown
+    assert "De populatiedefinities verschillen" in shown and 'name="confirm"' in shown
+    assert client.post("/effect/opsporingsgraad", data | {"confirm": "on"}).status_code == 302
     link = DetectionLink.objects.get(register=comensha)
     page = client.get("/effect/opsporingsgraad").content.decode()
     assert "1.372" in page and "27 %" in page  # CoMensha 2019 / 5,000
-    again = client.post("/effect/opsporingsgraad", data)
+    again = client.post("/effect/opsporingsgraad", data | {"confirm": "on"})
     assert again.status_code == 400 and "al aan deze schatting gekoppeld" in again.content.decode()
     assert client.post(f"/effect/opsporingsgraad/{link.pk}/verwijderen").status_code == 302
     assert not DetectionLink.objects.filter(pk=link.pk).exists()

@@ -111,6 +111,7 @@ class Estimate:
     exploitation_form: Any = None
     age_group: Any = None
     per_year: bool = True
+    population: str = ""  # the population definition the estimate is of
 
     @property
     def period(self) -> str:
@@ -330,6 +331,7 @@ def _estimates() -> list[Estimate]:
             upper=None if e.upper is None else float(e.upper),
             method=e.method,
             source_url=e.source_url,
+            population=e.population_definition,
         )
         for e in visibility.visible_external_estimates(None)
     ]
@@ -351,6 +353,7 @@ def _estimates() -> list[Estimate]:
                 exploitation_form=run.dataset.exploitation_form,
                 age_group=run.dataset.age_group,
                 per_year=run.dataset.period_start == run.dataset.period_end,
+                population=run.dataset.population_definition,
             )
         )
     out.sort(key=lambda e: (e.year_from, e.year_to, e.kind))

@@ -73,6 +73,13 @@ class DetectionLinkForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    confirm = forms.BooleanField(
+        label=_(
+            "I have compared both population definitions and periods: the registrations "
+            "and the estimate count the same population."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -157,11 +157,13 @@ def detection_rates(request: HttpRequest) -> HttpResponse:
         if form is None:
             return _forbidden(request, _("Only analysts link registrations to an estimate."))
         if form.is_valid():
+            check = detection.check_link(form.cleaned_data["register"], **form.chosen())
             try:
                 detection.create_link(
                     request.user,
                     form.cleaned_data["register"],
                     note=form.cleaned_data["note"],
+                    confirmed=form.cleaned_data["confirm"],
                     **form.chosen(),
                 )
             except Invalid as exc:
@@ -171,12 +173,14 @@ def detection_rates(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The registrations are linked to the estimate."))
                 return redirect("impact:detection-rates")
         status = 400
+    else:
+        check = None
     rates = detection.visible_detection_rates(request.user)
     links = list(detection.links_queryset())
     return render(
         request,
         "impact/registrations/detection.html",
-        {"rates": rates, "links": links, "form": form, "may_link": may_link},
+        {"rates": rates, "links": links, "form": form, "may_link": may_link, "check": check},
         status=status,
     )
 
