@@ -61,6 +61,12 @@ def range_text(item: Any) -> str:
 
 
 @register.filter
+def period(start: Any, end: Any) -> str:
+    """A period of years: "2013" for one year (never "2013–2013"), else "2011–2024"."""
+    return str(start) if start == end else f"{start}–{end}"
+
+
+@register.filter
 def get(mapping: Any, key: str) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
 
