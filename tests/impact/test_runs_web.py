@@ -51,6 +51,9 @@ def test_analyst_starts_a_run_follows_it_and_compares(client, world):
     assert "<html" not in done
     assert "hx-trigger" not in done
     assert "Geschat totaal: 11.418" in done
+    interval = done[done.index("(interval") :]
+    assert interval[: interval.index(")") + 1].split()[-1].endswith(")")  # no "14.214 )"
+    assert not interval[: interval.index(")")].endswith((" ", "\n"))
     assert "BCa-bootstrap, 40 herhalingen; seed 1234" in unescape(
         client.get(response["Location"]).content.decode()
     )
