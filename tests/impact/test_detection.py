@@ -179,3 +179,20 @@ def test_a_foreign_estimate_is_linked_only_with_an_explicit_confirmation_kept_in
     client.force_login(analyst)
     workspace = client.get("/effect/opsporingsgraad").content.decode()
     assert "Verenigd Koninkrijk" in workspace
+
+
+def test_the_estimate_choices_follow_the_page_language(db):
+    """English page: "6,250 a year" with the English note; Dutch page: "6.250 per jaar"
+    with the Dutch note, never the English one."""
+    from django.utils import translation
+
+    from samen.impact.registrations_forms import estimate_choices
+
+    _loaded()
+    with translation.override("en"):
+        english = " ".join(label for _value, label in estimate_choices())
+    with translation.override("nl"):
+        dutch = " ".join(label for _value, label in estimate_choices())
+    assert "6,250 a year" in english and "6.250" not in english
+    assert "6.250 per jaar" in dutch and "6,250" not in dutch
+    assert "National Rapporteur" not in dutch
