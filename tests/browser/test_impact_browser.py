@@ -96,7 +96,7 @@ def test_upload_estimate_propose_approve_and_the_public_effect_page(made_run, se
     analyst.get_by_label("Eerste jaar").fill("2013")
     analyst.get_by_label("Laatste jaar").fill("2013")
     analyst.get_by_label("Overlaptabel (CSV)").set_input_files(str(UK))
-    analyst.get_by_role("button", name="Opladen en controleren").click()
+    analyst.get_by_role("button", name="Uploaden en controleren").click()
     expect(analyst.get_by_role("heading", level=1)).to_have_text("VK 2013")
     expect(analyst.get_by_text("2744 gevallen op 6 lijsten")).to_be_visible()
     clean(analyst, "dataset page")

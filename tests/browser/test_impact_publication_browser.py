@@ -40,7 +40,9 @@ def test_propose_preview_approve_and_withdraw(people):
     main = programme.locator("main")
     expect(main).to_contain_text("·")  # the small count and its complement, hidden
     expect(main.get_by_role("cell", name="4", exact=True)).to_have_count(0)
-    expect(main.get_by_role("cell", name="210", exact=True).first).to_be_visible()
+    expect(main.get_by_role("cell", name="4 nieuw", exact=True)).to_have_count(0)
+    # every cell of this proposal becomes public with it: marked new
+    expect(main.get_by_role("cell", name="210 nieuw", exact=True).first).to_be_visible()
     clean(programme, "approval confirmation with preview")
     programme.get_by_role("button", name="Ja, publiceer deze cijfers").click()
     expect(programme.get_by_text("Goedgekeurd: deze cijfers zijn nu openbaar")).to_be_visible()

@@ -17,8 +17,8 @@ def test_analyst_uploads_runs_sparsemse_and_compares(people, settings):
     _world, login = people
     page = login("analist")
     page.goto("/analyse/overlaptabellen/")
-    page.get_by_role("link", name="Een overlaptabel opladen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Een overlaptabel opladen")
+    page.get_by_role("link", name="Een overlaptabel uploaden").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Een overlaptabel uploaden")
     assert axe_violations(page) == []
 
     # A file with an error first: the engine's message in Dutch, next to the file.
@@ -28,14 +28,14 @@ def test_analyst_uploads_runs_sparsemse_and_compares(people, settings):
     page.get_by_label("Overlaptabel (CSV)").set_input_files(
         files=[{"name": "fout.csv", "mimeType": "text/csv", "buffer": b"A,B,count\n1,0,4\n0,1,x\n"}]
     )
-    page.get_by_role("button", name="Opladen en controleren").click()
+    page.get_by_role("button", name="Uploaden en controleren").click()
     expect(page.locator("#file-problems")).to_contain_text(
         "rij 3, kolom 'count': 'x' is geen niet-negatief geheel getal"
     )
     assert axe_violations(page) == []
 
     page.get_by_label("Overlaptabel (CSV)").set_input_files(str(UK))
-    page.get_by_role("button", name="Opladen en controleren").click()
+    page.get_by_role("button", name="Uploaden en controleren").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("VK 2013")
     expect(page.get_by_text("2744 gevallen op 6 lijsten")).to_be_visible()
 

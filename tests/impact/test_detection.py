@@ -56,16 +56,19 @@ def test_the_analyst_links_explicitly_and_only_where_registrations_exist(db):
     estimate = ExternalEstimate.objects.get(period_start=2018)
     with pytest.raises(Denied):
         detection.create_link(viewer, comensha, external_estimate=estimate)
+    # CoMensha's definition is not the estimate's, and it has no 2018 count: confirm
+    with pytest.raises(Invalid, match="bevestig"):
+        detection.create_link(analyst, comensha, external_estimate=estimate)
     link = detection.create_link(
-        analyst, comensha, external_estimate=estimate, note="same population"
+        analyst, comensha, external_estimate=estimate, note="same population", confirmed=True
     )
     assert link.created_by == analyst
     with pytest.raises(Invalid, match="al aan deze schatting gekoppeld"):
-        detection.create_link(analyst, comensha, external_estimate=estimate)
+        detection.create_link(analyst, comensha, external_estimate=estimate, confirmed=True)
     # A register without a count in the estimate's period cannot be linked.
     empty = Register.objects.create(code="empty", name_nl="Leeg")
     with pytest.raises(Invalid, match="geen registraties"):
-        detection.create_link(analyst, empty, external_estimate=estimate)
+        detection.create_link(analyst, empty, external_estimate=estimate, confirmed=True)
     rates = [
         d
         for d in detection.detection_rates(detection.links_queryset(), Registration.objects.all())
@@ -90,7 +93,7 @@ def test_an_estimation_run_over_two_years_uses_the_registrations_summed_over_the
         dataset=dataset, method="loglinear", state="done", estimate=9000, lower=7000, upper=12000
     )
     nrm = Register.objects.get(code="nrm")
-    link = detection.create_link(analyst, nrm, run=run)
+    link = detection.create_link(analyst, nrm, run=run, confirmed=True)
     (rate,) = [
         d
         for d in detection.detection_rates(detection.links_queryset(), Registration.objects.all())
@@ -103,7 +106,7 @@ def test_an_estimation_run_over_two_years_uses_the_registrations_summed_over_the
     # A run without a result cannot be linked.
     queued = EstimationRun.objects.create(dataset=dataset, method="independence")
     with pytest.raises(Invalid, match="nog geen uitkomst"):
-        detection.create_link(analyst, nrm, run=queued)
+        detection.create_link(analyst, nrm, run=queued, confirmed=True)
 
 
 def test_a_published_run_and_its_rate_reach_the_public_tables(db):
@@ -119,10 +122,77 @@ def test_a_published_run_and_its_rate_reach_the_public_tables(db):
     run = EstimationRun.objects.create(
         dataset=dataset, method="sparsemse", state="done", estimate=4000, lower=3000, upper=5500
     )
-    detection.create_link(analyst, Register.objects.get(code="comensha"), run=run)
+    detection.create_link(analyst, Register.objects.get(code="comensha"), run=run, confirmed=True)
     assert all(e.kind == "external" for e in published_tables().estimates)  # not yet
     PublicationProposal.objects.create(run=run, state="approved")
     t = published_tables()
     assert [e.estimate for e in t.estimates if e.kind == "run"] == [4000]
     (rate,) = [r for r in t.rates if r.rate.kind == "run"]
     assert (rate.registered, rate.rate.period) == (1013, "2020")
+
+
+def test_a_foreign_estimate_is_linked_only_with_an_explicit_confirmation_kept_in_the_audit(
+    db, client
+):
+    """A UK estimate (population "… Verenigd Koninkrijk, 2013") against Dutch registrations:
+    the definitions differ, so linking needs the analyst's confirmation, and the audit
+    trail keeps what was confirmed. The estimate's population shows with its rate."""
+    from samen.accounts.models import User
+    from samen.core.models import AuditEvent
+    from samen.impact.models import EstimationRun, OverlapDataset
+
+    _loaded()
+    analyst = User.objects.create_user("a", password="x" * 12, role="analyst")
+    uk = OverlapDataset.objects.create(
+        name="UK 2013",
+        period_start=2019,
+        period_end=2019,
+        content="A,B,count\n",
+        population_definition="Slachtoffers van moderne slavernij, Verenigd Koninkrijk, 2013",
+    )
+    run = EstimationRun.objects.create(
+        dataset=uk, method="sparsemse", state="done", estimate=11418, lower=9000, upper=14000
+    )
+    comensha = Register.objects.get(code="comensha")
+    check = detection.check_link(comensha, run=run)
+    assert "Verenigd Koninkrijk" in check.estimate_definition
+    assert check.register_definition == comensha.definition
+    assert any("populatiedefinities verschillen" in c for c in check.concerns)
+    with pytest.raises(Invalid, match="bevestig"):
+        detection.create_link(analyst, comensha, run=run)
+    assert not DetectionLink.objects.filter(run=run).exists()
+    link = detection.create_link(analyst, comensha, run=run, confirmed=True)
+    event = AuditEvent.objects.filter(verb="link").latest("pk")
+    assert any("verschillen" in c for c in event.after["confirmed_despite"])
+    (rate,) = [
+        d
+        for d in detection.detection_rates(detection.links_queryset(), Registration.objects.all())
+        if d.link_id == link.pk
+    ]
+    assert "Verenigd Koninkrijk" in rate.population
+    # published, the Effect page says whose estimate it is, beside the rate and the estimate
+    from samen.impact.models import PublicationProposal
+
+    PublicationProposal.objects.create(run=run, state="approved")
+    page = client.get("/effect/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert page.count("Schatting van: Slachtoffers van moderne slavernij, Verenigd Koninkrijk") >= 2
+    client.force_login(analyst)
+    workspace = client.get("/effect/opsporingsgraad").content.decode()
+    assert "Verenigd Koninkrijk" in workspace
+
+
+def test_the_estimate_choices_follow_the_page_language(db):
+    """English page: "6,250 a year" with the English note; Dutch page: "6.250 per jaar"
+    with the Dutch note, never the English one."""
+    from django.utils import translation
+
+    from samen.impact.registrations_forms import estimate_choices
+
+    _loaded()
+    with translation.override("en"):
+        english = " ".join(label for _value, label in estimate_choices())
+    with translation.override("nl"):
+        dutch = " ".join(label for _value, label in estimate_choices())
+    assert "6,250 a year" in english and "6.250" not in english
+    assert "6.250 per jaar" in dutch and "6,250" not in dutch
+    assert "National Rapporteur" not in dutch

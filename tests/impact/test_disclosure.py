@@ -172,7 +172,7 @@ def test_a_configurable_threshold_and_protection_width():
     assert hi - lo >= 25
 
 
-def test_zeros_are_published_unless_they_sit_in_a_small_group():
+def test_zeros_are_suppressed_like_any_small_count():
     # organ removal: 3 victims, all adults; labour: 40 victims, no minors
     values = {
         "organ": 3, "organ:minor": 0, "organ:young": 0, "organ:adult": 3,
@@ -191,24 +191,36 @@ def test_zeros_are_published_unless_they_sit_in_a_small_group():
 
     result = protect(values, relations)
 
-    # the zeros of the small group would tell that all three were adults
-    assert {"organ:young", "organ:adult", "organ"} <= result.primary
-    # a zero in a large group is a fact about 40 people and is published as 0 ...
-    assert result.published["labour:minor"] == 0
-    assert result.published["minor"] == 0
-    # ... and so is the small group's zero that "no minors at all" already implies
-    assert "organ:minor" not in result.suppressed
+    # every cell below the threshold is primary, 0 included: a 0 is never shown
+    zeros_and_small = {c for c, v in values.items() if v < 10}
+    assert zeros_and_small == result.primary
+    assert all(result.published[c] is None for c in zeros_and_small)
+    assert 0 not in result.published.values()
     assert_protected(result, relations, values)
 
 
-def test_an_empty_table_is_published_as_zeros():
+def test_a_derived_zero_remainder_is_suppressed_and_cannot_be_worked_out():
+    # a year's total minus the forms given: "not specified" is 0 (forms sum to the total)
+    values = {"total": 120, "sexual": 70, "labour": 38, "criminal": 12, "rest": 0}
+    relations = [Relation("total", ("sexual", "labour", "criminal", "rest"))]
+
+    result = protect(values, relations)
+
+    assert result.published["rest"] is None
+    assert "rest" in result.primary
+    lo, hi = attack(result, relations)["rest"]
+    assert hi - lo >= 10
+    assert_protected(result, relations, values)
+
+
+def test_an_empty_table_is_suppressed_whole():
     values = {"all": 0, "a": 0, "b": 0}
     relations = [Relation("all", ("a", "b"))]
 
     result = protect(values, relations)
 
-    assert result.suppressed == frozenset()
-    assert result.published == values
+    assert result.suppressed == frozenset(values)
+    assert all(v is None for v in result.published.values())
 
 
 def test_a_table_where_everything_is_small_is_suppressed_whole():
@@ -236,9 +248,7 @@ def test_random_tables_survive_the_attack(seed):
 
     result = protect(values, relations)
 
-    assert result.primary == {c for c, v in values.items() if 0 < v < 10} | {
-        c for c in result.primary if values[c] == 0
-    }
+    assert result.primary == {c for c, v in values.items() if v < 10}
     assert_protected(result, relations, values)
 
 

@@ -122,11 +122,18 @@ def test_the_analyst_links_registrations_to_an_estimate_and_removes_the_link(cli
     client.force_login(_user("viewer"))
     assert client.post("/effect/opsporingsgraad", data).status_code == 403
     client.force_login(_user("analyst"))
-    assert client.post("/effect/opsporingsgraad", data).status_code == 302
+    first = client.post("/effect/opsporingsgraad", data)
+    # the definitions differ: both side by side, a warning, and a box to tick
+    assert first.status_code == 400
+    assert not DetectionLink.objects.filter(register=comensha).exists()
+    shown = first.content.decode()
+    assert "Populatiedefinities naast elkaar" in shown
+    assert "De populatiedefinities verschillen" in shown and 'name="confirm"' in shown
+    assert client.post("/effect/opsporingsgraad", data | {"confirm": "on"}).status_code == 302
     link = DetectionLink.objects.get(register=comensha)
     page = client.get("/effect/opsporingsgraad").content.decode()
     assert "1.372" in page and "27 %" in page  # CoMensha 2019 / 5,000
-    again = client.post("/effect/opsporingsgraad", data)
+    again = client.post("/effect/opsporingsgraad", data | {"confirm": "on"})
     assert again.status_code == 400 and "al aan deze schatting gekoppeld" in again.content.decode()
     assert client.post(f"/effect/opsporingsgraad/{link.pk}/verwijderen").status_code == 302
     assert not DetectionLink.objects.filter(pk=link.pk).exists()
@@ -191,3 +198,48 @@ def test_query_counts_do_not_grow_with_the_data(client, loaded, url):
     _scale(10)
     first_10, then_10 = _queries(client, url), _queries(client, url)
     assert (first_1, then_1) == (first_10, then_10)
+
+
+def test_the_workspace_and_the_preview_say_what_is_not_published_yet(client, loaded):
+    """Figures imported after the approval are not public: the workspace says which years
+    wait ("nog niet gepubliceerd: 2021–2022"), per year on the register's page, and the
+    proposal's preview marks the cells that become public as new, the rest not."""
+    from samen.impact import publication
+
+    register = Register.objects.get(code="comensha")
+    forms = {f.code: f for f in ExploitationForm.objects.all()}
+    for year in (2021, 2022):
+        Registration.objects.create(
+            register=register, year=year, exploitation_form=forms["sexual"], count=300
+        )
+    analyst = _user("analyst")
+    client.force_login(analyst)
+    listing = client.get("/effect/registraties").content.decode()
+    row = listing[listing.index("Aanmeldingen bij CoMensha") :]
+    row = row[: row.index("</tr>")]
+    assert "gepubliceerd" in row and "nog niet gepubliceerd: 2021–2022" in row
+    detail = client.get("/effect/registraties/comensha").content.decode()
+    assert "nog niet gepubliceerd: 2021–2022" in detail
+    year_rows = {
+        year: detail[detail.index(f">{year}</th>") :][
+            : detail[detail.index(f">{year}</th>") :].index("</tr>")
+        ]
+        for year in (2020, 2021)
+    }
+    assert "nog niet gepubliceerd" in year_rows[2021]
+    assert "nog niet gepubliceerd" not in year_rows[2020]
+    assert "(2021–2021)" not in detail
+
+    p = publication.propose_registrations(analyst, register, 2021, 2022)
+    client.force_login(_user("programme"))
+    page = client.get(f"/impact/publicatie/{p.pk}").content.decode()
+    by_form = page[page.index("Aanmeldingen bij CoMensha: per uitbuitingsvorm") :]
+    by_form = by_form[: by_form.index("</table>")]
+    new_rows = [tr for tr in by_form.split("<tr")[1:] if ">2021</th>" in tr or ">2022</th>" in tr]
+    assert len(new_rows) == 2 and all(tr.count("nieuw") >= 2 for tr in new_rows)
+    assert "nieuw" not in by_form.split(">2021</th>")[0]  # 2017 and 2020: public already
+    # the year totals were public already: not marked
+    totals = page[page.index("Geregistreerde vermoedelijke slachtoffers per jaar, per register") :]
+    totals = totals[: totals.index("</table>")]
+    assert ">2021</th>" in totals and "nieuw" not in totals
+    assert "wordt openbaar als dit voorstel wordt goedgekeurd" in page

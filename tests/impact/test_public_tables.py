@@ -78,3 +78,45 @@ def approve_again(register):
     PublicationProposal.objects.filter(register=register, state="approved").update(
         decided_at=timezone.now()
     )
+
+
+def test_a_derived_zero_not_specified_cell_shows_the_mark_on_the_effect_page(loaded, client):
+    """CoMensha 2021 by form, the forms adding up to the total: "Not specified" is 0,
+    derived as the total minus the forms. It is below the threshold and is shown as the
+    mark, never as 0, right under the legend that says so."""
+    import re
+
+    from django.utils.html import strip_tags
+
+    register = Register.objects.get(code="comensha")
+    total = Registration.objects.get(
+        register=register, year=2021, exploitation_form=None, age_group=None, gender=""
+    ).count
+    forms = {f.code: f for f in ExploitationForm.objects.all()}
+    split = {"sexual": total // 2, "labour": total // 4}
+    split["criminal"] = total - sum(split.values())  # the forms add up to the total
+    for code, n in split.items():
+        Registration.objects.create(
+            register=register, year=2021, exploitation_form=forms[code], count=n
+        )
+    approve_again(register)
+    t = published_tables(threshold=10)
+    form = {tb.register.code: tb for tb in t.by_form}["comensha"]
+    row = next(r for r in form.rows if r.year == 2021)
+    rest = row.cells[[c.code for c in form.columns].index(REST)]
+    assert rest.suppressed and str(rest) == MARK
+
+    page = client.get("/effect/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    cells = []
+    for table in re.findall(r"<table.*?</table>", page, re.S):
+        if "Niet gespecificeerd" not in table or "Seksuele uitbuiting" not in table:
+            continue
+        head = [strip_tags(h).strip() for h in re.findall(r"<th scope=\"col\".*?</th>", table)]
+        for tr in re.findall(r"<tr.*?</tr>", table, re.S):
+            if re.search(r">2021<", tr):
+                cells = [strip_tags(c).strip() for c in re.findall(r"<td.*?</td>", tr, re.S)]
+                shown = dict(zip(head[1:], cells, strict=True))
+    assert cells, "the 2021 row by form is on the Effect page"
+    assert shown["Niet gespecificeerd"] == MARK
+    assert "0" not in cells
+    assert "nooit 0" not in page  # the legend now says that 0 is hidden too

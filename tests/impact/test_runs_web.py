@@ -51,6 +51,9 @@ def test_analyst_starts_a_run_follows_it_and_compares(client, world):
     assert "<html" not in done
     assert "hx-trigger" not in done
     assert "Geschat totaal: 11.418" in done
+    interval = done[done.index("(interval") :]
+    assert interval[: interval.index(")") + 1].split()[-1].endswith(")")  # no "14.214 )"
+    assert not interval[: interval.index(")")].endswith((" ", "\n"))
     assert "BCa-bootstrap, 40 herhalingen; seed 1234" in unescape(
         client.get(response["Location"]).content.decode()
     )
@@ -182,3 +185,21 @@ def test_ids_beyond_the_database_answer_404_not_an_error(client, world):
     ):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/analyse/schattingen/{huge}/annuleren/").status_code == 404
+
+
+def test_counts_periods_and_words_read_as_dutch(client, world):
+    """2744 is written 2.744; a one-year period is "2013", never "2013–2013"; the lists
+    follow "op de lijsten" after a space; "uploaden", not "opladen"."""
+    dataset = upload(world.users.analyst)
+    assert dataset.observed == 2744
+    client.force_login(world.users.analyst)
+    detail = client.get(reverse("impact:overlap-dataset", args=[dataset.pk])).content.decode()
+    listing = client.get(reverse("impact:overlap-datasets")).content.decode()
+    form = client.get(reverse("impact:estimation-run-create", args=[dataset.pk])).content.decode()
+    compare = client.get(reverse("impact:estimation-compare", args=[dataset.pk])).content.decode()
+    for page in (detail, listing, form, compare):
+        assert "2.744" in page and "2744" not in page
+    assert "op de lijsten " in form and "op de lijsten<" not in form
+    home = client.get("/").content.decode()
+    assert "2013–2013" not in home and "(2013)" in home
+    assert "opladen" not in listing.lower() and "uploaden" in listing.lower()

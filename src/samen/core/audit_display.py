@@ -156,6 +156,7 @@ LABELS: dict[str, Promise] = {
     "exploitation_form": gettext_lazy("exploitation form"),
     "age_group": gettext_lazy("age group"),
     "cancel_requested": gettext_lazy("cancellation requested"),
+    "confirmed_despite": gettext_lazy("linked despite"),
 }
 
 # State keys that hold a reference: (model, the field the state stores, what to show).

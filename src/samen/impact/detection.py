@@ -99,6 +99,7 @@ class DetectionRate:
     method: str
     source_url: str
     values: RateInterval
+    population: str = ""  # the estimate's population definition
 
     @property
     def period(self) -> str:
@@ -168,8 +169,10 @@ def detection_rates(
             if link.external_estimate_id:
                 kind, method, source = "external", link.external_estimate.method, ""
                 source = link.external_estimate.source_url
+                population = link.external_estimate.population_definition
             else:
                 kind, method, source = "run", link.run.method_label, ""
+                population = link.run.dataset.population_definition
             out.append(
                 DetectionRate(
                     link_id=link.pk,
@@ -186,6 +189,7 @@ def detection_rates(
                     method=method,
                     source_url=source,
                     values=rate_interval(registered, float(estimate), lower, upper),
+                    population=population,
                 )
             )
     out.sort(key=lambda d: (d.year_from, d.register.name, d.link_id))
@@ -224,6 +228,68 @@ def link_state(link: DetectionLink) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class LinkCheck:
+    """What an analyst compares before linking: both population definitions side by side
+    and what does not match (an empty ``concerns``: nothing to confirm)."""
+
+    register_definition: str
+    estimate_definition: str
+    estimate_period: str
+    registered_years: str
+    concerns: tuple[str, ...]
+
+
+def check_link(
+    register: Register,
+    *,
+    external_estimate: ExternalEstimate | None = None,
+    run: EstimationRun | None = None,
+) -> LinkCheck:
+    """Compare a register with an estimate: the population definitions (they differ, or
+    one is missing) and the period (years of the estimate without registrations)."""
+    from .registrations_queries import year_spans
+
+    if run is not None:
+        definition = run.dataset.population_definition
+        start, end = run.dataset.period_start, run.dataset.period_end
+        form, age = run.dataset.exploitation_form, run.dataset.age_group
+    else:
+        definition = external_estimate.population_definition if external_estimate else ""
+        start = external_estimate.period_start if external_estimate else 0
+        end = external_estimate.period_end if external_estimate else 0
+        form = age = None
+    years = set(
+        Registration.objects.filter(
+            register=register, exploitation_form=form, age_group=age, gender=""
+        ).values_list("year", flat=True)
+    )
+    concerns = []
+    if " ".join(definition.split()).casefold() != " ".join(register.definition.split()).casefold():
+        concerns.append(
+            _(
+                "The population definitions differ: check that the registrations count the "
+                "same population as the estimate (country, period, who is counted)."
+            )
+        )
+    missing = [y for y in range(start, end + 1) if y not in years]
+    if missing:
+        concerns.append(
+            _(
+                "The estimate's period (%(period)s) does not match the registrations' years: "
+                "no registrations in %(missing)s."
+            )
+            % {"period": year_spans(range(start, end + 1)), "missing": year_spans(missing)}
+        )
+    return LinkCheck(
+        register_definition=register.definition,
+        estimate_definition=definition,
+        estimate_period=year_spans(range(start, end + 1)),
+        registered_years=year_spans(years),
+        concerns=tuple(concerns),
+    )
+
+
 def create_link(
     actor: Any,
     register: Register,
@@ -231,6 +297,7 @@ def create_link(
     external_estimate: ExternalEstimate | None = None,
     run: EstimationRun | None = None,
     note: str = "",
+    confirmed: bool = False,
 ) -> DetectionLink:
     """Link a register's registrations to one estimate (exactly one of `external_estimate`
     and `run`). The registrations used are those of the estimate's own form and age group
@@ -238,7 +305,9 @@ def create_link(
 
     Raises ``Denied`` unless `actor` is an analyst, ``Invalid`` (message for the user)
     when the run has no result, the register has no registrations in the estimate's
-    period, or the same link exists.
+    period, the same link exists, or :func:`check_link` finds the population definitions
+    or the period differ and the analyst did not confirm (``confirmed``); what was
+    confirmed is kept in the audit trail.
     """
     from samen.accounts import access
 
@@ -271,6 +340,15 @@ def create_link(
                 % {"register": register.name, "start": start, "end": end}
             }
         )
+    check = check_link(register, external_estimate=external_estimate, run=run)
+    if check.concerns and not confirmed:
+        raise Invalid(
+            {
+                "confirm": _(
+                    "Compare the population definitions and confirm that you link them anyway."
+                )
+            }
+        )
     with transaction.atomic():
         link, created = DetectionLink.objects.get_or_create(
             register=register,
@@ -284,7 +362,10 @@ def create_link(
             raise Invalid(
                 {"estimate": _("These registrations are already linked to this estimate.")}
             )
-        audit.record(actor=actor, kind="create", obj=link, after=link_state(link), verb="link")
+        after = link_state(link)
+        if check.concerns:
+            after["confirmed_despite"] = list(check.concerns)
+        audit.record(actor=actor, kind="create", obj=link, after=after, verb="link")
     return link
 
 

@@ -3,10 +3,9 @@
 Every public table of victim counts passes through :func:`protect` before it leaves the
 application. It suppresses
 
-* **primary** cells: every count ``0 < value < threshold`` (totals included), and every
-  zero that is a part of a relation whose total is itself primary (in a group of fewer than
-  ``threshold`` people an empty category tells something about each of them), unless a
-  published zero above it already says the same;
+* **primary** cells: every count ``value < threshold``, 0 included (totals, and cells
+  derived as a total minus its parts, included): a published 0 says "nobody" and tells
+  something about everyone in the groups around it, so it is hidden like any small count;
 * **secondary** (complementary) cells, chosen so that no primary cell can be worked out,
   exactly or to within the protection interval, from the published cells and the additive
   relations between them (row, column and grand totals, hierarchies, and cells that several
@@ -105,8 +104,7 @@ class Protection:
         Every cell id of the input, in input order, with its value, or ``None`` where the
         cell is suppressed. Show :data:`SUPPRESSED_MARK` for ``None``, never 0.
     primary : frozenset
-        Cells suppressed because they are small (``0 < value < threshold``, or a zero in a
-        small group).
+        Cells suppressed because they are small (``value < threshold``, 0 included).
     secondary : frozenset
         Cells suppressed only so that no primary cell can be worked out from the rest.
     suppressed : frozenset
@@ -147,7 +145,7 @@ def protect(
         Every additive relation that holds between the cells (and so between published
         ones); each must hold exactly on ``values``.
     threshold : int
-        Counts ``0 < value < threshold`` are primary (default 10).
+        Counts ``value < threshold`` (0 included) are primary (default 10).
     protection : float, optional
         Width the attacker's interval of every primary cell must at least have
         (``upper - lower >= protection``, see :func:`feasible_ranges`). Defaults to
@@ -180,8 +178,7 @@ def protect(
         raise ValueError(f"protection must be positive, not {protection!r}")
     system = _System.build(values, relations)
     v = system.values
-    primary = (v > 0) & (v < threshold)
-    _small_group_zeros(system, primary)
+    primary = v < threshold
     suppressed = primary.copy()
     if primary.any():
         _complete_relations(system, suppressed, width)
@@ -325,32 +322,6 @@ class _System:
         """Relations that name any of ``cells``, ascending."""
         sub = self.by_cell[:, cells]
         return np.unique(sub.indices).astype(np.int64)
-
-
-def _small_group_zeros(system: _System, primary: NDArray[np.bool_]) -> None:
-    """Mark as primary every zero that is a part of a relation whose total is primary.
-
-    Except a zero under a published zero total: "nobody in the larger group" already says
-    it, and no suppression could hide what that published zero implies.
-    """
-    m, v, totals = system.matrix, system.values, system.totals
-    zero_primary = np.zeros_like(primary)
-    for r in np.flatnonzero(primary[totals] & (v[totals] > 0)):
-        cols = m.indices[m.indptr[r] : m.indptr[r + 1]]
-        zero_primary[cols[v[cols] == 0]] = True
-    empty = np.flatnonzero(v[totals] == 0)
-    changed = True
-    while changed:
-        changed = False
-        for r in empty:
-            if zero_primary[totals[r]]:
-                continue
-            cols = m.indices[m.indptr[r] : m.indptr[r + 1]]
-            parts = cols[(cols != totals[r]) & zero_primary[cols]]
-            if parts.size:
-                zero_primary[parts] = False
-                changed = True
-    primary |= zero_primary
 
 
 def _complete_relations(system: _System, suppressed: NDArray[np.bool_], width: float) -> None:

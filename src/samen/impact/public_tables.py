@@ -35,6 +35,7 @@ from samen.plan.models import AgeGroup, ExploitationForm
 
 from . import detection, snapshots, visibility
 from .disclosure import SUPPRESSED_MARK, Protection, Relation, protect
+from .figure_text import number
 from .models import Register
 
 #: What a suppressed cell shows (docs/disclosure-control.md: one mark for every hidden cell).
@@ -50,6 +51,7 @@ class Shown:
     value: int | None
     derived: bool = False
     missing: bool = False  # no figure at all (the register did not count that year)
+    new: bool = False  # in a publication preview: not public yet, becomes public with it
 
     @property
     def suppressed(self) -> bool:
@@ -59,13 +61,6 @@ class Shown:
         if self.missing:
             return _("n/a")
         return MARK if self.value is None else number(self.value)
-
-
-def number(value: float) -> str:
-    """A whole number with the thousands separator of the active language (1.372; 1,372)."""
-    from django.utils.formats import number_format
-
-    return number_format(round(value), use_l10n=True, force_grouping=True)
 
 
 MISSING = Shown(None, missing=True)
@@ -116,6 +111,7 @@ class Estimate:
     exploitation_form: Any = None
     age_group: Any = None
     per_year: bool = True
+    population: str = ""  # the population definition the estimate is of
 
     @property
     def period(self) -> str:
@@ -335,6 +331,7 @@ def _estimates() -> list[Estimate]:
             upper=None if e.upper is None else float(e.upper),
             method=e.method,
             source_url=e.source_url,
+            population=e.population_definition,
         )
         for e in visibility.visible_external_estimates(None)
     ]
@@ -356,6 +353,7 @@ def _estimates() -> list[Estimate]:
                 exploitation_form=run.dataset.exploitation_form,
                 age_group=run.dataset.age_group,
                 per_year=run.dataset.period_start == run.dataset.period_end,
+                population=run.dataset.population_definition,
             )
         )
     out.sort(key=lambda e: (e.year_from, e.year_to, e.kind))

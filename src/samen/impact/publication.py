@@ -273,6 +273,14 @@ def preview(p: PublicationProposal) -> Preview:
     """The public layer as it would be with `p` approved, computed by approving it inside
     a savepoint that is rolled back: the same code that builds the public output builds
     the preview, so it shows exactly what becomes public."""
+    before: set[tuple] = set()
+    if p.register_id:
+        before = {
+            (year, form or public_tables.ALL, age or public_tables.ALL)
+            for year, form, age in visibility.published_registrations()
+            .filter(register_id=p.register_id, gender="")
+            .values_list("year", "exploitation_form__code", "age_group__code")
+        }
     with transaction.atomic():
         sid = transaction.savepoint()
         try:
@@ -281,6 +289,7 @@ def preview(p: PublicationProposal) -> Preview:
             )
             after = public.figures(p.threshold)
             tables = public.tables_of(after.tables, p.register) if p.register_id else []
+            tables = [_mark_new(t, before) for t in tables]
         finally:
             transaction.savepoint_rollback(sid)
     if p.register_id:
@@ -305,6 +314,39 @@ def preview(p: PublicationProposal) -> Preview:
         [r for r in after.runs if r.pk == p.run_id],
         [r for r in after.rates if r.rate.link_id in links],
     )
+
+
+def _mark_new(table: Any, before: set[tuple]) -> Any:
+    """`table` with every cell that is not public yet marked ``new`` (`before`: the
+    (year, form, age) of the register's figures published now). A "not specified" cell is
+    new when any figure of its row is."""
+    from dataclasses import replace
+
+    all_, rest = public_tables.ALL, public_tables.REST
+
+    def key(year: int, code: str) -> tuple:
+        if table.kind == "by_form":
+            return (year, code, all_)
+        if table.kind == "by_age":
+            return (year, all_, code)
+        return (year, all_, all_)  # the register's column of the totals table
+
+    rows = []
+    for row in table.rows:
+        codes = [c.code for c in table.columns]
+        fresh = [
+            not cell.missing and code != rest and key(row.year, code) not in before
+            for code, cell in zip(codes, row.cells, strict=True)
+        ]
+        any_new = any(fresh)
+        cells = tuple(
+            replace(cell, new=True)
+            if not cell.missing and (is_new or (code == rest and any_new))
+            else cell
+            for code, cell, is_new in zip(codes, row.cells, fresh, strict=True)
+        )
+        rows.append(replace(row, cells=cells))
+    return replace(table, rows=tuple(rows))
 
 
 def proposals() -> QuerySet[PublicationProposal]:

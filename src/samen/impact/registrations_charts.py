@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from samen.documents.charts import FONT, WIDTH, Chart, render
 
-from . import snapshots
+from . import figure_text, snapshots
 from .public_tables import ALL, PublishedTables, Table, number
 
 PALETTE = ["#01689b", "#e17000", "#39870c", "#8b4a9c", "#d52b1e", "#696969", "#a90061"]
@@ -306,10 +306,8 @@ def rates(t: PublishedTables, versions: Sequence[Any]) -> Chart | None:
 
 
 def percent(value: float | None) -> str:
-    """0.2668 -> "27 %" (Dutch and English both put a space before % in samen)."""
-    if value is None:
-        return "?"
-    return f"{round(value * 100)} %"
+    """0.2668 -> "27 %" (`samen.impact.figure_text.percent`)."""
+    return figure_text.percent(value)
 
 
 @dataclass(frozen=True)

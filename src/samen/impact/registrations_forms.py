@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .figure_text import number
 from .models import EstimationRun, ExternalEstimate, Register
+from .source_notes import source_text
 
 
 class RegistrationImportForm(forms.Form):
@@ -31,6 +33,10 @@ class RegistrationImportForm(forms.Form):
     )
 
 
+def _period(start: int, end: int) -> str:
+    return str(start) if start == end else f"{start}–{end}"
+
+
 def estimate_choices() -> list[tuple[str, str]]:
     """Published estimates and finished estimation runs, as "external:<id>" / "run:<id>"."""
     out = [
@@ -38,9 +44,9 @@ def estimate_choices() -> list[tuple[str, str]]:
             f"external:{e.pk}",
             _("Published estimate %(period)s: %(value)s a year (%(method)s)")
             % {
-                "period": f"{e.period_start}–{e.period_end}",
-                "value": f"{e.estimate_per_year:,}".replace(",", "."),
-                "method": e.method,
+                "period": _period(e.period_start, e.period_end),
+                "value": number(e.estimate_per_year),
+                "method": source_text(e.method),
             },
         )
         for e in ExternalEstimate.objects.all()
@@ -55,8 +61,8 @@ def estimate_choices() -> list[tuple[str, str]]:
             % {
                 "dataset": run.dataset.name,
                 "method": run.method_label,
-                "value": f"{round(run.estimate):,}".replace(",", "."),
-                "period": f"{run.dataset.period_start}–{run.dataset.period_end}",
+                "value": number(run.estimate),
+                "period": _period(run.dataset.period_start, run.dataset.period_end),
             },
         )
         for run in runs
@@ -72,6 +78,13 @@ class DetectionLinkForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I have compared both population definitions and periods: the registrations "
+            "and the estimate count the same population."
+        ),
+        required=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -22,11 +22,30 @@ class RegisterSummary:
     first_year: int | None
     last_year: int | None
     published: bool
+    unpublished_years: tuple[int, ...] = ()  # years with figures not public (yet)
+
+    @property
+    def unpublished(self) -> str:
+        """The years not yet published, as spans: "2021–2023", "2019, 2021–2023"."""
+        return year_spans(self.unpublished_years)
+
+
+def year_spans(years: Any) -> str:
+    """Years as spans of consecutive years: (2019, 2021, 2022, 2023) -> "2019, 2021–2023";
+    one year alone is the year ("2013", never "2013–2013")."""
+    spans: list[list[int]] = []
+    for y in sorted(set(years)):
+        if spans and y == spans[-1][1] + 1:
+            spans[-1][1] = y
+        else:
+            spans.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
 def register_summaries(user: Any) -> list[RegisterSummary]:
-    """Every register with how many counts `user` may see, their years, and whether an
-    approved publication covers it. Three queries."""
+    """Every register with how many counts `user` may see, their years, whether an
+    approved publication covers it and which years hold figures not published (yet).
+    Four queries."""
     stats = {
         row["register"]: row
         for row in visibility.visible_registrations(user)
@@ -38,6 +57,14 @@ def register_summaries(user: Any) -> list[RegisterSummary]:
         .filter(register__isnull=False)
         .values_list("register_id", flat=True)
     )
+    waiting: dict[int, set[int]] = {}
+    for register_id, year in (
+        visibility.visible_registrations(user)
+        .exclude(pk__in=visibility.published_registrations().values("pk"))
+        .values_list("register_id", "year")
+        .distinct()
+    ):
+        waiting.setdefault(register_id, set()).add(year)
     return [
         RegisterSummary(
             register=r,
@@ -45,6 +72,7 @@ def register_summaries(user: Any) -> list[RegisterSummary]:
             first_year=stats.get(r.pk, {}).get("first"),
             last_year=stats.get(r.pk, {}).get("last"),
             published=r.pk in approved,
+            unpublished_years=tuple(sorted(waiting.get(r.pk, ()))),
         )
         for r in Register.objects.select_related("organisation")
     ]
@@ -54,6 +82,7 @@ def register_summaries(user: Any) -> list[RegisterSummary]:
 class YearRow:
     year: int
     cells: list[Registration | None]  # one per column
+    published: bool = True  # every figure of the year is public
 
 
 @dataclass(frozen=True)
@@ -65,7 +94,8 @@ class RegisterTable:
 
 def register_table(user: Any, register: Register) -> RegisterTable:
     """Years down; total, forms and age groups across (blank where nothing was counted);
-    other cells (form x age, gender) listed separately. Three queries."""
+    other cells (form x age, gender) listed separately; whether each year is public.
+    Four queries."""
     forms = list(ExploitationForm.objects.all())
     ages = list(AgeGroup.objects.all())
     columns = [("total", None, None)]
@@ -77,6 +107,13 @@ def register_table(user: Any, register: Register) -> RegisterTable:
         .filter(register=register)
         .select_related("exploitation_form", "age_group")
         .order_by("year", "exploitation_form__order", "age_group__order", "gender")
+    )
+    waiting = set(
+        visibility.visible_registrations(user)
+        .filter(register=register)
+        .exclude(pk__in=visibility.published_registrations().values("pk"))
+        .values_list("year", flat=True)
+        .distinct()
     )
     for r in rows:
         if r.gender or (r.exploitation_form_id and r.age_group_id):
@@ -95,7 +132,7 @@ def register_table(user: Any, register: Register) -> RegisterTable:
     return RegisterTable(
         columns=labels,
         rows=[
-            YearRow(year, [cells.get(c) for c in columns])
+            YearRow(year, [cells.get(c) for c in columns], year not in waiting)
             for year, cells in sorted(by_year.items())
         ],
         other=other,

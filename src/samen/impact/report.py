@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import public_tables, publication
+from . import figure_text, public_tables, publication
 from .source_notes import source_text
 
 if TYPE_CHECKING:
@@ -39,14 +38,6 @@ def source(r: ReportingRound, layer: str) -> Any:
     if layer != "public":
         data["awaiting"] = publication.awaiting_decision().count()
     return data
-
-
-def _n(value: float | None) -> str:
-    return "—" if value is None else number_format(round(value), 0, force_grouping=True)
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{number_format(value * 100, 0)} %"
 
 
 def sections(ctx: ReportContext) -> list[Section]:
@@ -80,7 +71,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     if tables.registers:
         latest = tables.totals.rows[-1]
         shown = [
-            f"{column.label}: {cell}"
+            f"{column.label}: {figure_text.cell_text(cell)}"
             for column, cell in zip(tables.totals.columns, latest.cells, strict=True)
         ]
         section.paragraphs.append(
@@ -91,7 +82,10 @@ def sections(ctx: ReportContext) -> list[Section]:
             Table(
                 _("Registered presumed victims per year and register"),
                 [_("Year"), *(c.label for c in tables.totals.columns)],
-                [[str(row.year), *(str(c) for c in row.cells)] for row in tables.totals.rows],
+                [
+                    [str(row.year), *(figure_text.cell_text(c) for c in row.cells)]
+                    for row in tables.totals.rows
+                ],
             )
         )
     runs = [e for e in tables.estimates if e.kind == "run"]
@@ -100,23 +94,26 @@ def sections(ctx: ReportContext) -> list[Section]:
         e = latest_estimate
         section.paragraphs.append(
             _(
-                "Latest published estimate (%(period)s): %(estimate)s victims, interval "
-                "%(lower)s to %(upper)s; method: %(method)s."
+                "Latest published estimate of the number of victims (%(period)s): "
+                "%(estimate)s; method: %(method)s."
             )
             % {
                 "period": e.period,
-                "estimate": _n(e.estimate),
-                "lower": _n(e.lower),
-                "upper": _n(e.upper),
+                "estimate": figure_text.estimate_text(e),
                 "method": source_text(e.method),
             }
         )
         section.tables.append(
             Table(
                 _("Estimated number of victims, with interval and method"),
-                [_("Period"), _("Estimate"), _("Lower bound"), _("Upper bound"), _("Method")],
+                [_("Period"), _("Estimate"), _("Interval"), _("Method")],
                 [
-                    [x.period, _n(x.estimate), _n(x.lower), _n(x.upper), source_text(x.method)]
+                    [
+                        x.period,
+                        figure_text.estimate_value(x),
+                        figure_text.range_text(x.lower, x.upper),
+                        source_text(x.method),
+                    ]
                     for x in tables.estimates
                 ],
             )
@@ -130,24 +127,22 @@ def sections(ctx: ReportContext) -> list[Section]:
                 [
                     d.period,
                     d.register.name,
-                    public_tables.MARK if hidden else _n(rate.registered),
-                    _n(d.estimate),
-                    public_tables.MARK if hidden else _pct(d.values.rate),
-                    public_tables.MARK
-                    if hidden
-                    else f"{_pct(d.values.rate_lower)} – {_pct(d.values.rate_upper)}",
+                    public_tables.MARK if hidden else figure_text.number(rate.registered),
+                    figure_text.count_text(d.estimate, d.lower, d.upper),
+                    public_tables.MARK if hidden else figure_text.rate_text(d.values),
+                    public_tables.MARK if hidden else figure_text.dark_text(d.values),
                 ]
             )
         section.tables.append(
             Table(
                 _("Detection rate: registered ÷ estimated victims"),
                 [
-                    _("Period"),
-                    _("Registry"),
+                    _("Year"),
+                    _("Register"),
                     _("Registered"),
-                    _("Estimated"),
-                    _("Detection rate"),
-                    _("Interval"),
+                    _("Estimated (interval)"),
+                    _("Detection rate (interval)"),
+                    _("Dark number (interval)"),
                 ],
                 rows,
             )
@@ -156,6 +151,7 @@ def sections(ctx: ReportContext) -> list[Section]:
         _(
             "· = not published, to protect privacy: the count is below %(threshold)s, or it "
             "is hidden so that such a count cannot be worked out from the other figures. "
+            "* = derived: computed from published totals and percentages. "
             "Counts of different registers use different definitions and are not added up."
         )
         % {"threshold": tables.threshold}

@@ -89,12 +89,16 @@ def register_detail(request: HttpRequest, code: str) -> HttpResponse:
     if refused := _workspace(request):
         return refused
     register = get_object_or_404(Register.objects.select_related("organisation"), code=code)
+    table = registrations_queries.register_table(request.user, register)
     return render(
         request,
         "impact/registrations/register.html",
         {
             "register": register,
-            "table": registrations_queries.register_table(request.user, register),
+            "table": table,
+            "unpublished": registrations_queries.year_spans(
+                row.year for row in table.rows if not row.published
+            ),
             "proposals": registrations_queries.proposals_of(register),
         },
     )
@@ -153,11 +157,13 @@ def detection_rates(request: HttpRequest) -> HttpResponse:
         if form is None:
             return _forbidden(request, _("Only analysts link registrations to an estimate."))
         if form.is_valid():
+            check = detection.check_link(form.cleaned_data["register"], **form.chosen())
             try:
                 detection.create_link(
                     request.user,
                     form.cleaned_data["register"],
                     note=form.cleaned_data["note"],
+                    confirmed=form.cleaned_data["confirm"],
                     **form.chosen(),
                 )
             except Invalid as exc:
@@ -167,12 +173,14 @@ def detection_rates(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The registrations are linked to the estimate."))
                 return redirect("impact:detection-rates")
         status = 400
+    else:
+        check = None
     rates = detection.visible_detection_rates(request.user)
     links = list(detection.links_queryset())
     return render(
         request,
         "impact/registrations/detection.html",
-        {"rates": rates, "links": links, "form": form, "may_link": may_link},
+        {"rates": rates, "links": links, "form": form, "may_link": may_link, "check": check},
         status=status,
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from samen.impact import figure_text
 from samen.impact.public_tables import MARK, Column, Row, Shown, Table, number, published_tables
 from samen.impact.registrations_charts import percent
 
@@ -24,6 +25,45 @@ def count(value: Any) -> str:
 @register.filter
 def pct(value: Any) -> str:
     return percent(value)
+
+
+@register.filter
+def rate_text(values: Any) -> str:
+    """A detection rate with its interval, as the report writes it too."""
+    return figure_text.rate_text(values)
+
+
+@register.filter
+def dark_text(values: Any) -> str:
+    return figure_text.dark_text(values)
+
+
+@register.filter
+def count_text(item: Any) -> str:
+    """An estimate's count with its interval (anything with estimate, lower, upper)."""
+    return figure_text.count_text(item.estimate, item.lower, item.upper)
+
+
+@register.filter
+def estimate_text(estimate: Any) -> str:
+    """An estimate with its interval and "a year" when per year, as the report writes it."""
+    return figure_text.estimate_text(estimate)
+
+
+@register.filter
+def estimate_value(estimate: Any) -> str:
+    return figure_text.estimate_value(estimate)
+
+
+@register.filter
+def range_text(item: Any) -> str:
+    return figure_text.range_text(item.lower, item.upper)
+
+
+@register.filter
+def period(start: Any, end: Any) -> str:
+    """A period of years: "2013" for one year (never "2013–2013"), else "2011–2024"."""
+    return str(start) if start == end else f"{start}–{end}"
 
 
 @register.filter
