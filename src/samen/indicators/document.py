@@ -307,7 +307,9 @@ def write_indicators(action: Any, indicators: tuple[IndicatorData, ...]) -> None
     """Make the action's indicators equal to `indicators`: by code, so that the
     values reported on an indicator stay with it when its definition changes.
     An indicator absent from the list is removed with its values (the plan
-    import shows this in its preview before anything is written)."""
+    import shows this in its preview before anything is written), unless it has
+    values in a published round: then it is kept, no longer in use, so that the
+    published report does not change."""
     from .models import Indicator, Target
 
     existing = {i.code: i for i in Indicator.objects.filter(action=action)}
@@ -315,13 +317,20 @@ def write_indicators(action: Any, indicators: tuple[IndicatorData, ...]) -> None
     for order, data in enumerate(indicators):
         indicator = existing.get(data.code) or Indicator(action=action, code=data.code)
         apply_data(indicator, data, order)
+        indicator.retired = False
         indicator.save()
         keep.append(indicator.pk)
         Target.objects.filter(indicator=indicator).delete()
         Target.objects.bulk_create(
             [Target(indicator=indicator, value=t.value, date=t.date) for t in data.targets]
         )
-    Indicator.objects.filter(action=action).exclude(pk__in=keep).delete()
+    from .services import published_rounds_of
+
+    for gone in Indicator.objects.filter(action=action).exclude(pk__in=keep):
+        if published_rounds_of(gone):
+            Indicator.objects.filter(pk=gone.pk).update(retired=True)
+        else:
+            gone.delete()
 
 
 def apply_data(indicator: Any, data: IndicatorData, order: int) -> None:

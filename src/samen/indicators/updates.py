@@ -60,7 +60,7 @@ class Row:
 def rows_for(action: Any) -> list[Row]:
     """What the form asks for the action, in a fixed number of queries."""
     indicators = list(
-        Indicator.objects.filter(action=action)
+        Indicator.objects.filter(action=action, retired=False)
         .prefetch_related("targets")
         .order_by("order", "code")
     )
