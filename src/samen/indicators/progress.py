@@ -7,7 +7,9 @@ Values over time (`combine`), per indicator:
 * latest value: the last value reported, carried forward until a newer one.
 
 Within one round, the values of several holders of the same action are added
-up for numbers; for percentages, yes/no and milestones the last one counts.
+up for numbers, averaged for percentages, and the lowest counts for yes/no and
+milestones (reached only when every holder reached it); see
+`selectors.holders_rule`.
 
 The current value is the combined value of the last round with a value; it is
 "as of" the end of that round's period.

@@ -32,7 +32,7 @@ def overview(request: HttpRequest, per: str) -> HttpResponse:
     (public: approved values of published rounds only)."""
     from . import selectors
 
-    items = selectors.all_progress(request.user)
+    items = selectors.all_progress(request.user, members=per == "form")
     groups = selectors.per_form(items) if per == "form" else selectors.per_line(items)
     return render(
         request,
@@ -42,6 +42,7 @@ def overview(request: HttpRequest, per: str) -> HttpResponse:
             "groups": groups,
             "count": len(items),
             "rule": selectors.RULE_TEXT,
+            "holders_rule": selectors.HOLDERS_TEXT,
             "public": not access.role(request.user),
         },
     )
