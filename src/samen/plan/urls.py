@@ -18,4 +18,5 @@ urlpatterns = [
     path("versies", views.version_list, name="versions"),
     path("versies/vergelijken", views.version_compare, name="version-compare"),
     path("plan/importeren", import_views.plan_import, name="plan-import"),
+    path("plan/export.<str:fmt>", import_views.plan_export, name="plan-export"),
 ]
