@@ -282,3 +282,37 @@ def test_the_programme_team_downloads_the_whole_plan_in_the_web(client, world):
     client.logout()
     anonymous = client.get(reverse("plan-export", args=["yaml"]))
     assert anonymous.status_code == 302 and "/inloggen" in anonymous["Location"]
+
+
+def test_the_definition_form_gives_every_error_at_once_in_dutch_words(client, world):
+    client.force_login(world.users.programme)
+    response = client.post(
+        reverse("indicator-new", args=["A.1"]),
+        form(name_nl="", kind="percentage", baseline_value="veel", targets="31-12-2027: 150"),
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["name_nl"] == ["Naam (Nederlands) is verplicht."]
+    assert (
+        errors["baseline_value"][0].startswith("Waarde nulmeting: ")
+        and "geen getal" in errors["baseline_value"][0]
+    )
+    (target_error,) = errors["targets"]
+    assert target_error.startswith("Streefwaarden: ")
+    assert "niet 150 %" in target_error and "E+" not in target_error  # Dutch number, not 1.5E+2
+    for messages in errors.values():
+        assert all(m[:1].isupper() for m in messages)
+
+
+def test_target_and_baseline_dates_may_be_written_the_dutch_way(client, world):
+    client.force_login(world.users.programme)
+    response = client.post(
+        reverse("indicator-new", args=["A.1"]),
+        form(baseline_date="31-12-2025", targets="31-12-2027: 1.500"),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    indicator = Indicator.objects.get()
+    assert indicator.baseline_date == dt.date(2025, 12, 31)
+    assert [(t.date, t.value) for t in indicator.targets.all()] == [
+        (dt.date(2027, 12, 31), Decimal(1500))
+    ]

@@ -193,6 +193,8 @@ def _number(check: Any, data: Mapping[str, Any], key: str, path: Any, required: 
 
 
 def parse_indicator(check: Any, raw: Any, where: tuple[Any, ...]) -> IndicatorData:
+    from .notation import format_value
+
     data = check.mapping(raw, where, INDICATOR_KEYS)
     kind = _choice(check, data, "kind", where, KINDS)
     baseline_value = baseline_date = None
@@ -219,13 +221,14 @@ def parse_indicator(check: Any, raw: Any, where: tuple[Any, ...]) -> IndicatorDa
         if kind == "percentage" and not Decimal(0) <= value <= Decimal(100):
             check.error(
                 (*where, *key),
-                _("a percentage lies between 0 and 100, not %(value)s") % {"value": value},
+                _("a percentage lies between 0 and 100, not %(value)s")
+                % {"value": format_value(value, "percentage")},
             )
         if kind in ("yes_no", "milestone") and value not in (Decimal(0), Decimal(1)):
             check.error(
                 (*where, *key),
                 _("a yes/no or milestone indicator has 1 (yes, reached) or 0 (no), not %(value)s")
-                % {"value": value},
+                % {"value": format_value(value, "number")},
             )
     if baseline_date and targets and min(dates) <= baseline_date:
         check.error((*where, "targets"), _("every target date must lie after the baseline date"))
