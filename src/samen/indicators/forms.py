@@ -84,7 +84,7 @@ class IndicatorForm(forms.Form):
         ),
     )
     source = forms.CharField(label=gettext_lazy("Source"), max_length=500, required=False)
-    confirmed = forms.BooleanField(label=gettext_lazy("Confirmed"), required=False, initial=True)
+    confirmed = forms.BooleanField(label=gettext_lazy("Confirmed"), required=False)
     note = forms.CharField(
         label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

@@ -84,7 +84,7 @@ def edit(request: HttpRequest, code: str, indicator: str | None = None) -> HttpR
         form = IndicatorForm(
             initial=IndicatorForm.initial_for(existing)
             if existing
-            else {"confirmed": True, "kind": "number", "direction": "up"},
+            else {"kind": "number", "direction": "up"},
             taken=taken,
         )
     return render(
