@@ -154,3 +154,23 @@ def test_the_table_per_form_shows_the_forms_own_value_or_marks_the_total(client,
     a1_form = sections[world.actions.a1.exploitation_forms.get().name]
     assert "120 professionals" in a1_form and "totaal van de actie" in a1_form
     assert "tel een kolom dus niet op" in page
+
+
+def test_the_chart_legend_names_the_cumulative_standing(world):
+    from django.utils import translation
+
+    from samen.indicators import charts, selectors
+
+    reported(world)  # a cumulative indicator
+    with translation.override("nl"):
+        (item,) = selectors.action_progress(world.users.viewer, world.actions.a1)
+        spec = charts.chart(item).spec
+    assert "Stand (cumulatief)" in str(spec)
+    assert "'Gerapporteerd'" not in str(spec)
+
+
+def test_a_new_definition_is_not_marked_confirmed_beforehand(client, world):
+    client.force_login(world.users.programme)
+    page = client.get(reverse("indicator-new", args=["A.1"])).content.decode()
+    (box,) = [tag for tag in page.split("<input")[1:] if 'name="confirmed"' in tag]
+    assert "checked" not in box.split(">")[0]

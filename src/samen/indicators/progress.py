@@ -143,9 +143,11 @@ def progress(
     baseline_date: dt.date | None,
     targets: Sequence[TargetPoint],
     rounds: Sequence[tuple[dt.date, Decimal | None]],
+    today: dt.date | None = None,
 ) -> Progress:
     """Everything the pages show for one indicator. `rounds`: (period end,
-    reported value or None) in any order."""
+    reported value or None) in any order. Without a value, the target shown is
+    the one next due on `today`."""
     ordered = sorted(rounds, key=lambda r: r[0])
     binary = kind in BINARY
     if binary and baseline is None:
@@ -156,7 +158,7 @@ def progress(
         if value is not None:
             current, as_of = value, day
     if current is None or as_of is None:
-        target = target_on(dt.date.max, targets) if targets else None
+        target = target_on(today or dt.date.today(), targets) if targets else None
         return Progress(tuple(combined), None, None, target, None, None, NO_DATA)
     target = target_on(as_of, targets)
     if target is None or baseline is None:
