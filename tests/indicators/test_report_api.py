@@ -83,6 +83,7 @@ def test_the_api_lists_indicators_with_values_per_round(client, closed):
         }
     ]
     assert item["progress"]["percentOfWay"] == 24.0
+    assert item["progress"]["expected"] == 123.97  # 500 × 181 / 730 days, rounded
     one = client.get("/api/v1/actions/A.1/indicators/I1")
     assert one.status_code == 200 and one.json()["code"] == "I1"
     missing = client.get("/api/v1/actions/A.1/indicators/nope")
