@@ -174,3 +174,12 @@ def test_a_new_definition_is_not_marked_confirmed_beforehand(client, world):
     page = client.get(reverse("indicator-new", args=["A.1"])).content.decode()
     (box,) = [tag for tag in page.split("<input")[1:] if 'name="confirmed"' in tag]
     assert "checked" not in box.split(">")[0]
+
+
+def test_coverage_marks_cells_without_a_measured_action_and_counts_totals(client, world):
+    reported(world)  # only A.1 has an indicator
+    page = client.get(reverse("coverage")).content.decode()
+    assert page.count("samen-matrix__unmeasured") == 2  # A.2 and A.3: actions, no indicator
+    assert "meetgat" in page and "gestippelde rand" in page
+    total = page.split("<tfoot")[1].split("</tfoot>")[0]
+    assert "3 " in total and "1 met een indicator" in total  # all actions, one measured
