@@ -26,6 +26,7 @@ NOT_PAGES = {
     "health": "JSON for monitoring",
     "organisation-suggestions": "htmx fragment: <option>s for the explorer's organisation field",
     "explorer-export": "a CSV/XLSX download",
+    "plan-export": "an XLSX/YAML/JSON download of the whole plan",
     "budget-export": "a CSV/XLSX download",
     "motion-export": "a CSV download",
     "portal-open-data-file": "a CSV/XLSX/JSON download",

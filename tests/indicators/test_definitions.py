@@ -160,6 +160,13 @@ def test_definitions_round_trip_through_every_format(world, fmt):
         sheet = load_workbook(io.BytesIO(content))["Indicatoren"]
         assert [c.value for c in sheet[1]][:3] == ["Actie", "Code", "Indicator (NL)"]
         assert sheet.max_row == 3
+        header = [c.value for c in sheet[1]]
+        shown = {
+            h: {row[header.index(h)].value for row in sheet.iter_rows(min_row=2)} for h in header
+        }
+        assert shown["Soort"] <= {"aantal", "percentage", "ja/nee", "mijlpaal"}  # Dutch, not codes
+        assert shown["Richting"] <= {"hoger is beter", "lager is beter"}
+        assert shown["Optelling"] <= {"per periode", "cumulatief", "laatste waarde"}
     Indicator.objects.all().delete()
     raw, locate = read_bytes(content, f"plan.{fmt}")
     report = parse_and_import(raw, locate=locate, filename=f"plan.{fmt}")
@@ -250,3 +257,62 @@ def test_a_file_without_indicators_leaves_them_as_they_are(world):
     raw, _ = read_bytes(yaml.safe_dump(data, allow_unicode=True).encode(), "plan.yaml")
     parse_and_import(raw, filename="plan.yaml")
     assert not Indicator.objects.exists()
+
+
+def test_the_programme_team_downloads_the_whole_plan_in_the_web(client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    Plan.objects.create(code="nap", title_nl="Nationaal actieplan")
+    two_indicators(world)
+    client.force_login(world.users.programme)
+    page = client.get(reverse("plan-import")).content.decode()
+    for fmt in ("xlsx", "yaml", "json"):
+        assert reverse("plan-export", args=[fmt]) in page
+    assert "met het tabblad Indicatoren" in page
+    response = client.get(reverse("plan-export", args=["xlsx"]))
+    assert response.status_code == 200
+    assert "Indicatoren" in load_workbook(io.BytesIO(response.content)).sheetnames
+    assert b"Getrainde professionals" in client.get(reverse("plan-export", args=["yaml"])).content
+    assert client.get(reverse("plan-export", args=["json"])).json()["actions"]
+    assert client.get(reverse("plan-export", args=["exe"])).status_code == 404
+    client.force_login(world.users.police)
+    assert client.get(reverse("plan-export", args=["xlsx"])).status_code == 403
+    client.logout()
+    anonymous = client.get(reverse("plan-export", args=["yaml"]))
+    assert anonymous.status_code == 302 and "/inloggen" in anonymous["Location"]
+
+
+def test_the_definition_form_gives_every_error_at_once_in_dutch_words(client, world):
+    client.force_login(world.users.programme)
+    response = client.post(
+        reverse("indicator-new", args=["A.1"]),
+        form(name_nl="", kind="percentage", baseline_value="veel", targets="31-12-2027: 150"),
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["name_nl"] == ["Naam (Nederlands) is verplicht."]
+    assert (
+        errors["baseline_value"][0].startswith("Waarde nulmeting: ")
+        and "geen getal" in errors["baseline_value"][0]
+    )
+    (target_error,) = errors["targets"]
+    assert target_error.startswith("Streefwaarden: ")
+    assert "niet 150 %" in target_error and "E+" not in target_error  # Dutch number, not 1.5E+2
+    for messages in errors.values():
+        assert all(m[:1].isupper() for m in messages)
+
+
+def test_target_and_baseline_dates_may_be_written_the_dutch_way(client, world):
+    client.force_login(world.users.programme)
+    response = client.post(
+        reverse("indicator-new", args=["A.1"]),
+        form(baseline_date="31-12-2025", targets="31-12-2027: 1.500"),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    indicator = Indicator.objects.get()
+    assert indicator.baseline_date == dt.date(2025, 12, 31)
+    assert [(t.date, t.value) for t in indicator.targets.all()] == [
+        (dt.date(2027, 12, 31), Decimal(1500))
+    ]

@@ -11,10 +11,10 @@ from samen.indicators.notation import format_value, input_text, parse_value
 @pytest.mark.parametrize(
     ("text", "kind", "unit", "expected"),
     [
-        ("1.234,5", "number", "", Decimal("1234.5")),
+        ("12.345", "number", "", Decimal("12345")),
         ("1.234", "number", "", Decimal("1234")),
-        ("12,5", "number", "", Decimal("12.5")),
-        ("1 234,5", "number", "", Decimal("1234.5")),
+        ("12,5", "percentage", "", Decimal("12.5")),
+        ("1 234", "number", "", Decimal("1234")),
         ("340 professionals", "number", "professionals", Decimal("340")),
         ("12,5 %", "percentage", "", Decimal("12.5")),
         ("12,5%", "percentage", "", Decimal("12.5")),
@@ -42,6 +42,8 @@ def test_dutch_input_is_read(text, kind, unit, expected):
         ("1.23", "number", "", "op meer dan één manier"),
         ("misschien", "yes_no", "", "'ja' of 'nee'"),
         ("1234567890123", "number", "", "te groot"),
+        ("-3", "number", "", "kan niet negatief zijn, niet -3"),  # a count
+        ("12,5", "number", "", "een aantal is een heel getal, niet 12,5"),
     ],
 )
 def test_bad_values_are_refused_with_the_field_named_in_dutch(text, kind, unit, words):

@@ -154,3 +154,29 @@ def test_percent_of_way_edges():
     assert p.percent_of_way(D(10), D(10), D(9)) == D(0)
     assert p.percent_of_way(D(0), D(100), D(150)) == D(150)
     assert p.percent_of_way(D(100), D(200), D(50)) == D(-50)
+
+
+def test_without_a_value_the_next_target_due_is_shown_not_the_last():
+    targets = [p.TargetPoint(dt.date(2026, 12, 31), D(500)), *T]
+    result = p.progress(
+        kind="number",
+        rule=p.CUMULATIVE,
+        up=True,
+        baseline=D(0),
+        baseline_date=dt.date(2025, 12, 31),
+        targets=targets,
+        rounds=[],
+        today=dt.date(2026, 7, 1),
+    )
+    assert result.status == p.NO_DATA and result.target == targets[0]
+    later = p.progress(
+        kind="number",
+        rule=p.CUMULATIVE,
+        up=True,
+        baseline=D(0),
+        baseline_date=dt.date(2025, 12, 31),
+        targets=targets,
+        rounds=[],
+        today=dt.date(2028, 1, 1),
+    )
+    assert later.target == T[0]  # all due: the last one

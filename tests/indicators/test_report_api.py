@@ -83,6 +83,7 @@ def test_the_api_lists_indicators_with_values_per_round(client, closed):
         }
     ]
     assert item["progress"]["percentOfWay"] == 24.0
+    assert item["progress"]["expected"] == 123.97  # 500 × 181 / 730 days, rounded
     one = client.get("/api/v1/actions/A.1/indicators/I1")
     assert one.status_code == 200 and one.json()["code"] == "I1"
     missing = client.get("/api/v1/actions/A.1/indicators/nope")
@@ -116,3 +117,40 @@ def test_the_report_files_hold_the_indicator_table(closed, fmt):
     text = content.decode()
     assert "Indicatoren" in text and "Getrainde professionals" in text
     assert "120 professionals" in text
+
+
+def test_an_indicator_in_a_published_report_is_not_deleted_but_can_be_retired(client, closed):
+    from samen.indicators.models import Indicator
+    from samen.indicators.updates import rows_for
+
+    publication.publish_round(closed.users.programme, closed.round)
+    client.force_login(closed.users.programme)
+    url = reverse("indicator-delete", args=["A.1", "I1"])
+    page = client.get(url).content.decode()
+    assert "kan niet worden verwijderd" in page and "Ronde 1" in page  # what is affected
+    assert "Yes, delete" not in page and "Ja, de indicator verwijderen" not in page
+    # A forged deletion is refused, and the published report keeps its value.
+    assert client.post(url).status_code == 409
+    assert Indicator.objects.filter(code="I1").exists()
+    portal = client.get(reverse("portal-round", args=[closed.round.pk])).content.decode()
+    assert "120 professionals" in portal
+    # Retiring it: kept in the past round, no longer asked in new ones.
+    client.post(url, {"retire": "1"})
+    indicator = Indicator.objects.get(code="I1")
+    assert indicator.retired
+    assert indicator not in [row.indicator for row in rows_for(closed.actions.a1)]
+    manage = client.get(reverse("indicators-manage", args=["A.1"])).content.decode()
+    assert "niet meer in gebruik" in manage
+    client.logout()
+    portal = client.get(reverse("portal-round", args=[closed.round.pk])).content.decode()
+    assert "120 professionals" in portal
+
+
+def test_an_indicator_without_published_values_is_still_deleted(client, closed):
+    from samen.indicators.models import Indicator
+
+    client.force_login(closed.users.programme)
+    url = reverse("indicator-delete", args=["A.1", "I1"])
+    assert "niet ongedaan" in client.get(url).content.decode()
+    client.post(url)
+    assert not Indicator.objects.filter(code="I1").exists()

@@ -74,6 +74,7 @@ def test_the_form_asks_for_each_indicator_and_member(client, world):
         ("I1", "veel", "Getrainde professionals: 'veel' is geen getal"),
         ("I1", "40 euro", "Getrainde professionals: de eenheid 'euro' klopt niet"),
         ("I1", "1,234.5", "op meer dan één manier"),
+        ("I1", "-5", "Getrainde professionals: een aantal kan niet negatief zijn"),
     ],
 )
 def test_bad_values_are_refused_with_the_field_named(client, world, field, text, words):
@@ -184,13 +185,34 @@ def test_autosave_keeps_the_values_too(client, world):
         "achievements": "",
         "obstacles": "",
         "help_needed": "",
-        f"ind_{trained.pk}_all_value": "1.234,5",
+        f"ind_{trained.pk}_all_value": "1.234",
     }
     response = client.post(reverse("update-autosave", args=[update.pk]), data)
     assert response.status_code == 200
-    assert IndicatorValue.objects.get().value == Decimal("1234.5")
+    assert IndicatorValue.objects.get().value == Decimal("1234")
     data[f"ind_{trained.pk}_all_value"] = "veel"
     data["version"] = update.version + 1
     text = client.post(reverse("update-autosave", args=[update.pk]), data).content.decode()
     assert "Nog niet opgeslagen" in text
-    assert IndicatorValue.objects.get().value == Decimal("1234.5")
+    assert IndicatorValue.objects.get().value == Decimal("1234")
+
+
+def test_values_per_form_may_not_add_up_to_more_than_the_total(client, world):
+    trained, _share = indicators(world)
+    form = world.actions.a1.exploitation_forms.get()
+    update = world.updates[("A.1", "police")]
+    client.force_login(world.users.police)
+    response = post(
+        client,
+        update,
+        **{
+            f"ind_{trained.pk}_all_value": "100",
+            f"ind_{trained.pk}_exploitation_form{form.pk}_value": "150",
+            "save": "1",
+        },
+    )
+    assert response.status_code == 400
+    assert "tellen op tot 150 professionals, meer dan het totaal van 100 professionals" in (
+        html.unescape(response.content.decode())
+    )
+    assert not IndicatorValue.objects.exists()

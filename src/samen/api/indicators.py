@@ -9,7 +9,7 @@ only; the rules are in samen.indicators.progress and selectors.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -126,7 +126,11 @@ def indicator_out(item: selectors.IndicatorProgress) -> dict[str, Any]:
             "asOf": p.as_of,
             "target": {"value": float(p.target.value), "date": p.target.date} if p.target else None,
             "percentOfWay": _number(p.percent),
-            "expected": _number(p.expected),
+            "expected": _number(
+                p.expected.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                if p.expected is not None
+                else None
+            ),
             "status": p.status,
         },
         "source": i.source,

@@ -126,6 +126,7 @@ LABELS: dict[str, Promise] = {
     "country": gettext_lazy("country"),
     "dossier": gettext_lazy("parliamentary dossier"),
     "is_demo": gettext_lazy("demo data"),
+    "retired": gettext_lazy("no longer in use"),
     "inferred": gettext_lazy("inferred fields"),
     "snapshot": gettext_lazy("actions in this version"),
     "name": gettext_lazy("name"),

@@ -20,8 +20,14 @@ PATH = "#535353"
 
 def chart(item: IndicatorProgress) -> Chart | None:
     indicator = item.indicator
+    # The line plots the combined value: name it by its rule ("Stand (cumulatief)").
+    label = (
+        _("Standing (%(rule)s)") % {"rule": indicator.get_combination_display()}
+        if indicator.combination != "per_period"
+        else _("Reported")
+    )
     reported = [
-        {"date": r.period_end.isoformat(), "value": float(r.combined), "series": _("Reported")}
+        {"date": r.period_end.isoformat(), "value": float(r.combined), "series": label}
         for r in item.rounds
         if r.combined is not None
     ]
@@ -52,7 +58,7 @@ def chart(item: IndicatorProgress) -> Chart | None:
         "type": "nominal",
         "title": None,
         "scale": {
-            "domain": [_("Reported"), _("Course to the target")] if path else [_("Reported")],
+            "domain": [label, _("Course to the target")] if path else [label],
             "range": [REPORTED, PATH] if path else [REPORTED],
         },
         "legend": {"orient": "bottom"},

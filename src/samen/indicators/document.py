@@ -193,6 +193,8 @@ def _number(check: Any, data: Mapping[str, Any], key: str, path: Any, required: 
 
 
 def parse_indicator(check: Any, raw: Any, where: tuple[Any, ...]) -> IndicatorData:
+    from .notation import format_value
+
     data = check.mapping(raw, where, INDICATOR_KEYS)
     kind = _choice(check, data, "kind", where, KINDS)
     baseline_value = baseline_date = None
@@ -219,13 +221,14 @@ def parse_indicator(check: Any, raw: Any, where: tuple[Any, ...]) -> IndicatorDa
         if kind == "percentage" and not Decimal(0) <= value <= Decimal(100):
             check.error(
                 (*where, *key),
-                _("a percentage lies between 0 and 100, not %(value)s") % {"value": value},
+                _("a percentage lies between 0 and 100, not %(value)s")
+                % {"value": format_value(value, "percentage")},
             )
         if kind in ("yes_no", "milestone") and value not in (Decimal(0), Decimal(1)):
             check.error(
                 (*where, *key),
                 _("a yes/no or milestone indicator has 1 (yes, reached) or 0 (no), not %(value)s")
-                % {"value": value},
+                % {"value": format_value(value, "number")},
             )
     if baseline_date and targets and min(dates) <= baseline_date:
         check.error((*where, "targets"), _("every target date must lie after the baseline date"))
@@ -307,7 +310,9 @@ def write_indicators(action: Any, indicators: tuple[IndicatorData, ...]) -> None
     """Make the action's indicators equal to `indicators`: by code, so that the
     values reported on an indicator stay with it when its definition changes.
     An indicator absent from the list is removed with its values (the plan
-    import shows this in its preview before anything is written)."""
+    import shows this in its preview before anything is written), unless it has
+    values in a published round: then it is kept, no longer in use, so that the
+    published report does not change."""
     from .models import Indicator, Target
 
     existing = {i.code: i for i in Indicator.objects.filter(action=action)}
@@ -315,13 +320,20 @@ def write_indicators(action: Any, indicators: tuple[IndicatorData, ...]) -> None
     for order, data in enumerate(indicators):
         indicator = existing.get(data.code) or Indicator(action=action, code=data.code)
         apply_data(indicator, data, order)
+        indicator.retired = False
         indicator.save()
         keep.append(indicator.pk)
         Target.objects.filter(indicator=indicator).delete()
         Target.objects.bulk_create(
             [Target(indicator=indicator, value=t.value, date=t.date) for t in data.targets]
         )
-    Indicator.objects.filter(action=action).exclude(pk__in=keep).delete()
+    from .services import published_rounds_of
+
+    for gone in Indicator.objects.filter(action=action).exclude(pk__in=keep):
+        if published_rounds_of(gone):
+            Indicator.objects.filter(pk=gone.pk).update(retired=True)
+        else:
+            gone.delete()
 
 
 def apply_data(indicator: Any, data: IndicatorData, order: int) -> None:

@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samen.core.importing.periods import NotADate, read_date
 from samen.plan.document import Checker
 
 from .document import IndicatorData, indicator_data, parse_indicator
@@ -61,6 +63,7 @@ class IndicatorForm(forms.Form):
     baseline_date = forms.DateField(
         label=gettext_lazy("Baseline date"),
         required=False,
+        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     targets = forms.CharField(
@@ -68,7 +71,8 @@ class IndicatorForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=gettext_lazy(
-            "One target per line: the date, a colon and the value, such as 2027-12-31: 500."
+            "One target per line: the date, a colon and the value, such as 31-12-2027: 500 "
+            "(or 2027-12-31: 500)."
         ),
     )
     disaggregation = forms.ChoiceField(
@@ -80,7 +84,7 @@ class IndicatorForm(forms.Form):
         ),
     )
     source = forms.CharField(label=gettext_lazy("Source"), max_length=500, required=False)
-    confirmed = forms.BooleanField(label=gettext_lazy("Confirmed"), required=False, initial=True)
+    confirmed = forms.BooleanField(label=gettext_lazy("Confirmed"), required=False)
     note = forms.CharField(
         label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -88,6 +92,11 @@ class IndicatorForm(forms.Form):
     def __init__(self, *args: Any, taken: set[str] = frozenset(), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         self.taken = taken
+        for field in self.fields.values():
+            field.error_messages["required"] = _("%(field)s is required.") % {"field": field.label}
+        self.fields["baseline_date"].error_messages["invalid"] = _(
+            "%(field)s: enter a date, such as 31-12-2027."
+        ) % {"field": self.fields["baseline_date"].label}
         self.parsed: IndicatorData | None = None
 
     @staticmethod
@@ -120,9 +129,10 @@ class IndicatorForm(forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
+        """Every problem at once, each under its field and starting with the
+        field's name (the checks shared with the plan file say what is wrong)."""
         data = super().clean()
-        if self.errors:
-            return data
+        failed = set(self.errors)
         raw: dict[str, Any] = {
             k: data.get(k)
             for k in (
@@ -141,7 +151,7 @@ class IndicatorForm(forms.Form):
                 "note",
             )
         }
-        if data["code"] in self.taken:
+        if data.get("code") and data["code"] in self.taken:
             self.add_error("code", _("This action already has an indicator with this code."))
         baseline = None
         if data.get("baseline_value"):
@@ -149,23 +159,34 @@ class IndicatorForm(forms.Form):
                 baseline = parse_decimal(data["baseline_value"], str(self["baseline_value"].label))
             except ValueError as exc:
                 self.add_error("baseline_value", str(exc))
-                return data
+                failed.add("baseline_value")
         if baseline is not None or data.get("baseline_date"):
             raw["baseline"] = {"value": baseline, "date": data.get("baseline_date")}
         targets = []
+        label = str(self["targets"].label)
         for line in (data.get("targets") or "").splitlines():
             if not line.strip():
                 continue
             day, sep, value = line.rpartition(":")
             if not sep:
-                self.add_error("targets", _("Write each target as a date, a colon and the value."))
-                return data
+                self.add_error(
+                    "targets",
+                    _("%(field)s: write each target as a date, a colon and the value.")
+                    % {"field": label},
+                )
+                failed.add("targets")
+                continue
             try:
-                number: Decimal | None = parse_decimal(value, str(self["targets"].label))
+                number: Decimal | None = parse_decimal(value, label)
             except ValueError as exc:
                 self.add_error("targets", str(exc))
-                return data
-            targets.append({"date": day.strip(), "value": number})
+                failed.add("targets")
+                continue
+            try:
+                date: Any = read_date(day.strip()).isoformat()
+            except NotADate:
+                date = day.strip()
+            targets.append({"date": date, "value": number})
         raw["targets"] = targets
         check = Checker(None)
         parsed = parse_indicator(check, raw, ())
@@ -173,7 +194,16 @@ class IndicatorForm(forms.Form):
             name = str(error.path[0]) if error.path else ""
             if name == "baseline":
                 name = "baseline_value" if "value" in error.path else "baseline_date"
-            self.add_error(name if name in self.fields else None, error.message)
+            if name in failed:
+                continue  # already said, in the field's own words
+            if name in self.fields:
+                message = _("%(field)s: %(problem)s") % {
+                    "field": self[name].label,
+                    "problem": error.message,
+                }
+                self.add_error(name, message)
+            else:
+                self.add_error(None, capfirst(error.message))
         if not self.errors:
             self.parsed = parsed
         return data

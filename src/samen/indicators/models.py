@@ -70,6 +70,9 @@ class Indicator(Provenance):
         blank=True,
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # No longer asked in new rounds; kept with its values in past rounds (an
+    # indicator with values in a published round cannot be deleted).
+    retired = models.BooleanField(_("no longer in use"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

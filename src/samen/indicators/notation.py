@@ -99,6 +99,16 @@ def parse_value(text: str, kind: str, unit: str, field: str) -> Decimal | None:
                 % {"field": field, "given": suffix, "unit": expected}
             )
     value = parse_decimal(number_part, field)
+    if kind == "number" and value < 0:
+        raise ValueError(
+            _("%(field)s: a count cannot be negative, not %(value)s.")
+            % {"field": field, "value": raw}
+        )
+    if kind == "number" and value != value.to_integral_value():
+        raise ValueError(
+            _("%(field)s: a count is a whole number, not %(value)s.")
+            % {"field": field, "value": raw}
+        )
     if kind == "percentage" and not Decimal(0) <= value <= Decimal(100):
         raise ValueError(
             _("%(field)s: a percentage lies between 0 and 100, not %(value)s.")

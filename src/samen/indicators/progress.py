@@ -7,7 +7,9 @@ Values over time (`combine`), per indicator:
 * latest value: the last value reported, carried forward until a newer one.
 
 Within one round, the values of several holders of the same action are added
-up for numbers; for percentages, yes/no and milestones the last one counts.
+up for numbers, averaged for percentages, and the lowest counts for yes/no and
+milestones (reached only when every holder reached it); see
+`selectors.holders_rule`.
 
 The current value is the combined value of the last round with a value; it is
 "as of" the end of that round's period.
@@ -141,9 +143,11 @@ def progress(
     baseline_date: dt.date | None,
     targets: Sequence[TargetPoint],
     rounds: Sequence[tuple[dt.date, Decimal | None]],
+    today: dt.date | None = None,
 ) -> Progress:
     """Everything the pages show for one indicator. `rounds`: (period end,
-    reported value or None) in any order."""
+    reported value or None) in any order. Without a value, the target shown is
+    the one next due on `today`."""
     ordered = sorted(rounds, key=lambda r: r[0])
     binary = kind in BINARY
     if binary and baseline is None:
@@ -154,7 +158,7 @@ def progress(
         if value is not None:
             current, as_of = value, day
     if current is None or as_of is None:
-        target = target_on(dt.date.max, targets) if targets else None
+        target = target_on(today or dt.date.today(), targets) if targets else None
         return Progress(tuple(combined), None, None, target, None, None, NO_DATA)
     target = target_on(as_of, targets)
     if target is None or baseline is None:

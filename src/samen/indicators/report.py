@@ -64,6 +64,7 @@ def sections(ctx: ReportContext) -> list[Section]:
         % {"date": date_format(ctx.period_end, "j F Y")}
     )
     section.paragraphs.append(str(selectors.RULE_TEXT))
+    section.paragraphs.append(str(selectors.HOLDERS_TEXT))
     if ctx.layer == "public":
         section.paragraphs.append(_("Only approved values are shown."))
     if any(item.indicator.is_demo for item in items):

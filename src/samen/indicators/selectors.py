@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +41,25 @@ RULE_TEXT = gettext_lazy(
     "indicator is on track until its target date."
 )
 
+HOLDERS_TEXT = gettext_lazy(
+    "When several holders of one action report in the same round, their values are "
+    "combined by a fixed rule, whatever the order of approval: numbers are added up; "
+    "percentages are averaged (each holder counts once); a yes/no or milestone "
+    "indicator counts as reached only when every holder reports it reached. Each "
+    "holder's value is shown per round on the action's page."
+)
+
+
+def holders_rule(kind: str, values: list[Decimal]) -> Decimal | None:
+    """One round's value from the values of several holders (HOLDERS_TEXT)."""
+    if not values:
+        return None
+    if kind == "number":
+        return sum(values, Decimal(0))
+    if kind in rules.BINARY:
+        return min(values)
+    return sum(values, Decimal(0)) / len(values)
+
 
 @dataclass(frozen=True)
 class RoundValue:
@@ -49,6 +68,7 @@ class RoundValue:
     period_end: dt.date
     reported: Decimal | None
     combined: Decimal | None
+    holders: tuple[tuple[str, Decimal], ...] = ()  # each holder's value, when several reported
 
 
 @dataclass(frozen=True)
@@ -57,6 +77,19 @@ class IndicatorProgress:
     rounds: tuple[RoundValue, ...]
     progress: rules.Progress
     members: tuple[tuple[str, Decimal], ...] = ()  # breakdown of the latest round with values
+    # (exploitation form id, value combined over the rounds) when broken down by form
+    form_values: tuple[tuple[int, Decimal | None], ...] = ()
+
+    for_form: int | None = None  # a row of the table per exploitation form: that form
+
+    @property
+    def by_form(self) -> bool:
+        return self.indicator.disaggregation == "exploitation_form"
+
+    @property
+    def form_text(self) -> str:
+        """The value for `for_form` (indicators broken down by form only)."""
+        return self.shown(dict(self.form_values).get(self.for_form))
 
     @property
     def status_label(self) -> str:
@@ -158,12 +191,15 @@ def progress_from(
             "update__round_id",
             "update__round__title",
             "update__round__period_end",
+            "update__organisation__short_name",
         )
         .order_by("update__round__period_end", "update__round_id", "update_id")
     )
+    # Per indicator and round: each holder's value (in a fixed order), combined
+    # by `holders_rule` below, so the result never depends on the order of approval.
     totals: dict[int, dict[int, list[Any]]] = defaultdict(dict)
-    breakdown: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
-    kinds = {i.pk: i.kind for i in indicators}
+    breakdown: dict[tuple[int, int], dict[str, list[Decimal]]] = defaultdict(dict)
+    per_form: dict[tuple[int, int], dict[int, list[Any]]] = defaultdict(dict)
     from samen.core.models import translated
 
     for row in rows:
@@ -173,16 +209,20 @@ def progress_from(
             name = translated(
                 {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}, "name"
             )
-            bucket = breakdown[(row["indicator_id"], round_id)]
-            bucket[name] = bucket.get(name, Decimal(0)) + row["value"]
+            breakdown[(row["indicator_id"], round_id)].setdefault(name, []).append(row["value"])
+            if row["exploitation_form_id"]:
+                key = (row["indicator_id"], row["exploitation_form_id"])
+                per_form[key].setdefault(round_id, [row["update__round__period_end"], []])[
+                    1
+                ].append(row["value"])
             continue
         entry = totals[row["indicator_id"]].setdefault(
-            round_id, [row["update__round__title"], row["update__round__period_end"], None]
+            round_id, [row["update__round__title"], row["update__round__period_end"], []]
         )
-        if kinds[row["indicator_id"]] == "number" and entry[2] is not None:
-            entry[2] += row["value"]  # several holders: their numbers add up
-        else:
-            entry[2] = row["value"]  # otherwise the last one counts
+        entry[2].append((row["update__organisation__short_name"], row["value"]))
+    for per_round in totals.values():
+        for entry in per_round.values():
+            entry[2].sort(key=lambda holder: (holder[0] or "", holder[1]))
     out = []
     for indicator in indicators:
         per_round = sorted(totals.get(indicator.pk, {}).items(), key=lambda kv: (kv[1][1], kv[0]))
@@ -194,17 +234,44 @@ def progress_from(
             baseline=indicator.baseline_value,
             baseline_date=indicator.baseline_date,
             targets=targets,
-            rounds=[(end, value) for _id, (_t, end, value) in per_round],
+            rounds=[
+                (end, holders_rule(indicator.kind, [v for _o, v in holders]))
+                for _id, (_t, end, holders) in per_round
+            ],
         )
         rounds = tuple(
-            RoundValue(round_id, title, end, value, combined)
-            for (round_id, (title, end, value)), combined in zip(
+            RoundValue(
+                round_id,
+                title,
+                end,
+                holders_rule(indicator.kind, [v for _o, v in holders]),
+                combined,
+                tuple(holders) if len(holders) > 1 else (),
+            )
+            for (round_id, (title, end, holders)), combined in zip(
                 per_round, result.combined, strict=True
             )
         )
         latest = next((r.round_id for r in reversed(rounds) if r.reported is not None), None)
-        split = tuple(sorted(breakdown.get((indicator.pk, latest), {}).items())) if latest else ()
-        out.append(IndicatorProgress(indicator, rounds, result, split))
+        split = (
+            tuple(
+                (name, holders_rule(indicator.kind, values))
+                for name, values in sorted(breakdown.get((indicator.pk, latest), {}).items())
+            )
+            if latest
+            else ()
+        )
+        forms = []
+        for (indicator_id, form_id), form_rounds in per_form.items():
+            if indicator_id != indicator.pk:
+                continue
+            series = [
+                holders_rule(indicator.kind, values)
+                for _end, values in sorted(form_rounds.values(), key=lambda e: e[0])
+            ]
+            current = [v for v in rules.combine(indicator.combination, series) if v is not None]
+            forms.append((form_id, current[-1] if current else None))
+        out.append(IndicatorProgress(indicator, rounds, result, split, tuple(forms)))
     return out
 
 
@@ -222,9 +289,9 @@ def all_indicators() -> QuerySet[Indicator]:
     )
 
 
-def all_progress(user: Any) -> list[IndicatorProgress]:
-    """Every indicator with its progress (no breakdown): four queries."""
-    return progress_for(user, all_indicators(), members=False)
+def all_progress(user: Any, *, members: bool = False) -> list[IndicatorProgress]:
+    """Every indicator with its progress (breakdown only with `members`): four queries."""
+    return progress_for(user, all_indicators(), members=members)
 
 
 def per_line(items: list[IndicatorProgress]) -> list[tuple[Any, list[IndicatorProgress]]]:
@@ -237,9 +304,10 @@ def per_line(items: list[IndicatorProgress]) -> list[tuple[Any, list[IndicatorPr
 
 def per_form(items: list[IndicatorProgress]) -> list[tuple[Any, list[IndicatorProgress]]]:
     """Grouped by the exploitation forms of each indicator's action (an indicator
-    of an action with two forms stands under both)."""
+    of an action with two forms stands under both: with the value for that form
+    when it is broken down by form, else marked as the action's total)."""
     groups: dict[Any, list[IndicatorProgress]] = {}
     for item in items:
         for form in item.indicator.action.exploitation_forms.all():
-            groups.setdefault(form, []).append(item)
+            groups.setdefault(form, []).append(replace(item, for_form=form.pk))
     return sorted(groups.items(), key=lambda g: (g[0].order, g[0].code))

@@ -63,11 +63,60 @@ def save_indicator(
     return indicator
 
 
-def delete_indicator(user: Any, indicator: Indicator) -> None:
-    """Remove an indicator with every value reported on it, audited."""
+class Published(Exception):
+    """The indicator has approved values in a published round: deleting it
+    would change a published report. Retire it instead."""
+
+
+def published_rounds_of(indicator: Indicator) -> list[Any]:
+    """The published rounds in which approved values of `indicator` appear."""
+    from samen.reporting.models import ReportingRound
+
+    from .models import IndicatorValue
+
+    shown = IndicatorValue.objects.filter(
+        indicator=indicator, update__in=access.public_updates().values("pk")
+    )
+    return list(
+        ReportingRound.objects.filter(pk__in=shown.values("update__round_id")).order_by(
+            "period_end", "pk"
+        )
+    )
+
+
+def retire_indicator(user: Any, indicator: Indicator, retired: bool = True) -> None:
+    """Stop (or resume) asking for an indicator in new rounds; its values in past
+    rounds stay as they are. Audited."""
     if not access.can_define_indicators(user):
         raise Denied(_("Only the programme team defines indicators."))
     with transaction.atomic():
+        indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        if indicator.retired == retired:
+            return
+        audit.record(
+            actor=user,
+            kind="update",
+            obj=indicator,
+            before={"retired": indicator.retired},
+            after={"retired": retired},
+        )
+        indicator.retired = retired
+        indicator.save(update_fields=["retired", "updated_at"])
+
+
+def delete_indicator(user: Any, indicator: Indicator) -> None:
+    """Remove an indicator with every value reported on it, audited. Refused
+    (`Published`) when a published report shows its values."""
+    if not access.can_define_indicators(user):
+        raise Denied(_("Only the programme team defines indicators."))
+    with transaction.atomic():
+        if published_rounds_of(indicator):
+            raise Published(
+                _(
+                    "This indicator has approved values in a published round; "
+                    "a published report does not change. Stop using it instead."
+                )
+            )
         before = audit_state(indicator_data(indicator))
         before["values"] = indicator.values.count()
         audit.record(actor=user, kind="delete", obj=indicator, before=before)

@@ -67,6 +67,27 @@ WORDS = {
     },
 }
 
+# What the sheet writes for each code: Dutch words that WORDS reads back.
+LABELS = {
+    "kind": {
+        "number": "aantal",
+        "percentage": "percentage",
+        "yes_no": "ja/nee",
+        "milestone": "mijlpaal",
+    },
+    "direction": {"up": "hoger is beter", "down": "lager is beter"},
+    "combination": {
+        "per_period": "per periode",
+        "cumulative": "cumulatief",
+        "latest": "laatste waarde",
+    },
+    "disaggregation": {
+        "": "",
+        "exploitation_form": "per uitbuitingsvorm",
+        "age_group": "per leeftijdsgroep",
+    },
+}
+
 
 def export_rows(actions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Sheet rows from the document's actions (each with its `indicators`)."""
@@ -80,6 +101,9 @@ def export_rows(actions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             row["targets"] = "; ".join(
                 f"{t['date']}: {t['value']}" for t in row.get("targets") or []
             )
+            for key, labels in LABELS.items():
+                if isinstance(row.get(key), str):
+                    row[key] = labels.get(row[key], row[key])
             rows.append(row)
     return rows
 

@@ -60,7 +60,7 @@ class Row:
 def rows_for(action: Any) -> list[Row]:
     """What the form asks for the action, in a fixed number of queries."""
     indicators = list(
-        Indicator.objects.filter(action=action)
+        Indicator.objects.filter(action=action, retired=False)
         .prefetch_related("targets")
         .order_by("order", "code")
     )
@@ -181,7 +181,34 @@ class ValuesForm(forms.Form):
                     )
                 continue
             self.values.append((row, value, note))
+        self._check_breakdowns()
         return data
+
+    def _check_breakdowns(self) -> None:
+        """Counts per form or age group cannot add up to more than the total given."""
+        totals: dict[int, tuple[Row, Decimal]] = {}
+        parts: dict[int, Decimal] = {}
+        for row, value, _note in self.values:
+            if row.indicator.kind != "number":
+                continue
+            if row.member is None:
+                totals[row.indicator.pk] = (row, value)
+            else:
+                parts[row.indicator.pk] = parts.get(row.indicator.pk, Decimal(0)) + value
+        for pk, (row, total) in totals.items():
+            if parts.get(pk, Decimal(0)) > total:
+                self.add_error(
+                    f"{row.key}_value",
+                    _(
+                        "%(field)s: the values per form or age group add up to %(parts)s, "
+                        "more than the total of %(total)s."
+                    )
+                    % {
+                        "field": row.label,
+                        "parts": format_value(parts[pk], "number", row.indicator.unit),
+                        "total": format_value(total, "number", row.indicator.unit),
+                    },
+                )
 
 
 def values_form(update: Any, data: Any = None) -> ValuesForm:

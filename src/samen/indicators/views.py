@@ -32,7 +32,7 @@ def overview(request: HttpRequest, per: str) -> HttpResponse:
     (public: approved values of published rounds only)."""
     from . import selectors
 
-    items = selectors.all_progress(request.user)
+    items = selectors.all_progress(request.user, members=per == "form")
     groups = selectors.per_form(items) if per == "form" else selectors.per_line(items)
     return render(
         request,
@@ -42,6 +42,7 @@ def overview(request: HttpRequest, per: str) -> HttpResponse:
             "groups": groups,
             "count": len(items),
             "rule": selectors.RULE_TEXT,
+            "holders_rule": selectors.HOLDERS_TEXT,
             "public": not access.role(request.user),
         },
     )
@@ -83,7 +84,7 @@ def edit(request: HttpRequest, code: str, indicator: str | None = None) -> HttpR
         form = IndicatorForm(
             initial=IndicatorForm.initial_for(existing)
             if existing
-            else {"confirmed": True, "kind": "number", "direction": "up"},
+            else {"kind": "number", "direction": "up"},
             taken=taken,
         )
     return render(
@@ -95,20 +96,43 @@ def edit(request: HttpRequest, code: str, indicator: str | None = None) -> HttpR
 
 
 def delete(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
-    """An irreversible step: a confirmation page first, then the deletion."""
+    """An irreversible step: a confirmation page first, then the deletion. An
+    indicator shown in a published report is not deleted; the page offers to
+    stop using it instead (kept in past rounds, not asked in new ones)."""
     if not access.can_define_indicators(request.user):
         return _denied(request)
     action = get_object_or_404(Action, code=code)
     existing = get_object_or_404(Indicator, action=action, code=indicator)
+    rounds = services.published_rounds_of(existing)
+    status = 200
     if request.method == "POST":
         try:
+            if "retire" in request.POST:
+                retired = request.POST["retire"] != "0"
+                services.retire_indicator(request.user, existing, retired)
+                messages.success(
+                    request,
+                    _("The indicator is no longer asked in new rounds.")
+                    if retired
+                    else _("The indicator is asked again in new rounds."),
+                )
+                return redirect("indicators-manage", code=action.code)
             services.delete_indicator(request.user, existing)
         except Denied as exc:
             return forbidden(request, str(exc))
-        messages.success(request, _("Indicator deleted."))
-        return redirect("indicators-manage", code=action.code)
+        except services.Published:
+            status = 409
+        else:
+            messages.success(request, _("Indicator deleted."))
+            return redirect("indicators-manage", code=action.code)
     return render(
         request,
         "indicators/delete.html",
-        {"action": action, "indicator": existing, "values": existing.values.count()},
+        {
+            "action": action,
+            "indicator": existing,
+            "values": existing.values.count(),
+            "rounds": rounds,
+        },
+        status=status,
     )

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -226,6 +226,30 @@ def _check_and_render(
 
 
 @login_required
+def plan_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Programme team: the whole plan as a file the import reads back: XLSX
+    (with the sheet Indicatoren), YAML or JSON."""
+    from .export import FORMATS, export_bytes
+
+    if not access.can_manage_rounds(request.user):
+        return render(
+            request,
+            "403.html",
+            {"message": _("Only the programme team downloads the whole plan.")},
+            status=403,
+        )
+    if fmt not in FORMATS:
+        raise Http404
+    types = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "yaml": "application/yaml; charset=utf-8",
+        "json": "application/json; charset=utf-8",
+    }
+    response = HttpResponse(export_bytes(fmt), content_type=types[fmt])
+    response["Content-Disposition"] = f'attachment; filename="plan.{fmt}"'
+    return response
+
+
 def plan_import(request: HttpRequest) -> HttpResponse:
     """Programme team: upload the action table (XLSX, CSV) or a plan file, map
     what was not understood, see every change, then confirm."""

@@ -469,6 +469,9 @@ class Coverage:
     column_totals: dict[str, int]
     total: int
     measured: dict[tuple[str, str], int] = field(default_factory=dict)  # with an indicator
+    measured_row_totals: dict[str, int] = field(default_factory=dict)
+    measured_column_totals: dict[str, int] = field(default_factory=dict)
+    measured_total: int = 0
 
     def count(self, row: str, column: str) -> int:
         return self.counts.get((row, column), 0)
@@ -488,6 +491,7 @@ class Coverage:
                 "code": r,
                 "label": label,
                 "total": self.row_totals.get(r, 0),
+                "total_measured": self.measured_row_totals.get(r, 0),
                 "cells": [
                     {
                         "column": c,
@@ -522,9 +526,10 @@ def coverage(
         # Only the action line is optional on an action; its absence is a row of its own.
         return NONE if value is None and dim.param == "actionLine" else value
 
-    def totals(dim: Dimension) -> dict[str, int]:
+    def totals(dim: Dimension, among: Any = None) -> dict[str, int]:
         out = {}
-        for item in qs.values(dim.path).annotate(n=Count("pk", distinct=True)):
+        source = qs if among is None else among
+        for item in source.values(dim.path).annotate(n=Count("pk", distinct=True)):
             k = key(dim, item[dim.path])
             if k is not None:
                 out[k] = item["n"]
@@ -553,6 +558,9 @@ def coverage(
         column_totals,
         qs.count(),
         measured,
+        totals(rdim, with_indicator),
+        totals(cdim, with_indicator),
+        with_indicator.count(),
     )
 
 

@@ -23,4 +23,5 @@ urlpatterns = [
         import_views.saved_mappings,
         name="plan-import-mappings",
     ),
+    path("plan/export.<str:fmt>", import_views.plan_export, name="plan-export"),
 ]

@@ -24,7 +24,7 @@ def indicator_value(indicator: Any, value: Decimal | None) -> str:
 @register.inclusion_tag("indicators/_action_indicators.html", takes_context=True)
 def action_indicators(context: Any, action: Any) -> dict[str, Any]:
     from ..charts import chart
-    from ..selectors import RULE_TEXT, action_progress
+    from ..selectors import HOLDERS_TEXT, RULE_TEXT, action_progress
 
     user = context.get("user")
     rows = action_progress(user, action)
@@ -32,6 +32,7 @@ def action_indicators(context: Any, action: Any) -> dict[str, Any]:
         "action": action,
         "rows": [(row, chart(row)) for row in rows],
         "rule": RULE_TEXT,
+        "holders_rule": HOLDERS_TEXT,
         "can_define": access.can_define_indicators(user),
     }
 
