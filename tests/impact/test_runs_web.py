@@ -51,6 +51,10 @@ def test_analyst_starts_a_run_follows_it_and_compares(client, world):
     assert "<html" not in done
     assert "hx-trigger" not in done
     assert "Geschat totaal: 11.418" in done
+    # The actions arrive with the fragment polling swaps in, without a reload.
+    assert "Stel deze schatting voor publicatie voor" in done
+    assert reverse("impact:propose-run", args=[run.pk]) in done
+    assert reverse("impact:estimation-compare", args=[dataset.pk]) in done
     interval = done[done.index("(interval") :]
     assert interval[: interval.index(")") + 1].split()[-1].endswith(")")  # no "14.214 )"
     assert not interval[: interval.index(")")].endswith((" ", "\n"))
