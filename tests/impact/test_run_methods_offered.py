@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from samen.accounts.models import ApiToken
 from samen.core import taskworker
@@ -115,7 +116,14 @@ def test_lcmcr_runs_with_small_sweeps_and_is_repeatable(world):
     with translation_nl():
         texts = runs.warning_texts(first)
         assert any("effectieve trekkingen" in t for t in texts)
+        assert not any("--" in t for t in texts)
         assert "burn-in 200, 100 trekkingen" in runs.options_text(first)
+    with translation.override("en"):
+        # In English too the warning names the form's fields, not the command line's flags.
+        texts = runs.warning_texts(first)
+        low = next(t for t in texts if "effective draws" in t)
+        assert "'Draws kept per chain'" in low and "'Chains'" in low
+        assert "--" not in low
 
 
 def test_lcmcr_settings_are_bounded_and_only_for_lcmcr(world):
@@ -139,8 +147,6 @@ def test_lcmcr_settings_are_bounded_and_only_for_lcmcr(world):
 
 
 def translation_nl():
-    from django.utils import translation
-
     return translation.override("nl")
 
 

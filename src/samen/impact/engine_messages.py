@@ -266,6 +266,22 @@ TEMPLATES: dict[str, str] = {
     "trace_not_written": gettext_noop("the trace could not be written (%(reason)s)"),
 }
 
+#: The app's own wording of messages whose English template names the command line's
+#: options: on the run form the analyst sets the form's fields, so these name them (as
+#: the Dutch translation of the engine's template does).
+APP_TEMPLATES: dict[str, str] = {
+    "mcmc_low_ess": gettext_noop(
+        "only %(ess).0f effective draws of N (fewer than %(minimum).0f): the median and "
+        "especially the interval limits carry Monte Carlo error; keep more draws ('Draws "
+        "kept per chain', 'Sweeps per kept draw') or run more chains ('Chains')"
+    ),
+    "mcmc_rhat_high": gettext_noop(
+        "the chains have not mixed: split R-hat of N is %(rhat).3f (above %(limit)s); the"
+        " posterior summaries are not yet reliable: run longer ('Burn-in sweeps', 'Draws "
+        "kept per chain', 'Sweeps per kept draw') or more chains ('Chains')"
+    ),
+}
+
 
 #: A placeholder of a template (``%(name)s``, ``%(name).3g``) or a literal ``%%``.
 _PLACEHOLDER = re.compile(r"%%|%\((\w+)\)([-#0 +]*\d*(?:\.\d+)?)([sdifgeEGr])")
@@ -325,7 +341,7 @@ def text(code: str, params: Mapping[str, Any]) -> str:
     An unknown code (a newer engine than this module) or parameters the translation
     cannot take fall back to the English template; never raises.
     """
-    template = TEMPLATES.get(code)
+    template = APP_TEMPLATES.get(code) or TEMPLATES.get(code)
     if template is None:
         return str(code)
     try:
