@@ -111,7 +111,7 @@ def test_options_the_method_cannot_use_are_refused_before_queueing(world):
         runs.start_run(
             world.users.analyst, dataset, runs.RunOptions(method="loglinear", terms=["LA:XX"])
         )
-    assert "XX" in refused.value.errors["method"]
+    assert "XX" in refused.value.errors["terms"]
     assert not EstimationRun.objects.exists()
 
 

@@ -88,6 +88,22 @@ def test_a_refused_option_is_shown_on_its_field_and_nothing_is_queued(client, wo
     assert not EstimationRun.objects.exists()
 
 
+def test_an_unknown_list_in_the_terms_is_shown_under_the_terms_field(client, world):
+    dataset = upload(world.users.analyst)
+    client.force_login(world.users.analyst)
+    response = client.post(
+        reverse("impact:estimation-run-create", args=[dataset.pk]),
+        {"method": "loglinear", "criterion": "aic", "terms": "LA:XX"},
+    )
+    assert response.status_code == 400
+    page = unescape(response.content.decode())
+    start = page.index('id="id_terms_error"')
+    under_terms = page[start : page.index("</div>", start)]
+    assert "LA:XX" in under_terms and "onbekende lijst" in under_terms
+    assert 'id="id_method_error"' not in page
+    assert not EstimationRun.objects.exists()
+
+
 def test_cancel_from_the_page(client, world):
     dataset = upload(world.users.analyst)
     run = runs.start_run(world.users.analyst, dataset, runs.RunOptions(method="sparsemse"))

@@ -279,7 +279,7 @@ def start_run(user: Any, dataset: OverlapDataset, options: RunOptions) -> Estima
     try:
         _prepare(table, options)
     except _EngineRefused as exc:
-        raise RunInvalid({"method": exc.text}) from None
+        raise RunInvalid({exc.field: exc.text}) from None
     with transaction.atomic():
         run = EstimationRun.objects.create(
             dataset=dataset,
@@ -346,8 +346,11 @@ def _state(run: EstimationRun) -> dict[str, Any]:
 
 
 class _EngineRefused(Exception):
-    def __init__(self, text: str) -> None:
+    """The engine would refuse the run; `field` is the option the reason is about."""
+
+    def __init__(self, text: str, field: str = "method") -> None:
         self.text = text
+        self.field = field
         super().__init__(text)
 
 
@@ -390,14 +393,15 @@ def _prepare(table: CaptureTable, o: RunOptions) -> None:
     for term in o.terms:
         parts = term.split(":")
         if len(parts) != 2 or parts[0] == parts[1]:
-            raise _EngineRefused(engine_messages.text("term_format", {"term": term}))
+            raise _EngineRefused(engine_messages.text("term_format", {"term": term}), "terms")
         for name in parts:
             if name not in names:
                 raise _EngineRefused(
                     engine_messages.text(
                         "term_unknown_list",
                         {"term": term, "name": name, "lists": ", ".join(sorted(names))},
-                    )
+                    ),
+                    "terms",
                 )
     try:
         for _name, sub in _tables(table, o):
