@@ -223,3 +223,31 @@ def test_counts_periods_and_words_read_as_dutch(client, world):
     home = client.get("/").content.decode()
     assert "2013–2013" not in home and "(2013)" in home
     assert "opladen" not in listing.lower() and "uploaden" in listing.lower()
+
+
+def test_model_averaging_and_chao_say_what_model_they_used(client, world):
+    dataset = upload(world.users.analyst)
+    average = runs.start_run(
+        world.users.analyst, dataset, runs.RunOptions(method="average", criterion="aic")
+    )
+    chao = runs.start_run(world.users.analyst, dataset, runs.RunOptions(method="chao"))
+    taskworker.run_pending()
+    client.force_login(world.users.analyst)
+
+    def facts(run):
+        page = unescape(
+            client.get(reverse("impact:estimation-run", args=[run.pk])).content.decode()
+        )
+        start = page.index("<dt>Modeltermen</dt>")
+        return page[start : page.index("</dd>", start)]
+
+    assert "gemiddelde over modellen (AIC-gewichten)" in facts(average)
+    assert "hoofdeffecten" not in facts(average)
+    assert "ondergrens van Chao, geen loglineair model" in facts(chao)
+    assert "eta" not in facts(chao)
+    compare = unescape(
+        client.get(reverse("impact:estimation-compare", args=[dataset.pk])).content.decode()
+    )
+    assert "gemiddelde over modellen (AIC-gewichten)" in compare
+    assert "ondergrens van Chao, geen loglineair model" in compare
+    assert "hoofdeffecten" not in compare and "eta4" not in compare

@@ -586,6 +586,28 @@ def warning_texts(run: EstimationRun) -> list[str]:
     return [engine_messages.text(w["code"], w.get("params", {})) for w in run.warnings or []]
 
 
+def model_text(run: EstimationRun) -> str:
+    """The model a finished run used, in words: its two-list terms, or what the method
+    does instead of fitting one log-linear model (never 'main effects only' for a method
+    that has no such model)."""
+    if run.method == "average":
+        criterion = (run.options or {}).get("criterion", "aic")
+        if criterion == "bic":
+            return _("average over models (BIC weights)")
+        return _("average over models (AIC weights)")
+    if run.method == "chao":
+        return _("Chao's lower bound, no log-linear model")
+    if run.method == "dga":
+        return _("Bayesian average over decomposable models")
+    if run.method == "lcmcr":
+        return _("latent classes, no log-linear model")
+    if run.model_terms:
+        return ", ".join(run.model_terms)
+    if (run.options or {}).get("stratum"):
+        return _("one model per stratum")
+    return _("main effects only")
+
+
 def error_text(run: EstimationRun) -> str:
     """Why a run failed, in the user's language ('' if it did not)."""
     import json

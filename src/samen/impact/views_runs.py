@@ -425,6 +425,7 @@ def _run_context(request: HttpRequest, run: EstimationRun) -> dict[str, Any]:
         "active": run.state in (EstimationRun.State.QUEUED, EstimationRun.State.RUNNING),
         "can_cancel": access.can_create_estimates(request.user),
         "fit": run.fit or {},
+        "model": runs.model_text(run),
     }
 
 
@@ -471,6 +472,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
                 "estimate": r.estimate,
                 "lower": r.lower,
                 "upper": r.upper,
+                "model": runs.model_text(r),
                 "warnings": runs.warning_texts(r),
             }
         )
