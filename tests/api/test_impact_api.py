@@ -116,6 +116,35 @@ def test_unknown_parameters_and_values_are_named(world, figures, client, query, 
     assert response.json()["invalidParams"][0]["name"] == name
 
 
+@pytest.mark.parametrize(
+    "language, year_abc, year_1",
+    [
+        ("nl", "year: verwacht een geheel getal", "year: verwacht minstens 1900"),
+        ("en", "year: expected a whole number", "year: expected at least 1900"),
+    ],
+)
+def test_invalid_parameter_values_say_in_the_callers_language_what_is_expected(
+    world, client, language, year_abc, year_1
+):
+    for query, detail, code in [("year=abc", year_abc, "int_parsing"), ("year=1", year_1, None)]:
+        response = client.get(
+            f"/api/v1/victim-registrations?{query}", HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/problem+json"
+        problem = response.json()
+        assert problem["detail"] == detail
+        assert "Input should" not in response.content.decode()
+        (param,) = problem["invalidParams"]
+        assert param["name"] == "year" and param["reason"] == detail.split(": ", 1)[1]
+        if code:
+            assert param["code"] == code
+    # A path parameter as well, for every endpoint through the one handler.
+    problem = client.get("/api/v1/estimates/abc", HTTP_ACCEPT_LANGUAGE=language).json()
+    assert problem["invalidParams"][0]["name"] == "estimate_id"
+    assert problem["detail"].endswith(year_abc.split(": ", 1)[1])
+
+
 def test_the_lists_cost_the_same_queries_at_ten_times_the_figures(world, figures, client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -278,6 +280,70 @@ def _flatten_nullable(prop: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def validation_reason(error: Mapping[str, Any]) -> str:
+    """What pydantic refused (one of `ValidationError.errors`), in the user's language:
+    what the parameter or field expects. Pydantic's own English sentence only for a kind
+    of error not named here."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind in ("int_parsing", "int_type", "int_from_float", "int_parsing_size"):
+        return _("expected a whole number")
+    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type"):
+        return _("expected a number")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("expected true or false")
+    if kind.startswith("date") and kind != "datetime_parsing":
+        return _("expected a date as YYYY-MM-DD")
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        limit = next((ctx[k] for k in ("ge", "gt", "le", "lt") if k in ctx), error.get("input", ""))
+        messages = {
+            "greater_than_equal": _("expected at least %(limit)s"),
+            "greater_than": _("expected more than %(limit)s"),
+            "less_than_equal": _("expected at most %(limit)s"),
+            "less_than": _("expected less than %(limit)s"),
+        }
+        return messages[kind] % {"limit": limit}
+    if kind == "string_too_short" and "min_length" in ctx:
+        n = ctx["min_length"]
+        return ngettext(
+            "expected a text of at least %(count)s character",
+            "expected a text of at least %(count)s characters",
+            n,
+        ) % {"count": n}
+    if kind == "string_too_long" and "max_length" in ctx:
+        n = ctx["max_length"]
+        return ngettext(
+            "expected a text of at most %(count)s character",
+            "expected a text of at most %(count)s characters",
+            n,
+        ) % {"count": n}
+    if kind in ("too_long", "too_short") and ("max_length" in ctx or "min_length" in ctx):
+        n = ctx.get("max_length", ctx.get("min_length"))
+        if kind == "too_long":
+            return ngettext(
+                "expected at most %(count)s item", "expected at most %(count)s items", n
+            ) % {"count": n}
+        return ngettext(
+            "expected at least %(count)s item", "expected at least %(count)s items", n
+        ) % {"count": n}
+    if kind == "string_pattern_mismatch":
+        return _("the text holds characters that are not allowed, or is empty")
+    if kind in ("literal_error", "enum") and "expected" in ctx:
+        return _("expected one of: %(values)s") % {"values": ctx["expected"]}
+    if kind == "string_type":
+        return _("expected a text")
+    if kind == "list_type":
+        return _("expected a list")
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return _("expected an object")
+    if kind == "missing":
+        return _("required, but missing")
+    if kind == "extra_forbidden":
+        return _("unknown field")
+    message = str(error.get("msg", ""))
+    return message.removeprefix("Value error, ")
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApiProblem)
     def on_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
@@ -296,10 +362,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 {
                     "name": ".".join(loc) or "body",
                     "code": error.get("type", "invalid"),
-                    "reason": error.get("msg", ""),
+                    "reason": validation_reason(error),
                 }
             )
-        detail = "; ".join(f"{p['name']}: {p['reason']}" for p in params)
+        detail = "; ".join(
+            _("%(name)s: %(reason)s") % {"name": p["name"], "reason": p["reason"]} for p in params
+        )
         return problem_response(request, 400, _("Invalid request"), detail, params)
 
     @api.exception_handler(Http404)
