@@ -59,6 +59,13 @@ def test_analyst_uploads_runs_sparsemse_and_compares(people, settings):
     expect(progress).to_have_count(0)
     expect(page.get_by_text("Geschat totaal: 11.418")).to_be_visible()
     expect(page.get_by_text("BCa-bootstrap, 200 herhalingen; seed 1234").first).to_be_visible()
+    # The actions came with the polled fragment: no reload needed to propose the estimate.
+    expect(
+        page.get_by_role("link", name="Stel deze schatting voor publicatie voor")
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="De methoden voor deze tabel vergelijken")).to_have_count(
+        1
+    )
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="De methoden voor deze tabel vergelijken").click()
