@@ -16,7 +16,6 @@ from samen.documents.charts import FONT, Chart
 
 from .registrations_charts import localised
 
-
 # Wider than the report's charts: at 1280 px the comparison page has room for the plot and
 # for method names in full (label limit); a phone scrolls the chart sideways.
 FOREST_WIDTH = 640
