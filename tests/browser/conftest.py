@@ -75,6 +75,19 @@ def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")):
     ]
 
 
+def smallest_chart_text(page, selector="figure.samen-report__chart img") -> float:
+    """The smallest text, in CSS pixels as shown, of the charts (SVG images) that `selector`
+    finds: the SVG's smallest font size scaled by the width the image is shown at."""
+    return page.evaluate(
+        """(selector) => Math.min(...[...document.querySelectorAll(selector)].map((img) => {
+            const svg = atob(img.src.split(",")[1]);
+            const sizes = [...svg.matchAll(/font-size="([0-9.]+)px"/g)].map((m) => +m[1]);
+            return Math.min(...sizes) * img.getBoundingClientRect().width / img.naturalWidth;
+        }))""",
+        selector,
+    )
+
+
 @pytest.fixture
 def live_plan(transactional_db):
     from django.core.management import call_command

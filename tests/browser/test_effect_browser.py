@@ -14,7 +14,7 @@ from samen.accounts.models import User
 from samen.impact.models import PublicationProposal, Register, Registration
 from samen.plan.models import ExploitationForm
 
-from .conftest import axe_violations
+from .conftest import axe_violations, smallest_chart_text
 
 PASSWORD = "impact-test-pw-9"
 
@@ -72,6 +72,13 @@ def test_the_effect_page_in_a_browser(page, live_impact):
     for width in (320, 390, 1280):
         page.set_viewport_size({"width": width, "height": 800})
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # The charts keep their drawn size (their figure scrolls sideways): text stays readable.
+        assert smallest_chart_text(page) >= 10
+    # On a phone the wide chart scrolls inside its figure, which a keyboard user can focus.
+    page.set_viewport_size({"width": 390, "height": 800})
+    figure = page.locator("#chart-trend")
+    assert figure.evaluate("f => f.scrollWidth > f.clientWidth")
+    assert figure.get_attribute("tabindex") == "0"
 
 
 def test_the_analyst_imports_a_cross_table_and_sees_it_in_the_workspace(

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from samen.core import taskworker
 from tests.impact.runs_world import UK
 
-from .conftest import axe_violations
+from .conftest import axe_violations, smallest_chart_text
 
 
 def test_analyst_uploads_runs_sparsemse_and_compares(people, settings):
@@ -72,6 +72,11 @@ def test_analyst_uploads_runs_sparsemse_and_compares(people, settings):
     expect(page.get_by_role("heading", level=1)).to_have_text("Methoden vergeleken: VK 2013")
     chart = page.locator("#chart-forest img")
     expect(chart).to_have_attribute("alt", re.compile("SparseMSE .*11.418"))
+    # Wide screen: the chart shows whole; phone: it scrolls, its text no smaller than 10 px.
+    assert chart.evaluate("img => img.naturalWidth <= img.parentElement.clientWidth")
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert smallest_chart_text(page, "#chart-forest img") >= 10
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     table = page.get_by_role("table")
     expect(table).to_contain_text("SparseMSE (stapsgewijs)")
     expect(table).to_contain_text("11.418")

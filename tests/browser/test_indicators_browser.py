@@ -95,6 +95,14 @@ def test_holder_reports_two_indicators_and_the_action_page_shows_progress(people
     programme.goto("/indicatoren")
     expect(programme.get_by_text("1.200 professionals").first).to_be_visible()
     assert programme.evaluate(NO_SIDEWAYS_SCROLL)
+    # Each action line's table follows its heading directly: no header squeezed to a word a
+    # line, which left a blank gap between the heading and the table's first row.
+    gaps = programme.evaluate(
+        """() => [...document.querySelectorAll("main section h2")].map((h) =>
+            h.nextElementSibling.querySelector("tbody").getBoundingClientRect().top
+            - h.getBoundingClientRect().bottom)"""
+    )
+    assert gaps and max(gaps) < 130, gaps  # a squeezed header made it ~200 px
     programme.goto("/acties/A.1/indicatoren")
     assert axe_violations(programme) == []
     assert programme.evaluate(NO_SIDEWAYS_SCROLL)

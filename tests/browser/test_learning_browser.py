@@ -6,12 +6,13 @@ publishes it; nothing is visible anonymously before that. Axe-core clean on ever
 
 import re
 
+from django.utils import translation
 from playwright.sync_api import expect
 
 from samen.accounts.models import User
 from samen.learning.models import Lesson, Question
 from samen.notifications.models import Notification
-from samen.plan.models import Organisation
+from samen.plan.models import Action, Organisation
 from tests.learning.files import pdf
 from tests.reporting.world import make_user
 
@@ -52,22 +53,36 @@ def test_share_find_ask_answer_curate_publish(browser, live_server, live_plan, t
         municipality.get_by_role("button", name=re.compile("^Volg Criminele uitbuiting")).click()
         expect(municipality.get_by_text("U volgt dit nu.")).to_be_visible()
         municipality.get_by_role("link", name="Een les delen").click()
-        expect(municipality.get_by_label("Criminele uitbuiting")).to_be_checked()
+        expect(municipality.get_by_label("Criminele uitbuiting", exact=True)).to_be_checked()
         municipality.get_by_label("Titel").fill("Jongerenwerk in de brugklas")
         municipality.get_by_label("Context").fill("Jongens van 14 werden geronseld als koerier.")
         municipality.get_by_label("Wat is geprobeerd").fill(
             "Lessen door jongerenwerk en wijkagent."
         )
-        municipality.get_by_label("Minderjarigen").check()
+        municipality.get_by_label("Minderjarigen", exact=True).check()
         municipality.get_by_label("Eén keer geprobeerd").check()
         file = tmp_path / "aanpak.pdf"
         file.write_bytes(pdf("Draaiboek schoolaanpak koeriers"))
         municipality.get_by_label("Bijlage").set_input_files(str(file))
         clean(municipality)
+        # On a phone the actions are checkboxes under their action line's name, in full.
+        action = Action.objects.select_related("action_line").first()
+        with translation.override("nl"):
+            line_name, action_name = action.action_line.label, f"{action.code} {action.title}"
+        municipality.set_viewport_size({"width": 390, "height": 844})
+        actions = municipality.get_by_role("group", name="Acties", exact=True)
+        expect(actions).not_to_contain_text("Ctrl")
+        box = actions.get_by_role("group", name=line_name).get_by_role("checkbox", name=action_name)
+        box.check()
+        assert box.evaluate("b => b.closest('label').scrollWidth <= b.closest('label').clientWidth")
+        assert municipality.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        clean(municipality)
+        municipality.set_viewport_size({"width": 1280, "height": 720})
         municipality.get_by_role("button", name="Les delen").click()
         expect(municipality.get_by_text("Uw les is gedeeld met de partners.")).to_be_visible()
         expect(municipality.get_by_role("link", name="aanpak.pdf", exact=True)).to_be_visible()
         lesson = Lesson.objects.get()
+        assert list(lesson.actions.all()) == [action]
 
         # Nothing is visible anonymously.
         assert public.goto(f"/leren/lessen/{lesson.pk}").status == 404

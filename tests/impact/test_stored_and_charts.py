@@ -25,7 +25,7 @@ def loaded(db):
 def _svgs(page: str) -> dict[str, str]:
     """The SVG of every chart on a page, by the chart's figure id."""
     found = re.findall(
-        r'<figure class="samen-report__chart" id="chart-([\w-]+)">\s*'
+        r'<figure class="samen-report__chart" id="chart-([\w-]+)"[^>]*>\s*'
         r'<img src="data:image/svg\+xml;base64,([^"]+)"',
         page,
     )

@@ -12,9 +12,14 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from samen.documents.charts import FONT, WIDTH, Chart
+from samen.documents.charts import FONT, Chart
 
 from .registrations_charts import localised
+
+# Wider than the report's charts: at 1280 px the comparison page has room for the plot and
+# for method names in full (label limit); a phone scrolls the chart sideways.
+FOREST_WIDTH = 640
+LABEL_LIMIT = 480
 
 
 def _n(value: float) -> str:
@@ -45,7 +50,7 @@ def forest_chart(rows: Sequence[dict[str, Any]], observed: int) -> Chart | None:
     title = _("Estimated total per method, with its interval")
     x_title = _("Estimated number of victims")
     base = alt.Chart(alt.Data(values=values))
-    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     lines = base.mark_rule(strokeWidth=2, color="#01689b").encode(
         y=y, x=alt.X("lower:Q", title=x_title, axis=alt.Axis(format=",d")), x2="upper:Q"
     )
@@ -59,7 +64,7 @@ def forest_chart(rows: Sequence[dict[str, Any]], observed: int) -> Chart | None:
         .encode(x="observed:Q")
     )
     chart = (
-        alt.layer(lines, points, labels, seen, width=WIDTH, title=title)
+        alt.layer(lines, points, labels, seen, width=FOREST_WIDTH, title=title)
         .configure(font=FONT)
         .configure_view(stroke=None)
     )

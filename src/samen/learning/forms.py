@@ -14,7 +14,28 @@ from .models import TEXT_MAX, Evidence
 from .services import LessonData, QuestionData, Tags
 
 
+class _ActionsPerLine(forms.models.ModelChoiceIterator):
+    """The actions grouped under their action line's name, in the plan's order."""
+
+    def __iter__(self) -> Any:
+        groups: dict[Any, list[Any]] = {}
+        for action in self.queryset:
+            groups.setdefault(action.action_line, []).append(self.choice(action))
+        for line, choices in groups.items():
+            yield (line.label if line else _("Actions without an action line"), choices)
+
+
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes in a scrollable box, a fieldset per group: on a phone a long list stays
+    short on the page and every name shows in full (a multi-select cuts them off and needs
+    Ctrl to choose more than one)."""
+
+    template_name = "learning/widgets/grouped_checkboxes.html"
+
+
 class ActionChoice(forms.ModelMultipleChoiceField):
+    iterator = _ActionsPerLine
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} {obj.title}"
 
@@ -47,8 +68,7 @@ class TagsForm(forms.Form):
         label=_("Actions"),
         queryset=Action.objects.select_related("action_line"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (Cmd on a Mac) to choose more than one."),
+        widget=GroupedCheckboxes,
     )
 
     def tags(self) -> Tags:
